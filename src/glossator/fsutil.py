@@ -1,0 +1,48 @@
+"""Writing outputs so that a reader never sees half a file and a crash leaves the old one intact."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from glossator.errors import FormatError
+
+
+def ensure_writable_dir(directory: Path) -> None:
+    """Create `directory` if needed and prove a file can be created in it."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise FormatError(f"output folder cannot be written: {reason}", path=directory) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text to a temporary file beside `path`, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_all(files: Mapping[Path, str]) -> list[Path]:
+    """Write every file atomically after checking each folder can be written; return the paths."""
+    for directory in {path.parent for path in files}:
+        ensure_writable_dir(directory)
+    for path, text in files.items():
+        try:
+            write_atomic(path, text)
+        except OSError as error:
+            raise FormatError(f"cannot write: {error.strerror or error}", path=path) from None
+    return list(files)

@@ -1,0 +1,70 @@
+"""The data model every stage shares: segments of an article and the document holding them.
+
+No file format or engine is imported here; formats and engines import this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Pin:
+    """One glossary term found in a source segment and the rendering it is pinned to."""
+
+    start: int  # character offsets of the match in Segment.source
+    end: int
+    source_text: str  # the text matched in the source ("Shoigu's" matches as "Shoigu")
+    target_text: str  # the pinned rendering, case carried over
+    accepted: tuple[str, ...] = ()  # other renderings QA accepts
+    concept: str = ""  # the glossary's first source variant, names the concept
+    note: str = ""
+    possessive: bool = False  # an English "'s" follows the match in the source
+    landed: bool | None = None  # None until verified after translation
+
+
+@dataclass
+class Segment:
+    """One sentence of an article; `id` is "paragraph.sentence", both 1-based."""
+
+    id: str
+    source: str
+    paragraph: int
+    kind: str = "body"  # "title", "dateline" or "body"
+    target: str = ""
+    fuzzy: bool = True  # machine output until a person reviews it
+    pins: list[Pin] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # translator-visible remarks (QA, misses)
+    previous_source: str | None = None  # a changed source keeps its old msgid here
+
+    @property
+    def sentence(self) -> int:
+        return int(self.id.split(".")[1])
+
+
+@dataclass
+class Document:
+    """An article: its ordered segments and what was learnt reading it."""
+
+    name: str  # stem used for output files
+    source_lang: str
+    segments: list[Segment] = field(default_factory=list)
+    path: Path | None = None
+    dropped: list[str] = field(default_factory=list)  # cruft lines removed while reading
+    target_lang: str | None = None
+    header_notes: list[str] = field(default_factory=list)  # lines for the output header
+    signature: str = ""  # how the translation was made: engine, model, glossary, segmenter
+
+    def paragraphs(self) -> list[list[Segment]]:
+        """Segments grouped by paragraph, in order."""
+        grouped: dict[int, list[Segment]] = {}
+        for segment in self.segments:
+            grouped.setdefault(segment.paragraph, []).append(segment)
+        return [grouped[key] for key in sorted(grouped)]
+
+    def source_text(self) -> str:
+        return "\n\n".join(" ".join(s.source for s in para) for para in self.paragraphs())
+
+    def target_text(self) -> str:
+        return "\n\n".join(" ".join(s.target for s in para) for para in self.paragraphs())

@@ -1,0 +1,213 @@
+"""Pin glossary terms through machine translation and prove afterwards that each pin landed.
+
+Each matched term is masked with a placeholder the engine carries through (measured on the
+bergamot en→pt model: `XZ0`-like tokens survive 15/15 times, `<t0>` 0/15), the batch is
+translated, and every placeholder must come back exactly once to be replaced by the pinned
+rendering. Segments where that fails go down a chain of fallbacks:
+
+1. another hypothesis from the engine's n-best list (argos);
+2. another placeholder shape (`ZX0`);
+3. the unmasked source translated, and the engine's own rendering of the term — the source
+   spelling carried over verbatim — replaced by the pin.
+
+A term still missing after that is never silent: the segment stays fuzzy and gets a note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from glossator.dates import find_dates, render_date
+from glossator.engines.base import Engine
+from glossator.languages import base_language
+from glossator.model import Pin, Segment
+from glossator.terms import TermMatcher
+
+PLACEHOLDER_SHAPES = ("XZ", "ZX")
+NBEST = 4
+_OPENING_PUNCTUATION = "\"'“‘«„¿¡([ "
+
+
+@dataclass
+class TermReport:
+    """Per target language: term occurrences found, pins that landed, and the misses."""
+
+    language: str
+    found: int = 0
+    pinned: int = 0
+    misses: list[tuple[str, str]] = field(default_factory=list)  # (segment id, term)
+
+    @property
+    def missed(self) -> int:
+        return len(self.misses)
+
+    @property
+    def accuracy(self) -> float:
+        return self.pinned / self.found if self.found else 1.0
+
+    def line(self) -> str:
+        text = (f"terms {self.language}: {self.found} found, {self.pinned} pinned, "
+                f"{self.missed} missed")
+        if self.misses:
+            text += " (" + ", ".join(f"{term} in {sid}" for sid, term in self.misses) + ")"
+        return text
+
+
+def find_pins(text: str, matcher: TermMatcher | None, language: str) -> list[Pin]:
+    """The pins for one source segment: glossary terms with a rendering for `language`, and
+    full dates (rendered by babel). Overlaps resolve in favour of the glossary."""
+    pins: list[Pin] = []
+    for match in matcher.find(text) if matcher else ():
+        forms = match.concept.rendering(language)
+        if not forms:
+            continue
+        if match.concept.keep and not match.concept.renderings.get(language):
+            forms = (match.text,)
+        pins.append(Pin(match.start, match.end, match.text, _carry_case(match.text, forms[0],
+                        match.concept.ignore_case), accepted=forms[1:],
+                        concept=match.concept.name, note=match.concept.note,
+                        possessive=match.possessive))
+    for found in find_dates(text):
+        if any(pin.start < found.end and found.start < pin.end for pin in pins):
+            continue
+        pins.append(Pin(found.start, found.end, found.text,
+                        render_date(found.value, language, with_weekday=found.with_weekday),
+                        concept="date", note="date rendered by babel (CLDR)"))
+    return sorted(pins, key=lambda pin: pin.start)
+
+
+def _carry_case(matched: str, rendering: str, ignore_case: bool) -> str:
+    """Case carried over as Amazon Translate documents it, for case-insensitive terms:
+    an all-caps match gives an all-caps pin, a capitalised one a capitalised pin."""
+    if not ignore_case:
+        return rendering
+    if len(matched) > 1 and matched.isupper():
+        return rendering.upper()
+    if matched[:1].isupper():
+        return rendering[:1].upper() + rendering[1:]
+    return rendering
+
+
+def mask(text: str, pins: Sequence[Pin], shape: str) -> str:
+    """Replace each pinned span with a placeholder `{shape}{index}`."""
+    pieces, cursor = [], 0
+    for index, pin in enumerate(pins):
+        pieces.append(text[cursor:pin.start])
+        pieces.append(f"{shape}{index}")
+        cursor = pin.end
+        if pin.possessive:
+            # "Shoigu’s" → "XZ0's": the engine reads the straight apostrophe as a possessive
+            pieces.append("'s")
+            cursor += 2
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def unmask(translation: str, pins: Sequence[Pin], shape: str, target: str) -> str | None:
+    """Put each pin's rendering where its placeholder came back; None unless every placeholder
+    came back exactly once and no stray one is left."""
+    placeholder = re.compile(rf"\b{shape}(\d+)\b(?:['’]s\b)?")
+    found = [int(m.group(1)) for m in placeholder.finditer(translation)]
+    if sorted(found) != list(range(len(pins))):
+        return None
+
+    def restore(match: re.Match[str]) -> str:
+        pin = pins[int(match.group(1))]
+        rendering = pin.target_text
+        if match.group().endswith(("'s", "’s")) and base_language(target) == "en":
+            rendering += match.group()[-2:]
+        if not translation[:match.start()].strip(_OPENING_PUNCTUATION):
+            rendering = rendering[:1].upper() + rendering[1:]
+        return rendering
+
+    return placeholder.sub(restore, translation)
+
+
+def replace_engine_renderings(translation: str, pins: Sequence[Pin]) -> str:
+    """For an unmasked translation: where the engine copied a term's source spelling but the
+    pin says otherwise, put the pin in its place."""
+    for pin in pins:
+        if pin.source_text != pin.target_text and not _count(translation, pin.target_text):
+            translation = re.sub(rf"(?<!\w){re.escape(pin.source_text)}(?:['’]s)?(?!\w)",
+                                 pin.target_text, translation, count=1)
+    return translation
+
+
+def _count(text: str, form: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(form)}(?!\w)", text)) if form else 0
+
+
+def verify(segment: Segment) -> list[Pin]:
+    """Mark each pin landed or not by counting its renderings in the target; return misses.
+
+    A rendering used by n pins of the segment must occur at least n times."""
+    missing = []
+    wanted: dict[tuple[str, ...], int] = {}
+    for pin in segment.pins:
+        forms = (pin.target_text, *pin.accepted)
+        wanted[forms] = wanted.get(forms, 0) + 1
+        present = sum(_count(segment.target, form) for form in forms)
+        pin.landed = present >= wanted[forms]
+        if not pin.landed:
+            missing.append(pin)
+    return missing
+
+
+def translate_pinned(engine: Engine, segments: Sequence[Segment], source: str, target: str,
+                     matcher: TermMatcher | None) -> TermReport:
+    """Translate every segment in one batch with its pins enforced; return the term report."""
+    language = base_language(target)
+    for segment in segments:
+        segment.pins = find_pins(segment.source, matcher, target)
+        segment.fuzzy = True
+
+    pending = []
+    for segment in segments:
+        whole = segment.pins[0] if len(segment.pins) == 1 else None
+        if whole and whole.start == 0 and whole.end == len(segment.source):
+            segment.target = whole.target_text  # a dateline or a lone name: nothing to translate
+        else:
+            pending.append(segment)
+
+    engine_source, engine_target = base_language(source), language
+    for attempt, shape in enumerate(PLACEHOLDER_SHAPES):
+        masked = [mask(s.source, s.pins, shape) for s in pending]
+        hypotheses = engine.hypotheses(masked, engine_source, engine_target,
+                                       NBEST if attempt == 0 else 1)
+        still = []
+        for segment, options in zip(pending, hypotheses):
+            restored = next((r for r in (unmask(o, segment.pins, shape, target)
+                                         for o in options) if r is not None), None)
+            if restored is None:
+                still.append(segment)
+            else:
+                segment.target = restored
+        pending = still
+        if not pending:
+            break
+
+    if pending:
+        plain = engine.translate([s.source for s in pending], engine_source, engine_target)
+        for segment, translation in zip(pending, plain):
+            segment.target = replace_engine_renderings(translation, segment.pins)
+
+    for segment in segments:
+        for pin in verify(segment):
+            segment.notes.append(f"glossary: {pin.source_text!r} should be rendered "
+                                 f"{pin.target_text!r} but is missing from the translation")
+    return term_report(target, segments)
+
+
+def term_report(language: str, segments: Sequence[Segment]) -> TermReport:
+    """Count verified pins of `segments` (after `verify`)."""
+    report = TermReport(language=language)
+    for segment in segments:
+        report.found += len(segment.pins)
+        for pin in segment.pins:
+            if pin.landed:
+                report.pinned += 1
+            else:
+                report.misses.append((segment.id, pin.source_text))
+    return report

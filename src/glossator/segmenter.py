@@ -1,0 +1,199 @@
+"""Sentence segmentation for news paragraphs: sentencex plus a few rules on top.
+
+sentencex proposes the boundaries; the rules below drop the ones that are
+clearly wrong (after titles, before lowercase words, inside protected spans)
+and add the ones it misses (numbered and lettered lists, the 4-dot ellipsis).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+
+import sentencex
+
+__all__ = ["sentence_spans", "split_sentences"]
+
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Abbreviations that precede a name and so never end a sentence, per language.
+# Compared case-sensitively, without the trailing period.
+_TITLES: dict[str, frozenset[str]] = {
+    "en": _words(
+        "Mr Mrs Ms Messrs Dr Prof Gen Lt Col Capt Cmdr Sgt Maj Adm Cpl Pvt Brig "
+        "Sen Rep Gov Pres Amb Rev Hon Supt Insp Mt Ft"
+    ),
+    "pt": _words("Sr Sra Srta Srs Dr Dra Drs Prof Profa Exmo Exma Eng Gen Cel Cap Av"),
+    "es": _words("Sr Sra Srta Sres Dr Dra Prof Lic Ing Gral Gen Cnel Av"),
+    "fr": _words("M MM Mme Mmes Mlle Dr Pr Me Mgr Gén"),
+    "de": _words("Hr Fr Dr Prof Gen"),
+    "ru": _words("г-н г-жа"),
+}
+
+# Abbreviations that are followed by a number ("p. 55", "No. 10", "pág. 12").
+# Compared lowercased, without the trailing period.
+_NUMBER_PREFIXES: dict[str, frozenset[str]] = {
+    "en": _words("no nos p pp vol art fig ch sec para approx ca nr"),
+    "pt": _words("n nº pág págs p pp art cap vol fl fls"),
+    "es": _words("n nº núm pág págs p pp art cap vol"),
+    "fr": _words("n no p pp art vol chap"),
+    "de": _words("nr s art abs bd ca"),
+    "ru": _words("с ст п гл т"),
+}
+
+_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+_MONTHS = (
+    "January February March April May June July August September October November "
+    "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
+)
+_TIME_ZONES = "ET EST EDT CT CST CDT MT MST MDT PT PST PDT GMT UTC BST CET CEST KST JST MSK"
+# A capitalised word after "a.m."/"p.m." that continues the sentence.
+_AFTER_CLOCK = frozenset(f"{_WEEKDAYS} {_MONTHS} {_TIME_ZONES}".split())
+
+_CLOCK = re.compile(r"[ap]\.m\.", re.IGNORECASE)
+_OPENERS = "\"'“‘«„([{"
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_NON_SPACE = re.compile(r"\S")
+# "1. ", "1.) ", "2) ", "a. ", "• 9. ", "⁃10. " at the start of the text or after a space.
+_LIST_MARKER = re.compile(r"(?<!\S)([•⁃‣◦▪*–-]?) ?(\d{1,3}|[a-z])(\.\)?|\))(?= )")
+# "compounds. . . . The": the first period ends the sentence, the rest opens the next one.
+_FOUR_DOT = re.compile(r"(?<=\w)\.(?= \. \. \. +[\"'“‘(]*([^\W\d_]))")
+
+
+def split_sentences(
+    text: str, lang: str = "en", protected: Sequence[tuple[int, int]] = ()
+) -> list[str]:
+    """Split one paragraph into sentences, surrounding whitespace stripped."""
+    return [text[start:end] for start, end in sentence_spans(text, lang, protected)]
+
+
+def sentence_spans(
+    text: str, lang: str = "en", protected: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Return (start, end) offsets of each sentence of `text`, whitespace excluded.
+
+    No boundary falls strictly inside a span of `protected`.
+    """
+    # Same-length copy with every whitespace character turned into a plain space,
+    # so newlines inside a paragraph read as spaces and offsets stay valid.
+    work = _OTHER_SPACE.sub(" ", text)
+    if not work.strip():
+        return []
+    key = lang.lower().replace("_", "-").split("-")[0] or "en"
+
+    cuts = _sentencex_cuts(work, lang or "en")
+    forced: set[int] = set()
+    for add, drop in (_list_rule(work), _four_dot_rule(work)):
+        forced |= add
+        cuts -= drop
+    titles = _TITLES.get(key, _TITLES["en"])
+    number_prefixes = _NUMBER_PREFIXES.get(key, _NUMBER_PREFIXES["en"])
+    cuts = {c for c in cuts if not _is_false_cut(work, c, titles, number_prefixes)} | forced
+    cuts -= _cuts_inside(sorted(cuts), protected)
+
+    spans = []
+    start = 0
+    for cut in [*sorted(cuts), len(work)]:
+        piece = work[start:cut]
+        stripped = piece.strip(" ")
+        if stripped:
+            lead = start + len(piece) - len(piece.lstrip(" "))
+            spans.append((lead, lead + len(stripped)))
+        start = cut
+    return spans
+
+
+def _sentencex_cuts(work: str, lang: str) -> set[int]:
+    """sentencex's boundaries, each moved back to just after the sentence's last character."""
+    cuts = set()
+    for sentence in sentencex.get_sentence_boundaries(lang, work):
+        start = sentence["start_index"]
+        end = start + len(work[start : sentence["end_index"]].rstrip(" "))
+        if 0 < end < len(work):
+            cuts.add(end)
+    return cuts
+
+
+def _is_false_cut(
+    work: str, cut: int, titles: frozenset[str], number_prefixes: frozenset[str]
+) -> bool:
+    """Whether the sentencex boundary at `cut` should be dropped."""
+    after = _NON_SPACE.search(work, cut)
+    if after is None:
+        return False
+    if after.start() == cut and work[cut - 1] == "." and work[cut].isalnum():
+        return True  # inside a token such as "n.º"
+    token_end = work.find(" ", after.start())
+    next_token = work[after.start() : token_end if token_end >= 0 else len(work)]
+    next_word = next_token.lstrip(_OPENERS)
+    # A lowercase word continues the sentence, unless it is a name like "iPhone".
+    if next_word[:1].islower() and next_word == next_word.lower():
+        return True
+
+    prev_token = work[work.rfind(" ", 0, cut) + 1 : cut].lstrip(_OPENERS)
+    if not prev_token.endswith("."):
+        return False
+    abbreviation = prev_token[:-1]
+    if abbreviation in titles:
+        return True
+    if next_word[:1].isdigit() and abbreviation.lower() in number_prefixes:
+        return True
+    if _CLOCK.fullmatch(prev_token):
+        # "10 p.m. Tuesday", "9 a.m. ET", "3 a.m. (0100 GMT)", "8 p.m. Seoul time"
+        word = next_word.rstrip(".,;:")
+        if word in _AFTER_CLOCK or next_token.startswith("("):
+            return True
+        return work.startswith(" time", after.start() + len(next_token))
+    return False
+
+
+def _list_rule(work: str) -> tuple[set[int], set[int]]:
+    """Boundaries to add before list items, and to drop right after list markers.
+
+    A list is a run of markers numbered 1, 2, 3 … or a, b, c … (any start) with
+    the same bullet and punctuation, the first at the start of the text.
+    """
+    markers = list(_LIST_MARKER.finditer(work))
+    if not markers or work[: markers[0].start()].strip():
+        return set(), set()
+    chain = [markers[0]]
+    for marker in markers[1:]:
+        previous = chain[-1]
+        if (
+            marker.group(1) == previous.group(1)
+            and marker.group(3) == previous.group(3)
+            and marker.group(2).isdigit() == previous.group(2).isdigit()
+            and _ordinal(marker.group(2)) == _ordinal(previous.group(2)) + 1
+        ):
+            chain.append(marker)
+    drop = {cut for marker in chain for cut in range(marker.start() + 1, marker.end() + 2)}
+    return {marker.start() for marker in chain[1:]}, drop
+
+
+def _ordinal(label: str) -> int:
+    return int(label) if label.isdigit() else ord(label)
+
+
+def _four_dot_rule(work: str) -> tuple[set[int], set[int]]:
+    """Boundaries to add after the period of "word. . . . Next", and to drop after the dots."""
+    add, drop = set(), set()
+    for match in _FOUR_DOT.finditer(work):
+        if match.group(1).isupper():
+            add.add(match.end())
+            drop.update(range(match.end() + 1, match.end() + 8))
+    return add, drop
+
+
+def _cuts_inside(cuts: list[int], protected: Sequence[tuple[int, int]]) -> set[int]:
+    """The cuts that fall strictly inside one of the protected spans."""
+    inside = set()
+    for start, end in protected:
+        i = bisect_left(cuts, start + 1)
+        while i < len(cuts) and cuts[i] < end:
+            inside.add(cuts[i])
+            i += 1
+    return inside

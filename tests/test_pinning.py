@@ -1,0 +1,133 @@
+"""The glossary layer against the real bergamot en→pt model, plus the pure text transforms."""
+
+from __future__ import annotations
+
+import pytest
+
+from glossator.engines.bergamot import BergamotEngine
+from glossator.glossary import Concept
+from glossator.model import Pin, Segment
+from glossator.pinning import (
+    find_pins,
+    mask,
+    replace_engine_renderings,
+    translate_pinned,
+    unmask,
+    verify,
+)
+from glossator.terms import TermMatcher
+
+CONCEPTS = [
+    Concept(("Shoigu", "Shoygu"), {"pt": ("Choigu",), "de": ("Schoigu",)}),
+    Concept(("Sergei Shoigu",), {"pt": ("Serguei Choigu",)}),
+    Concept(("Kim Jong Un", "Kim Jong-un"), {"pt": ("Kim Jong-un",)}),
+    Concept(("KCNA",), {"pt": ("KCNA",)}),
+    Concept(("Korean Central News Agency",), {"pt": ("Agência Central de Notícias da Coreia",)}),
+    Concept(("Pyongyang",), {"pt": ("Pionguiangue", "Pyongyang")}),
+    Concept(("covid-19",), {"pt": ("covid-19",)}, ignore_case=True),
+    Concept(("NATO",), {}, keep=True),
+]
+MATCHER = TermMatcher(CONCEPTS)
+
+
+def pins_of(text: str, language: str = "pt") -> list[Pin]:
+    return find_pins(text, MATCHER, language)
+
+
+def test_find_pins_renders_terms_and_dates():
+    pins = pins_of("On Sunday, June 23, 2024, Sergei Shoigu met NATO envoys in Pyongyang.")
+    assert [(p.source_text, p.target_text) for p in pins] == [
+        ("Sunday, June 23, 2024", "domingo, 23 de junho de 2024"),
+        ("Sergei Shoigu", "Serguei Choigu"),
+        ("NATO", "NATO"),
+        ("Pyongyang", "Pionguiangue"),
+    ]
+    assert pins[3].accepted == ("Pyongyang",)
+
+
+def test_no_pin_without_a_rendering_for_the_language():
+    assert [p.source_text for p in pins_of("Kim Jong Un met Shoigu.", "de")] == ["Shoigu"]
+
+
+@pytest.mark.parametrize(("text", "pinned"), [
+    ("COVID-19 spread.", "COVID-19"),
+    ("Covid-19 spread.", "Covid-19"),
+    ("the covid-19 wave", "covid-19"),
+])
+def test_case_carried_over_for_case_insensitive_terms(text, pinned):
+    assert pins_of(text)[0].target_text == pinned
+
+
+def test_mask_and_unmask_round_trip():
+    text = "Shoigu’s visit to Pyongyang"
+    pins = pins_of(text)
+    masked = mask(text, pins, "XZ")
+    assert masked == "XZ0's visit to XZ1"
+    assert unmask("A visita de XZ0 a XZ1", pins, "XZ", "pt") == "A visita de Choigu a Pionguiangue"
+    assert unmask("XZ0's visita a XZ1", pins, "XZ", "pt") == "Choigu visita a Pionguiangue"
+
+
+@pytest.mark.parametrize("translation", [
+    "A visita a XZ1",  # a placeholder dropped
+    "XZ0 e XZ0 visitaram XZ1",  # one doubled
+    "XZ0 visitou XZ1 e XZ2",  # a stray one
+])
+def test_unmask_refuses_anything_but_each_placeholder_once(translation):
+    assert unmask(translation, pins_of("Shoigu visited Pyongyang"), "XZ", "pt") is None
+
+
+def test_unmask_capitalises_at_sentence_start():
+    pins = [Pin(0, 5, "covid", "covid-19")]
+    assert unmask("“XZ0 voltou", pins, "XZ", "pt") == "“Covid-19 voltou"
+
+
+def test_replace_engine_renderings_swaps_copied_source_spelling():
+    pins = pins_of("Shoigu met Kim Jong Un.")
+    out = replace_engine_renderings("Shoigu encontrou Kim Jong Un.", pins)
+    assert out == "Choigu encontrou Kim Jong-un."
+
+
+def test_verify_counts_repeated_terms():
+    segment = Segment("1.1", "Shoigu said Shoigu would return.", 1,
+                      target="Choigu disse que voltaria.")
+    segment.pins = pins_of(segment.source)
+    missing = verify(segment)
+    assert [p.landed for p in segment.pins] == [True, False]
+    assert missing == [segment.pins[1]]
+
+
+@pytest.fixture(scope="module")
+def bergamot():
+    return BergamotEngine()
+
+
+def segments(*texts: str) -> list[Segment]:
+    return [Segment(f"{i}.1", text, i) for i, text in enumerate(texts, start=1)]
+
+
+def test_real_engine_pins_land(bergamot):
+    batch = segments(
+        "North Korean leader Kim Jong Un met Russian Defence Minister Sergei Shoigu.",
+        "Shoigu’s trip to Pyongyang comes as the country marks the anniversary.",
+        "The official Korean Central News Agency (KCNA) said Shoigu met Shoigu's hosts.",
+        "Sunday, June 23, 2024",
+        "A sentence with no term at all.",
+    )
+    report = translate_pinned(bergamot, batch, "en", "pt", MATCHER)
+    assert report.found == 9
+    assert report.missed == 0, report.line()
+    assert report.pinned == 9
+    assert "Serguei Choigu" in batch[0].target and "Kim Jong-un" in batch[0].target
+    assert "Choigu" in batch[1].target and "Pionguiangue" in batch[1].target
+    assert batch[2].target.count("Choigu") == 2
+    assert "Agência Central de Notícias da Coreia" in batch[2].target
+    assert batch[3].target == "domingo, 23 de junho de 2024"
+    assert batch[4].target and not batch[4].pins
+    assert not any("XZ" in s.target or "ZX" in s.target for s in batch)
+    assert all(s.fuzzy for s in batch)
+
+
+def test_real_engine_output_is_clean_portuguese(bergamot):
+    batch = segments("The plane landed at the airport.")
+    translate_pinned(bergamot, batch, "en", "pt", None)
+    assert batch[0].target == "O avião desembarcou no aeroporto."
