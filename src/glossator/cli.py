@@ -27,12 +27,16 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from glossator.pipeline import run_translate
 
     targets = [code for spec in args.to for code in spec.split(",") if code.strip()]
-    paths = run_translate(args.articles, targets, source=args.source, engine_name=args.engine,
-                          out=Path(args.out), formats=parse_formats(args.formats),
-                          beam_size=args.beam_size, report=_info(args))
-    for path in paths:
+    glossaries = None if args.glossary is None else args.glossary
+    if args.no_glossary:
+        glossaries = []
+    result = run_translate(args.articles, targets, source=args.source, engine_name=args.engine,
+                           out=Path(args.out), formats=parse_formats(args.formats),
+                           beam_size=args.beam_size, glossary_paths=glossaries,
+                           report=_info(args))
+    for path in result.paths:
         print(path)
-    return 0
+    return 1 if args.strict and result.qa_findings else 0
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -78,6 +82,166 @@ def cmd_models_install(args: argparse.Namespace) -> int:
     return 0
 
 
+def _glossary_paths(args: argparse.Namespace) -> list[Path]:
+    from glossator.glossary_csv import default_glossary_paths
+
+    return [Path(p) for p in args.glossary] if args.glossary else default_glossary_paths()
+
+
+def _load_matcher(args: argparse.Namespace):  # -> tuple[Glossary | None, TermMatcher | None]
+    from glossator.glossary_csv import load_glossaries
+    from glossator.languages import base_language, parse_language
+    from glossator.terms import TermMatcher
+
+    paths = _glossary_paths(args)
+    if not paths:
+        return None, None
+    glossary = load_glossaries(paths, base_language(parse_language(args.source)))
+    return glossary, TermMatcher(glossary.concepts)
+
+
+def _article_document(args: argparse.Namespace, matcher=None):
+    from glossator.article import read_article
+    from glossator.languages import parse_language
+    from glossator.pipeline import build_document
+
+    article = read_article(args.article)
+    protect = (lambda text: [(m.start, m.end) for m in matcher.find(text)]) if matcher else None
+    return build_document(article, parse_language(args.source), protect)
+
+
+def cmd_glossary_check(args: argparse.Namespace) -> int:
+    from glossator.glossary_csv import lint_glossaries
+
+    paths = [Path(p) for p in args.paths] or _glossary_paths(argparse.Namespace(glossary=None))
+    if not paths:
+        raise SystemExit("glossator glossary check: no glossaries/ folder here; give a PATH")
+    glossary, findings = lint_glossaries(paths)
+    for finding in findings:
+        print(finding)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    concepts = f"{len(glossary)} concepts, " if glossary else ""
+    _info(args)(f"glossary check: {concepts}{errors} error(s), {warnings} warning(s)")
+    return 4 if errors else 0
+
+
+def cmd_glossary_show(args: argparse.Namespace) -> int:
+    from glossator.glossary_report import lacking_rendering, term_occurrences
+    from glossator.languages import display_name, parse_language
+
+    language = parse_language(args.to)
+    glossary, matcher = _load_matcher(args)
+    if not glossary:
+        raise SystemExit("glossator glossary show: no glossary (use --glossary PATH)")
+    document = _article_document(args, matcher)
+    occurrences = term_occurrences(document, matcher)
+    print(f"{len(occurrences)} term occurrence(s) in {args.article}, pinned for "
+          f"{display_name(language)}:")
+    for occurrence in occurrences:
+        forms = occurrence.concept.rendering(language)
+        pinned = " | ".join(forms) if forms else f"(no {language} rendering: not pinned)"
+        print(f"  {occurrence.segment_id:>6}  {occurrence.text}  →  {pinned}")
+    used = {id(o.concept) for o in occurrences}
+    lacking = lacking_rendering([c for c in glossary.concepts if id(c) in used], language)
+    unused = lacking_rendering(glossary.concepts, language)
+    if lacking:
+        print(f"concepts in this article without a {language} rendering:")
+        for concept in lacking:
+            print(f"  {concept.name}  ({concept.path}:{concept.line})")
+    _info(args)(f"{len(unused)} of {len(glossary)} concepts have no {language} rendering")
+    return 0
+
+
+def cmd_glossary_suggest(args: argparse.Namespace) -> int:
+    from glossator.glossary_report import suggest_terms
+
+    _glossary, matcher = _load_matcher(args)
+    document = _article_document(args, matcher)
+    suggestions = suggest_terms(document, matcher)[:args.limit]
+    for suggestion in suggestions:
+        kind = "acronym" if suggestion.acronym else "name"
+        print(f"{suggestion.count:4}  {suggestion.text}  ({kind}; "
+              f"{', '.join(suggestion.segment_ids)})")
+    _info(args)(f"{len(suggestions)} candidate(s) no glossary covers")
+    return 0
+
+
+def cmd_glossary_export(args: argparse.Namespace) -> int:
+    from glossator.fsutil import write_all
+    from glossator.glossary_csv import load_glossaries
+    from glossator.glossary_tbx import write_tbx
+
+    glossary = load_glossaries(_glossary_paths(args), args.source)
+    for path in write_all({Path(args.tbx): write_tbx(glossary)}):
+        print(path)
+    return 0
+
+
+def cmd_glossary_import(args: argparse.Namespace) -> int:
+    from glossator.errors import FormatError
+    from glossator.fsutil import write_all
+    from glossator.glossary_tbx import read_tbx, write_csv
+
+    source = Path(args.tbx)
+    target = Path(args.output) if args.output else Path("glossaries") / f"{source.stem}.csv"
+    if target.exists() and not args.force:
+        raise FormatError("exists; use --force to replace it", path=target)
+    glossary = read_tbx(source)
+    for path in write_all({target: write_csv(glossary)}):
+        print(path)
+    _info(args)(f"{len(glossary)} concepts imported from {source}")
+    return 0
+
+
+def cmd_qa(args: argparse.Namespace) -> int:
+    from glossator.formats.po import read_po
+    from glossator.qa import check_document
+
+    findings = check_document(read_po(Path(args.po)))
+    for finding in findings:
+        print(f"{args.po}: {finding.segment_id}: {finding.check}: {finding.message}")
+    _info(args)(f"qa: {len(findings)} finding(s)")
+    return 1 if findings and args.strict else 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    import shutil
+
+    from glossator.formats.po import read_po
+    from glossator.qa import check_document
+    from glossator.review import render_review
+
+    document = read_po(Path(args.po))
+    check_document(document)
+    color = sys.stdout.isatty() if args.color == "auto" else args.color == "always"
+    width = args.width or shutil.get_terminal_size((100, 24)).columns
+    print(render_review(document, width=width, color=color, only_flagged=args.only_flagged),
+          end="")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from glossator.formats.po import read_po
+    from glossator.fsutil import write_all
+
+    document = read_po(Path(args.po))
+    untranslated = [s.id for s in document.segments if not s.target.strip()]
+    for segment in document.segments:
+        if not segment.target.strip():
+            segment.target = segment.source
+    if untranslated:
+        _info(args)(f"{args.po}: {len(untranslated)} segment(s) without a translation kept in "
+                    f"the source language: {', '.join(untranslated)}")
+    text = document.target_text() + "\n"
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        for path in write_all({Path(args.output): text}):
+            print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glossator",
@@ -106,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
                            help="comma-separated output formats (default: po,txt)")
     translate.add_argument("--beam-size", type=int, default=4,
                            help="beam size for argos models (default: 4)")
+    translate.add_argument("--glossary", action="append", metavar="PATH",
+                           help="glossary CSV file or folder (repeatable; replaces the default "
+                                "glossaries/)")
+    translate.add_argument("--no-glossary", action="store_true", help="pin no terms")
+    translate.add_argument("--strict", action="store_true",
+                           help="exit 1 when QA finds problems")
 
     segment = verb("segment", cmd_segment, "Print an article one sentence per line.")
     segment.add_argument("article", metavar="FILE")
@@ -119,6 +289,57 @@ def build_parser() -> argparse.ArgumentParser:
                    "Install FILE.argosmodel, or SOURCE TARGET from the Argos index (online).",
                    model_verbs)
     install.add_argument("what", nargs="+", metavar="FILE | SOURCE TARGET")
+
+    glossary = verbs.add_parser("glossary", help="Check, inspect, export or import glossaries.",
+                                description="Check, inspect, export or import glossaries.")
+    glossary_verbs = glossary.add_subparsers(dest="glossary_verb", metavar="ACTION",
+                                             required=True)
+
+    def glossary_verb(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        sub = verb(name, handler, help_text, glossary_verbs)
+        if name != "check":
+            sub.add_argument("--glossary", action="append", metavar="PATH",
+                             help="glossary file or folder (default: glossaries/)")
+            sub.add_argument("--from", dest="source", default="en", metavar="LANG",
+                             help="source language (default: en)")
+        return sub
+
+    check = glossary_verb("check", cmd_glossary_check,
+                          "Lint glossary files (default: glossaries/); exit 4 on errors.")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="CSV files or folders")
+    show = glossary_verb("show", cmd_glossary_show,
+                         "Show which terms occur in an article and what they pin to.")
+    show.add_argument("article", metavar="ARTICLE")
+    show.add_argument("--to", required=True, metavar="LANG", help="target language")
+    suggest = glossary_verb("suggest", cmd_glossary_suggest,
+                            "List names and acronyms in an article that no glossary covers.")
+    suggest.add_argument("article", metavar="ARTICLE")
+    suggest.add_argument("--limit", type=int, default=30, help="at most this many (default 30)")
+    export = glossary_verb("export", cmd_glossary_export, "Write the glossaries as one TBX file.")
+    export.add_argument("--tbx", required=True, metavar="FILE", help="TBX file to write")
+    importer = glossary_verb("import", cmd_glossary_import, "Turn a TBX file into a glossary CSV.")
+    importer.add_argument("tbx", metavar="FILE.tbx")
+    importer.add_argument("-o", "--output", metavar="FILE.csv",
+                          help="CSV to write (default: glossaries/STEM.csv)")
+    importer.add_argument("--force", action="store_true", help="replace an existing CSV")
+
+    qa = verb("qa", cmd_qa, "Check a translated PO file: pins, numbers, untranslated text, "
+              "repeated words, length, leftover placeholders.")
+    qa.add_argument("po", metavar="FILE.po")
+    qa.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+
+    review = verb("review", cmd_review, "Show a PO file side by side in the terminal.")
+    review.add_argument("po", metavar="FILE.po")
+    review.add_argument("--only-flagged", action="store_true",
+                        help="only segments with QA findings or missed pins")
+    review.add_argument("--width", type=int, help="columns (default: the terminal's)")
+    review.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour: auto (when a terminal), always, never")
+
+    build = verb("build", cmd_build, "Write the final translated article from a PO file, "
+                 "reviewed text winning.")
+    build.add_argument("po", metavar="FILE.po")
+    build.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     return parser
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from glossator.errors import FormatError
@@ -46,3 +48,28 @@ def write_all(files: Mapping[Path, str]) -> list[Path]:
         except OSError as error:
             raise FormatError(f"cannot write: {error.strerror or error}", path=path) from None
     return list(files)
+
+
+@contextmanager
+def output_lock(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on an output folder so two runs never interleave their writes."""
+    ensure_writable_dir(directory)
+    lock_path = directory / ".glossator.lock"
+    with open(lock_path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise FormatError(f"another glossator run ({holder}) is writing to this folder; "
+                              "try again when it has finished", path=directory) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

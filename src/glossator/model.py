@@ -35,8 +35,10 @@ class Segment:
     target: str = ""
     fuzzy: bool = True  # machine output until a person reviews it
     pins: list[Pin] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # translator-visible remarks (QA, misses)
+    notes: list[str] = field(default_factory=list)  # remarks for the reviewer (pins missed)
+    qa: list[str] = field(default_factory=list)  # QA findings, one line each
     previous_source: str | None = None  # a changed source keeps its old msgid here
+    comment: str = ""  # the reviewer's own comment ("# " in PO), kept as written
 
     @property
     def sentence(self) -> int:
@@ -51,10 +53,12 @@ class Document:
     source_lang: str
     segments: list[Segment] = field(default_factory=list)
     path: Path | None = None
+    article: str = ""  # file name of the source article, recorded in every output
     dropped: list[str] = field(default_factory=list)  # cruft lines removed while reading
     target_lang: str | None = None
     header_notes: list[str] = field(default_factory=list)  # lines for the output header
     signature: str = ""  # how the translation was made: engine, model, glossary, segmenter
+    obsolete: list[Segment] = field(default_factory=list)  # segments that left the article
 
     def paragraphs(self) -> list[list[Segment]]:
         """Segments grouped by paragraph, in order."""

@@ -16,6 +16,7 @@ A term still missing after that is never silent: the segment stays fuzzy and get
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -136,7 +137,17 @@ def replace_engine_renderings(translation: str, pins: Sequence[Pin]) -> str:
 
 
 def _count(text: str, form: str) -> int:
-    return len(re.findall(rf"(?<!\w){re.escape(form)}(?!\w)", text)) if form else 0
+    """Occurrences of `form` as whole words; scripts written without spaces (Chinese,
+    Japanese) have no word edges to check."""
+    if not form:
+        return 0
+    before = "" if _is_wide(form[0]) else r"(?<!\w)"
+    after = "" if _is_wide(form[-1]) else r"(?!\w)"
+    return len(re.findall(before + re.escape(form) + after, text))
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def verify(segment: Segment) -> list[Pin]:
@@ -155,24 +166,28 @@ def verify(segment: Segment) -> list[Pin]:
     return missing
 
 
-def translate_pinned(engine: Engine, segments: Sequence[Segment], source: str, target: str,
-                     matcher: TermMatcher | None) -> TermReport:
-    """Translate every segment in one batch with its pins enforced; return the term report."""
-    language = base_language(target)
+def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target: str) -> None:
+    """Find each segment's pins for the target language."""
     for segment in segments:
         segment.pins = find_pins(segment.source, matcher, target)
-        segment.fuzzy = True
 
+
+def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
+                       target: str) -> None:
+    """Translate every segment in one batch with its (attached) pins enforced."""
     pending = []
     for segment in segments:
+        segment.fuzzy = True
         whole = segment.pins[0] if len(segment.pins) == 1 else None
         if whole and whole.start == 0 and whole.end == len(segment.source):
             segment.target = whole.target_text  # a dateline or a lone name: nothing to translate
         else:
             pending.append(segment)
 
-    engine_source, engine_target = base_language(source), language
+    engine_source, engine_target = base_language(source), base_language(target)
     for attempt, shape in enumerate(PLACEHOLDER_SHAPES):
+        if not pending:
+            return
         masked = [mask(s.source, s.pins, shape) for s in pending]
         hypotheses = engine.hypotheses(masked, engine_source, engine_target,
                                        NBEST if attempt == 0 else 1)
@@ -185,19 +200,28 @@ def translate_pinned(engine: Engine, segments: Sequence[Segment], source: str, t
             else:
                 segment.target = restored
         pending = still
-        if not pending:
-            break
 
     if pending:
         plain = engine.translate([s.source for s in pending], engine_source, engine_target)
         for segment, translation in zip(pending, plain):
             segment.target = replace_engine_renderings(translation, segment.pins)
 
+
+def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:
+    """Verify every pin against the target text; a miss gets a note. Return the term report."""
     for segment in segments:
         for pin in verify(segment):
             segment.notes.append(f"glossary: {pin.source_text!r} should be rendered "
                                  f"{pin.target_text!r} but is missing from the translation")
     return term_report(target, segments)
+
+
+def translate_pinned(engine: Engine, segments: Sequence[Segment], source: str, target: str,
+                     matcher: TermMatcher | None) -> TermReport:
+    """Find pins, translate with them enforced, verify: the whole layer for one batch."""
+    attach_pins(segments, matcher, target)
+    translate_segments(engine, segments, source, target)
+    return flag_misses(segments, target)
 
 
 def term_report(language: str, segments: Sequence[Segment]) -> TermReport:

@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from glossator import __version__
 from glossator.article import Article, read_article
 from glossator.engines import choose_engine
+from glossator.engines.base import Engine
 from glossator.errors import LanguageError
 from glossator.formats import Format
-from glossator.fsutil import write_all
+from glossator.fsutil import output_lock, write_all
+from glossator.glossary import Glossary
 from glossator.languages import base_language, display_name, parse_language
+from glossator.merge import check_previous, merge, reviewed_pairs
 from glossator.model import Document, Segment
-from glossator.pinning import term_report, translate_pinned
+from glossator.pinning import (
+    TermReport,
+    attach_pins,
+    flag_misses,
+    term_report,
+    translate_segments,
+)
 from glossator.terms import TermMatcher
 
 Report = Callable[[str], None]
@@ -36,7 +46,8 @@ def build_document(article: Article, source_lang: str,
     """
     from glossator.segmenter import sentence_spans
 
-    document = Document(name=article.name, source_lang=source_lang, path=article.path)
+    document = Document(name=article.name, source_lang=source_lang, path=article.path,
+                        article=article.path.name)
     for number, paragraph in enumerate(article.paragraphs, start=1):
         if paragraph.kind == "body":
             spans = sentence_spans(paragraph.text, base_language(source_lang),
@@ -54,21 +65,29 @@ def build_document(article: Article, source_lang: str,
     return document
 
 
+@dataclass
+class RunResult:
+    paths: list[Path]
+    term_reports: list[TermReport]
+    qa_findings: int
+
+
 def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *,
                   source: str = "en", engine_name: str = "auto", out: Path = Path("locale"),
                   formats: Sequence[Format] = (), beam_size: int = 4,
                   glossary_paths: Sequence[str | Path] | None = None,
-                  report: Report = _silent) -> list[Path]:
-    """Translate articles into each target language and write the outputs; return their paths.
+                  report: Report = _silent) -> RunResult:
+    """Translate articles into each target language and write the outputs.
 
     `glossary_paths` None loads the default `glossaries/` folder; an empty list loads none.
+    A previous run's PO files in `out` are merged: reviewed translations are never replaced.
     """
     from glossator.formats import DEFAULT_FORMATS, get_format
     from glossator.glossary_csv import default_glossary_paths, load_glossaries
 
     formats = list(formats) or [get_format(name) for name in DEFAULT_FORMATS]
     source = parse_language(source)
-    target_codes = [parse_language(code) for code in targets]
+    target_codes = list(dict.fromkeys(parse_language(code) for code in targets))
     for code in target_codes:
         if base_language(code) == base_language(source):
             raise LanguageError(f"target language {display_name(code)} is the source language")
@@ -86,28 +105,75 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
             report(f"{article.path}: {article.dropped_summary()}")
     protect = _protector(matcher) if matcher else None
     documents = [build_document(article, source, protect) for article in articles]
-
     engines = {code: choose_engine(engine_name, base_language(source), base_language(code),
-                                   beam_size=beam_size)
-               for code in dict.fromkeys(target_codes)}
+                                   beam_size=beam_size) for code in target_codes}
 
-    rendered: dict[Path, str] = {}
-    for code, engine in engines.items():
-        translated = [copy.deepcopy(document) for document in documents]
-        segments = [segment for document in translated for segment in document.segments]
-        model = engine.model_id(base_language(source), base_language(code))
-        report(f"translating {len(segments)} segments from {len(translated)} article(s) "
+    with output_lock(out):
+        rendered: dict[Path, str] = {}
+        reports, findings = [], 0
+        for code, engine in engines.items():
+            translated, memory_text, term_report = _translate_into(
+                code, engine, documents, source, matcher, out, glossary, report)
+            reports.append(term_report)
+            for document in translated:
+                findings += sum(len(segment.qa) for segment in document.segments)
+                for fmt in formats:
+                    rendered[out / code / fmt.filename(document)] = fmt.render(document)
+            if memory_text:
+                rendered[out / code / MEMORY_FILE] = memory_text
+        return RunResult(write_all(rendered), reports, findings)
+
+
+MEMORY_FILE = "memory.tmx"
+
+
+def _translate_into(code: str, engine: Engine, documents: list[Document], source: str,
+                    matcher: TermMatcher | None, out: Path, glossary: Glossary | None,
+                    report: Report) -> tuple[list[Document], str, TermReport]:
+    """One target language: merge with the previous run, translate what is new, check it all."""
+    from glossator.formats.po import read_po
+    from glossator.formats.tmx import read_memory, write_memory
+    from glossator.qa import check_document
+
+    memory_path = out / code / MEMORY_FILE
+    memory = read_memory(memory_path, source, code) if memory_path.exists() else {}
+    translated = [copy.deepcopy(document) for document in documents]
+    to_translate: list[Segment] = []
+    for document in translated:
+        document.target_lang = code
+        attach_pins(document.segments, matcher, code)
+        previous_path = out / code / f"{document.name}.po"
+        previous = read_po(previous_path) if previous_path.exists() else None
+        if previous:
+            check_previous(previous, document, code, previous_path)
+        merged = merge(document, previous, memory)
+        if previous or merged.kept:
+            report(f"{document.name} ({code}): {merged.summary()}")
+        to_translate.extend(merged.to_translate)
+
+    model = engine.model_id(base_language(source), base_language(code))
+    if to_translate:
+        report(f"translating {len(to_translate)} segments from {len(translated)} article(s) "
                f"into {display_name(code)} with {model}")
-        report(translate_pinned(engine, segments, source, code, matcher).line())
-        signature = (f"glossator {__version__} | engine {model} | segmenter {_segmenter_id()} "
-                     f"| glossary {glossary.signature() if glossary else 'none'}")
-        for document in translated:
-            document.target_lang = code
-            document.signature = signature
-            document.header_notes.append(term_report(code, document.segments).line())
-            for fmt in formats:
-                rendered[out / code / fmt.filename(document)] = fmt.render(document)
-    return write_all(rendered)
+        translate_segments(engine, to_translate, source, code)
+    language_report = flag_misses([s for d in translated for s in d.segments], code)
+    report(language_report.line())
+
+    signature = (f"glossator {__version__} | engine {model} | segmenter {_segmenter_id()} "
+                 f"| glossary {glossary.signature() if glossary else 'none'}")
+    for document in translated:
+        document.signature = signature
+        document.header_notes.append(term_report(code, document.segments).line())
+        findings = check_document(document)
+        if findings:
+            report(f"{document.name} ({code}): {len(findings)} QA finding(s)")
+
+    reviewed = reviewed_pairs(translated)
+    if any(memory.get(text) != target for text, target in reviewed.items()):
+        memory_text = write_memory(sorted({**memory, **reviewed}.items()), source, code)
+    else:
+        memory_text = ""
+    return translated, memory_text, language_report
 
 
 def _protector(matcher: TermMatcher) -> Callable[[str], list[tuple[int, int]]]:

@@ -1,15 +1,25 @@
-"""Gettext PO: one entry per segment, msgctxt = segment id, so repeated sentences never collide."""
+"""Gettext PO: one entry per segment, msgctxt = segment id, so repeated sentences never collide.
+
+Extracted comments (`#.`) carry what glossator knows about a segment, one fact per line, so the
+file can be read back: `title`/`dateline`, `pin: SOURCE → PINNED | ACCEPTED...`, `note: ...`
+(a pin that did not land) and `qa: ...` (a QA finding).
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 import polib
 
 from glossator import __version__
+from glossator.errors import FormatError
 from glossator.formats.base import Format
 from glossator.languages import plural_forms
-from glossator.model import Document, Segment
+from glossator.model import Document, Pin, Segment
+
+_ID = re.compile(r"\d+\.\d+")
 
 
 class POFormat(Format):
@@ -42,25 +52,91 @@ def build_pofile(document: Document) -> polib.POFile:
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": plural_forms(language) if language else "nplurals=2; plural=(n != 1);",
         "X-Generator": f"glossator {__version__}",
+        "X-Source-Language": document.source_lang,
     }
-    source_name = document.path.name if document.path else document.name
+    source_name = document.article or document.name
     for segment in document.segments:
-        pofile.append(_entry(segment, source_name))
+        pofile.append(segment_entry(segment, source_name))
+    for segment in document.obsolete:
+        entry = segment_entry(segment, source_name)
+        entry.obsolete = True
+        pofile.append(entry)
     return pofile
 
 
-def _entry(segment: Segment, source_name: str) -> polib.POEntry:
+def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
     comments = [segment.kind] if segment.kind != "body" else []
-    if segment.pins:
-        pinned = "; ".join(f"{pin.source_text} → {pin.target_text}" for pin in segment.pins)
-        comments.append(f"pins: {pinned}")
-    comments.extend(segment.notes)
+    for pin in segment.pins:
+        forms = " | ".join((pin.target_text, *pin.accepted))
+        comments.append(f"pin: {pin.source_text} → {forms}")
+    comments.extend(f"note: {note}" for note in segment.notes)
+    comments.extend(f"qa: {finding}" for finding in segment.qa)
     return polib.POEntry(
         msgctxt=segment.id,
         msgid=segment.source,
         msgstr=segment.target,
         occurrences=[(source_name, str(segment.paragraph))],
         comment="\n".join(comments),
+        tcomment=segment.comment,
         flags=["fuzzy"] if segment.fuzzy else [],
         previous_msgid=segment.previous_source,
     )
+
+
+def load_pofile(path: Path) -> polib.POFile:
+    """Parse a PO file, with FormatError naming file and line for anything malformed."""
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError("no such file" if not path.exists() else "not a file", path=path)
+    head = path.read_bytes()[:200].lstrip()
+    if head.startswith(b"<"):
+        raise FormatError("this is an XML file (TMX or XLIFF?), expected a PO file", path=path)
+    try:
+        return polib.pofile(str(path), wrapwidth=0)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        found = re.search(r"\(line (\d+)\)", str(error))
+        line = int(found.group(1)) if found else None
+        message = re.sub(r"\s*\(line \d+\)", "", str(error)).strip()
+        raise FormatError(f"not a valid PO file: {message}", path=path, line=line) from error
+
+
+def read_po(path: Path) -> Document:
+    """Read a PO file written by glossator back into a Document (reviewed state included)."""
+    pofile = load_pofile(path)
+    path = Path(path)
+    document = Document(name=path.stem, path=path,
+                        source_lang=pofile.metadata.get("X-Source-Language", "en"),
+                        target_lang=pofile.metadata.get("Language") or None)
+    for entry in pofile:
+        if entry.obsolete:
+            if entry.msgctxt and _ID.fullmatch(entry.msgctxt):
+                document.obsolete.append(_segment(entry))
+            continue
+        if not entry.msgctxt or not _ID.fullmatch(entry.msgctxt):
+            raise FormatError(f"entry {entry.msgid[:40]!r} has no segment id (msgctxt "
+                              "\"PARAGRAPH.SENTENCE\"): not a glossator file?",
+                              path=path, line=entry.linenum)
+        document.segments.append(_segment(entry))
+        if entry.occurrences and not document.article:
+            document.article = entry.occurrences[0][0]
+    return document
+
+
+def _segment(entry: polib.POEntry) -> Segment:
+    paragraph = int(entry.msgctxt.split(".")[0])
+    segment = Segment(id=entry.msgctxt, source=entry.msgid, paragraph=paragraph,
+                      target=entry.msgstr, fuzzy=entry.fuzzy,
+                      previous_source=entry.previous_msgid, comment=entry.tcomment)
+
+    for line in entry.comment.splitlines():
+        if line in ("title", "dateline"):
+            segment.kind = line
+        elif line.startswith("pin: ") and " → " in line:
+            source_text, forms = line[5:].split(" → ", 1)
+            target_text, *accepted = forms.split(" | ")
+            segment.pins.append(Pin(-1, -1, source_text, target_text, tuple(accepted)))
+        elif line.startswith("note: "):
+            segment.notes.append(line[6:])
+        elif line.startswith("qa: "):
+            segment.qa.append(line[4:])
+    return segment

@@ -1,0 +1,236 @@
+"""Quality checks on a translated document: what a reviewer should look at first.
+
+Every check reads one segment (source, target, pins) and needs no engine, so a PO file edited
+by hand can be checked again. Findings go into `Segment.qa` as "CHECK: MESSAGE" lines.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from glossator.languages import base_language
+from glossator.model import Document, Pin, Segment
+from glossator.pinning import verify
+
+CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
+MIN_RATIO_LENGTH = 20  # shorter sources (titles, names) vary too much to judge by length
+RATIO_BAND = (0.5, 2.0)  # target/source characters, alphabetic → alphabetic
+RATIO_BAND_TO_CJK = (0.15, 1.2)  # a Chinese/Japanese/Korean target needs far fewer characters
+MIN_REPEATS = 3
+MAX_REPEATED_TOKENS = 6  # longest word sequence looked for ("a Coreia do Sul" is 4)
+QUOTE_LENGTH = 60
+
+# Lower-case words that still belong to a name: "Republic of Korea", "Casa de Moeda", and the
+# "’s" left when a pinned "Shoigu" is taken out of "Shoigu’s".
+_NAME_PARTICLES = frozenset({
+    "of", "the", "and", "de", "da", "do", "dos", "das", "del", "la", "le", "les", "von", "van",
+    "der", "den", "des", "al", "el", "bin", "ibn", "y", "e", "und", "di", "s",
+})
+# Han and kana are written without spaces: each character is a token of its own.
+_HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # "People’s" is one word
+# Digits grouped by spaces/apostrophes ("1 000", "1'000") or by dots/commas ("1,000.5").
+_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f'’]\d{3})+(?!\d)|\d+(?:[.,]\d+)*")
+_YEAR_RANGE = re.compile(r"\d{4}\s*[-–—]\s*\d{2}")
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XZ|ZX)\d+|<t\d+>|\{\d+\}|%s|__\w+__")
+
+
+@dataclass(frozen=True)
+class Finding:
+    segment_id: str
+    check: str  # "pin-missing", "number-mismatch", "untranslated", "repeated-words", ...
+    message: str  # one line for humans
+
+    def line(self) -> str:
+        """The form stored in `Segment.qa` and in the PO file's `qa:` comments."""
+        return f"{self.check}: {self.message}"
+
+
+def check_document(document: Document) -> list[Finding]:
+    """Run every check on every segment; each segment's `qa` lines are replaced by its findings."""
+    findings = []
+    for segment in document.segments:
+        found = check_segment(segment, document.source_lang, document.target_lang or "")
+        segment.qa = [finding.line() for finding in found]
+        findings.extend(found)
+    return findings
+
+
+def check_segment(segment: Segment, source_lang: str, target_lang: str) -> list[Finding]:
+    """The findings for one segment, in a fixed order; the segment is left unchanged."""
+    if not segment.source.strip():
+        return []
+    if not segment.target.strip():
+        return [Finding(segment.id, "empty-target", "no translation: the target is empty")]
+    found: list[tuple[str, str]] = [("pin-missing", missing_pin_message(pin))
+                                    for pin in missing_pins(segment)]
+    found += [("untranslated", message) for message in _untranslated(segment)]
+    found += [("placeholder-left", message) for message in _placeholders_left(segment)]
+    found += [("number-mismatch", message) for message in _number_mismatch(segment)]
+    found += [("repeated-words", message) for message in _repeated_words(segment.target)]
+    found += [("length-ratio", message)
+              for message in _length_ratio(segment, source_lang, target_lang)]
+    return [Finding(segment.id, check, message) for check, message in found]
+
+
+def missing_pins(segment: Segment) -> list[Pin]:
+    """The segment's pins whose rendering is not in the target (pins themselves untouched)."""
+    checked = copy.deepcopy(segment)
+    verify(checked)
+    return [pin for pin, result in zip(segment.pins, checked.pins) if not result.landed]
+
+
+def missing_pin_message(pin: Pin) -> str:
+    """The pin-missing finding's message: the term and the renderings that were expected."""
+    forms = " or ".join(_quote(form) for form in (pin.target_text, *pin.accepted))
+    return f"{_quote(pin.source_text)} should be rendered {forms}, not found in the target"
+
+
+def _untranslated(segment: Segment) -> list[str]:
+    if _squashed(segment.source) != _squashed(segment.target):
+        return []
+    if len(_TOKEN.findall(segment.source)) <= 2:
+        return []
+    words = _WORD.findall(_without(segment.source, [pin.source_text for pin in segment.pins]))
+    if all(word[0].isupper() or word in _NAME_PARTICLES for word in words):
+        return []  # only names (or pinned terms): left as they are on purpose
+    return [f"target is the source text unchanged: {_quote(segment.target)}"]
+
+
+def _placeholders_left(segment: Segment) -> list[str]:
+    left = dict.fromkeys(match.group() for match in _PLACEHOLDER.finditer(segment.target))
+    return [f"placeholder {_quote(token)} left in the target"
+            for token in left if token not in segment.source]
+
+
+def _number_mismatch(segment: Segment) -> list[str]:
+    """Digits that differ, whatever the locale's separators; numbers inside pins (babel's dates,
+    "covid-19") are left out on both sides, since the pin check covers them."""
+    pinned: set[str] = set()
+    for pin in segment.pins:
+        for text in (pin.source_text, pin.target_text, *pin.accepted):
+            pinned.update(numbers(text))
+    source, target = numbers(segment.source), numbers(segment.target)
+    for number in pinned:
+        del source[number], target[number]
+    missing, extra = source - target, target - source
+    parts = []
+    if missing:
+        parts.append(f"{_quote_numbers(missing, segment.source)} in the source but not the target")
+    if extra:
+        parts.append(f"{_quote_numbers(extra, segment.target)} in the target but not the source")
+    return ["; ".join(parts)] if parts else []
+
+
+def numbers(text: str) -> Counter[str]:
+    """The numbers written in digits, canonical: "1,000", "1.000" and "1 000" give "1000",
+    "3,5" gives "3.5", "70th" gives "70", and the range "1950-53" gives 1950 and 1953."""
+    return Counter(value for value, _ in _numbers_with_text(text))
+
+
+def _numbers_with_text(text: str) -> list[tuple[str, str]]:
+    """(canonical value, text it was read from) for each number in `text`."""
+    found: list[tuple[str, str]] = []
+    matches = list(_NUMBER.finditer(text))
+    for index, match in enumerate(matches):
+        previous = matches[index - 1] if index else None
+        if previous and _YEAR_RANGE.fullmatch(text[previous.start():match.end()]):
+            # "1950-53": the end of a range of years written short; read it as 1953
+            whole = previous.group()[:2] + match.group()
+            if int(whole) > int(previous.group()):
+                found.append((_ascii_digits(whole), text[previous.start():match.end()]))
+                continue
+        found.extend((value, match.group()) for value in _canonical(match.group()))
+    return found
+
+
+def _canonical(token: str) -> list[str]:
+    groups = [_ascii_digits(group) for group in re.split(r"\D+", token)]
+    head, *rest = groups
+    if not rest:
+        return [str(int(head))]
+    if len(head) <= 3 and all(len(group) == 3 for group in rest):
+        return [str(int("".join(groups)))]  # thousands separators only
+    if len(groups) == 2 or (len(head) <= 3 and all(len(group) == 3 for group in rest[:-1])):
+        whole = str(int("".join(groups[:-1])))
+        decimals = groups[-1].rstrip("0")
+        return [f"{whole}.{decimals}" if decimals else whole]
+    return [str(int(group)) for group in groups]  # "23.06.2024", "1.2.3": separate numbers
+
+
+def _ascii_digits(digits: str) -> str:
+    return "".join(str(unicodedata.decimal(char)) for char in digits)
+
+
+def _quote_numbers(values: Counter[str], text: str) -> str:
+    surface = {}
+    for value, written in _numbers_with_text(text):
+        surface.setdefault(value, written)
+    return ", ".join(_quote(surface[value]) for value in values)
+
+
+def _repeated_words(target: str) -> list[str]:
+    """A word or short word sequence repeated MIN_REPEATS times in a row: the "word salad" an
+    engine produces when decoding loops."""
+    tokens = list(_TOKEN.finditer(target))
+    words = [token.group().casefold() for token in tokens]
+    found, index = [], 0
+    while index < len(words):
+        for size in range(1, min(MAX_REPEATED_TOKENS, len(words) - index) + 1):
+            unit = words[index:index + size]
+            repeats = 1
+            while words[index + repeats * size:index + (repeats + 1) * size] == unit:
+                repeats += 1
+            if repeats >= MIN_REPEATS:
+                text = target[tokens[index].start():tokens[index + size - 1].end()]
+                found.append(f"{_quote(text)} repeated {repeats} times in a row")
+                index += repeats * size - 1
+                break
+        index += 1
+    return found
+
+
+def _length_ratio(segment: Segment, source_lang: str, target_lang: str) -> list[str]:
+    source, target = segment.source.strip(), segment.target.strip()
+    if len(source) < MIN_RATIO_LENGTH:
+        return []
+    low, high = ratio_band(source_lang, target_lang)
+    ratio = len(target) / len(source)
+    if low <= ratio <= high:
+        return []
+    return [f"target is {ratio:.2f}× the source length ({len(target)} vs {len(source)} "
+            f"characters; expected {low:g}–{high:g})"]
+
+
+def ratio_band(source_lang: str, target_lang: str) -> tuple[float, float]:
+    """Expected target/source length ratio in characters for a language pair."""
+    source_cjk = base_language(source_lang) in CJK_LANGUAGES
+    target_cjk = base_language(target_lang) in CJK_LANGUAGES
+    if target_cjk and not source_cjk:
+        return RATIO_BAND_TO_CJK
+    if source_cjk and not target_cjk:
+        low, high = RATIO_BAND_TO_CJK
+        return (round(1 / high, 2), round(1 / low, 2))
+    return RATIO_BAND
+
+
+def _squashed(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _without(text: str, pieces: list[str]) -> str:
+    for piece in sorted(filter(None, pieces), key=len, reverse=True):
+        text = text.replace(piece, " ")
+    return text
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > QUOTE_LENGTH:
+        text = text[:QUOTE_LENGTH - 1].rstrip() + "…"
+    return f'"{text}"'

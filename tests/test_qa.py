@@ -1,0 +1,242 @@
+"""QA checks: a positive and a negative case for each, with real-looking pt/de/zh targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from glossator.formats.po import build_pofile, read_po
+from glossator.model import Document, Pin, Segment
+from glossator.qa import Finding, check_document, check_segment, numbers, ratio_band
+
+SHOIGU = Pin(-1, -1, "Shoigu", "Choigu")
+SHOIGU_DE = Pin(-1, -1, "Shoigu", "Schoigu")
+PYONGYANG = Pin(-1, -1, "Pyongyang", "Pionguiangue", accepted=("Pyongyang",))
+DATE_PT = Pin(-1, -1, "June 23, 2024", "23 de junho de 2024")
+DATE_ZH = Pin(-1, -1, "June 23, 2024", "2024年6月23日")
+LONG_SOURCE = ("North Korean leader Kim Jong Un met with visiting Russian Defence Minister "
+               "Sergei Shoigu in his first known meeting with a foreign dignitary.")
+CHINESE = "朝鲜领导人金正恩会见了到访的俄罗斯国防部长谢尔盖·绍伊古，这是他首次会见外国政要。"
+
+
+def checks(source: str, target: str, target_lang: str = "pt",
+           pins: tuple[Pin, ...] = ()) -> list[str]:
+    segment = Segment("1.1", source, 1, target=target, pins=list(pins))
+    return [finding.check for finding in check_segment(segment, "en", target_lang)]
+
+
+def messages(source: str, target: str, target_lang: str = "pt",
+             pins: tuple[Pin, ...] = ()) -> list[str]:
+    segment = Segment("1.1", source, 1, target=target, pins=list(pins))
+    return [finding.message for finding in check_segment(segment, "en", target_lang)]
+
+
+@pytest.mark.parametrize(("source", "target", "lang", "pins", "flagged"), [
+    ("Shoigu met Kim.", "Choigu reuniu-se com Kim.", "pt", (SHOIGU,), False),
+    ("Shoigu met Kim.", "Shoigu reuniu-se com Kim.", "pt", (SHOIGU,), True),
+    ("Shoigu met Kim.", "Schoigu traf Kim.", "de", (SHOIGU_DE,), False),
+    ("Shoigu met Kim.", "Shoigu traf Kim.", "de", (SHOIGU_DE,), True),
+    ("Shoigu visited Pyongyang.", "Choigu visitou Pyongyang.", "pt", (SHOIGU, PYONGYANG), False),
+    ("Shoigu visited Pyongyang.", "Choigu visitou Pyongue.", "pt", (SHOIGU, PYONGYANG), True),
+    ("Shoigu and Shoigu’s aides.", "Choigu e os assessores.", "pt", (SHOIGU, SHOIGU), True),
+])
+def test_pin_missing(source, target, lang, pins, flagged):
+    assert ("pin-missing" in checks(source, target, lang, pins)) is flagged
+
+
+def test_pin_in_chinese_text_lands():
+    assert checks("Kim Jong Un met Shoigu.", "金正恩会见了绍伊古。", "zh",
+                  (Pin(-1, -1, "Kim Jong Un", "金正恩"),)) == []
+
+
+def test_pin_missing_message_quotes_term_and_rendering():
+    [message] = messages("Shoigu visited.", "Shoigu visitou.", pins=(SHOIGU,))
+    assert '"Shoigu"' in message and '"Choigu"' in message
+
+
+def test_pin_check_leaves_pins_unverified():
+    segment = Segment("1.1", "Shoigu met Kim.", 1, target="Shoigu traf Kim.", pins=[SHOIGU_DE])
+    check_segment(segment, "en", "de")
+    assert segment.pins[0].landed is None
+
+
+@pytest.mark.parametrize(("source", "target", "lang", "pins", "flagged"), [
+    ("It ended the 1950-53 Korean War.", "Pôs fim à Guerra da Coreia de 1950-53.", "pt", (), False),
+    ("It ended the 1950-53 Korean War.", "Er beendete den Koreakrieg 1950–53.", "de", (), False),
+    ("It ended the 1950-53 Korean War.", "Pôs fim à guerra de 1950 a 1953.", "pt", (), False),
+    ("It ended the 1950-53 Korean War.", "它结束了1950年至1953年的朝鲜战争。", "zh", (), False),
+    ("It ended the 1950-53 Korean War.", "它结束了1950年至1952年的朝鲜战争。", "zh", (), True),
+    ("It marks the 70th anniversary.", "Assinala o 70.º aniversário.", "pt", (), False),
+    ("It marks the 70th anniversary.", "Es markiert den 70. Jahrestag.", "de", (), False),
+    ("It marks the 70th anniversary.", "这标志着70周年。", "zh", (), False),
+    ("It marks the 70th anniversary.", "Assinala o 71.º aniversário.", "pt", (), True),
+    ("About 1,000 soldiers marched.", "Cerca de 1.000 soldados marcharam.", "pt", (), False),
+    ("About 1,000 soldiers marched.", "Etwa 1000 Soldaten marschierten.", "de", (), False),
+    ("About 1,000 soldiers marched.", "Etwa 1 000 Soldaten marschierten.", "de", (), False),
+    ("About 1,000 soldiers marched.", "Cerca de 10.000 soldados marcharam.", "pt", (), True),
+    ("Growth was 3.5 percent.", "O crescimento foi de 3,5 por cento.", "pt", (), False),
+    ("Growth was 3.5 percent.", "O crescimento foi de 35 por cento.", "pt", (), True),
+    ("Growth was 3.5 percent.", "O crescimento foi de por cento.", "pt", (), True),
+    ("On June 23, 2024, Kim met Shoigu.", "Em 23 de junho de 2024, Kim reuniu-se com Choigu.",
+     "pt", (DATE_PT,), False),
+    ("On June 23, 2024, Kim met Shoigu.", "2024年6月23日，金正恩会见了绍伊古。", "zh", (DATE_ZH,),
+     False),
+    ("It happened in 2024.", "Aconteceu em 2023.", "pt", (), True),
+    ("It happened in three years.", "Aconteceu em três anos.", "pt", (), False),
+])
+def test_number_mismatch(source, target, lang, pins, flagged):
+    assert ("number-mismatch" in checks(source, target, lang, pins)) is flagged
+
+
+def test_number_mismatch_message_quotes_both_sides():
+    [message] = messages("It marks the 70th anniversary.", "Assinala o 71.º aniversário.")
+    assert message == ('"70" in the source but not the target; '
+                       '"71" in the target but not the source')
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1,000 1.000 1 000 1000", {"1000": 4}),
+    ("3.5 3,5 3.50", {"3.5": 3}),
+    ("1,000.5 1.000,5", {"1000.5": 2}),
+    ("1950-53 1950–53 1950 a 1953", {"1950": 3, "1953": 3}),
+    ("70th 70.º 70e 70-й", {"70": 4}),
+    ("７０周年", {"70": 1}),
+    ("June 23, 2024", {"23": 1, "2024": 1}),
+    ("2019-20", {"2019": 1, "2020": 1}),
+    ("pages 10-5", {"10": 1, "5": 1}),
+])
+def test_numbers_are_canonical(text, expected):
+    assert numbers(text) == expected
+
+
+@pytest.mark.parametrize(("source", "target", "pins", "flagged"), [
+    ("Kim and Shoigu discussed matters of mutual concern.",
+     "Kim and Shoigu discussed matters of mutual concern.", (), True),
+    ("Kim and Shoigu discussed matters of mutual concern.",
+     "kim and shoigu  discussed matters of MUTUAL concern. ", (), True),
+    ("Kim and Shoigu discussed matters of mutual concern.",
+     "Kim e Choigu discutiram assuntos de interesse mútuo.", (), False),
+    ("Kim Jong Un", "Kim Jong Un", (), False),
+    ("Democratic People’s Republic of Korea", "Democratic People’s Republic of Korea", (), False),
+    ("KCNA reported", "KCNA reported", (), False),
+    ("glasnost perestroika uskorenie", "glasnost perestroika uskorenie",
+     (Pin(-1, -1, "glasnost", "glasnost"), Pin(-1, -1, "perestroika", "perestroika"),
+      Pin(-1, -1, "uskorenie", "uskorenie")), False),
+])
+def test_untranslated(source, target, pins, flagged):
+    assert ("untranslated" in checks(source, target, "pt", pins)) is flagged
+
+
+@pytest.mark.parametrize(("target", "lang", "repeated"), [
+    ("A Rússia apoia a Coreia do Sul, a Coreia do Sul, a Coreia do Sul.", "pt",
+     "a Coreia do Sul"),
+    ("Die Regierung die die die Sanktionen verhängt.", "de", "die"),
+    ("Sanções sanções sanções sanções contra Pionguiangue.", "pt", "Sanções"),
+    ("俄罗斯支持韩国韩国韩国。", "zh", "韩国"),
+    ("Ele disse que que a visita foi importante.", "pt", None),
+    ("Der Minister sagte, dass das das Problem sei.", "de", None),
+    ("谢谢你们，谢谢。他常常来平壤。", "zh", None),
+    ("Kim e Choigu discutiram assuntos de interesse mútuo.", "pt", None),
+])
+def test_repeated_words(target, lang, repeated):
+    found = [message for check, message in zip(checks("Text.", target, lang),
+                                               messages("Text.", target, lang))
+             if check == "repeated-words"]
+    if repeated is None:
+        assert found == []
+    else:
+        assert len(found) == 1
+        assert found[0].startswith(f'"{repeated}" repeated')
+
+
+@pytest.mark.parametrize(("source", "target", "lang", "flagged"), [
+    (LONG_SOURCE, "O líder norte-coreano Kim Jong-un reuniu-se com o ministro da Defesa russo, "
+                  "Serguei Choigu, no seu primeiro encontro com um dignitário estrangeiro.",
+     "pt", False),
+    (LONG_SOURCE, "Kim reuniu-se com Choigu.", "pt", True),
+    (LONG_SOURCE, "Der nordkoreanische Machthaber Kim Jong Un traf den russischen "
+                  "Verteidigungsminister Sergej Schoigu zu seinem ersten bekannten Treffen.",
+     "de", False),
+    (LONG_SOURCE, " ".join(["Der nordkoreanische Machthaber Kim Jong Un traf Schoigu."] * 5),
+     "de", True),
+    (LONG_SOURCE, CHINESE, "zh", False),
+    (LONG_SOURCE, "金正恩。", "zh", True),
+    ("Kim met Shoigu.", "Kim.", "pt", False),  # too short to judge
+])
+def test_length_ratio(source, target, lang, flagged):
+    assert ("length-ratio" in checks(source, target, lang)) is flagged
+
+
+def test_length_ratio_band_depends_on_language():
+    assert "length-ratio" not in checks(LONG_SOURCE, CHINESE, "zh_Hans")
+    assert "length-ratio" in checks(LONG_SOURCE, CHINESE, "pt")
+    assert ratio_band("en", "ja") == (0.15, 1.2)
+    assert ratio_band("zh", "en") == (0.83, 6.67)
+    assert ratio_band("pt", "de") == (0.5, 2.0)
+
+
+@pytest.mark.parametrize(("source", "target", "left"), [
+    ("Shoigu met Kim.", "XZ0 reuniu-se com Kim.", "XZ0"),
+    ("Shoigu met Kim.", "ZX12 traf Kim.", "ZX12"),
+    ("Shoigu met Kim.", "<t0> reuniu-se com Kim.", "<t0>"),
+    ("Shoigu met Kim.", "{1} reuniu-se com Kim.", "{1}"),
+    ("Shoigu met Kim.", "%s traf Kim.", "%s"),
+    ("Shoigu met Kim.", "__TERM0__ 会见了金正恩。", "__TERM0__"),
+    ("Shoigu met {0}.", "Choigu reuniu-se com {0}.", None),
+    ("The MXZ10 drone flew.", "O drone MXZ10 voou.", None),
+    ("Shoigu met Kim.", "Choigu reuniu-se com Kim.", None),
+])
+def test_placeholder_left(source, target, left):
+    found = [message for check, message in zip(checks(source, target), messages(source, target))
+             if check == "placeholder-left"]
+    assert found == ([] if left is None else [f'placeholder "{left}" left in the target'])
+
+
+@pytest.mark.parametrize(("source", "target", "expected"), [
+    ("Shoigu met Kim.", "", ["empty-target"]),
+    ("Shoigu met Kim.", "   ", ["empty-target"]),
+    ("", "", []),
+    ("Shoigu met Kim.", "Choigu reuniu-se com Kim.", []),
+])
+def test_empty_target(source, target, expected):
+    assert checks(source, target, pins=(SHOIGU,) if source else ()) == expected
+
+
+def test_check_document_replaces_qa_lines():
+    document = Document(name="nk", source_lang="en", target_lang="pt", segments=[
+        Segment("1.1", "Shoigu met Kim.", 1, target="Shoigu reuniu-se com Kim.",
+                pins=[Pin(-1, -1, "Shoigu", "Choigu")], qa=["old: stale finding"]),
+        Segment("1.2", "They met in 2024.", 1, target="Reuniram-se em 2024.",
+                qa=["old: stale finding"]),
+    ])
+    findings = check_document(document)
+    assert [(f.segment_id, f.check) for f in findings] == [("1.1", "pin-missing")]
+    assert document.segments[0].qa == [findings[0].line()]
+    assert document.segments[0].qa[0].startswith("pin-missing: ")
+    assert document.segments[1].qa == []
+
+
+def test_check_document_without_target_language():
+    document = Document(name="nk", source_lang="en", segments=[
+        Segment("1.1", LONG_SOURCE, 1, target="Kim.")])
+    assert [f.check for f in check_document(document)] == ["length-ratio"]
+
+
+def test_findings_survive_a_po_round_trip(tmp_path: Path):
+    document = Document(name="nk", source_lang="en", target_lang="pt", segments=[
+        Segment("1.1", "Shoigu’s trip marks the 70th anniversary.", 1,
+                target="A viagem de Shoigu assinala o 71.º aniversário.",
+                pins=[Pin(0, 6, "Shoigu", "Choigu")]),
+    ])
+    path = tmp_path / "nk.po"
+    path.write_text(str(build_pofile(document)), encoding="utf-8")
+    loaded = read_po(path)
+    findings = check_document(loaded)
+    assert [f.check for f in findings] == ["pin-missing", "number-mismatch"]
+    path.write_text(str(build_pofile(loaded)), encoding="utf-8")
+    assert read_po(path).segments[0].qa == [f.line() for f in findings]
+
+
+def test_finding_line():
+    assert Finding("2.1", "untranslated", "x").line() == "untranslated: x"
