@@ -8,6 +8,7 @@ from glossator.engines.bergamot import BergamotEngine
 from glossator.glossary import Concept
 from glossator.model import Pin, Segment
 from glossator.pinning import (
+    drop_possessives,
     find_pins,
     mask,
     replace_engine_renderings,
@@ -87,6 +88,12 @@ def test_replace_engine_renderings_swaps_copied_source_spelling():
     assert out == "Choigu encontrou Kim Jong-un."
 
 
+def test_english_possessive_dropped_after_a_pin():
+    pins = pins_of("Shoigu’s trip")
+    assert drop_possessives("A viagem de Choigu's", pins, "pt") == "A viagem de Choigu"
+    assert drop_possessives("Choigu's trip", pins, "en") == "Choigu's trip"
+
+
 def test_verify_counts_repeated_terms():
     segment = Segment("1.1", "Shoigu said Shoigu would return.", 1,
                       target="Choigu disse que voltaria.")
@@ -125,6 +132,17 @@ def test_real_engine_pins_land(bergamot):
     assert batch[4].target and not batch[4].pins
     assert not any("XZ" in s.target or "ZX" in s.target for s in batch)
     assert all(s.fuzzy for s in batch)
+
+
+def test_unmasked_translation_kept_where_pins_already_land(bergamot):
+    concepts = [Concept(("North Korea",), {"pt": ("Coreia do Norte",)})]
+    text = "Russia and China maintain friendly relations with North Korea."
+    kept, masked = segments(text), segments(text)
+    translate_pinned(bergamot, kept, "en", "pt", TermMatcher(concepts))
+    translate_pinned(bergamot, masked, "en", "pt", TermMatcher(concepts), always_mask=True)
+    assert kept[0].target == bergamot.translate([text], "en", "pt")[0]
+    assert "Coreia do Norte" in kept[0].target and "Coreia do Norte" in masked[0].target
+    assert kept[0].pins[0].landed and masked[0].pins[0].landed
 
 
 def test_real_engine_output_is_clean_portuguese(bergamot):

@@ -33,6 +33,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     result = run_translate(args.articles, targets, source=args.source, engine_name=args.engine,
                            out=Path(args.out), formats=parse_formats(args.formats),
                            beam_size=args.beam_size, glossary_paths=glossaries,
+                           always_mask=args.always_mask,
                            report=_info(args))
     for path in result.paths:
         print(path)
@@ -266,14 +267,18 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--out", default="locale", help="output folder (default: locale)")
     translate.add_argument("--engine", default="auto",
                            help="auto (default), argos or bergamot")
-    translate.add_argument("--formats", default="po,txt",
-                           help="comma-separated output formats (default: po,txt)")
+    translate.add_argument("--formats", default="po,html,txt",
+                           help="comma-separated, from po,tmx,xliff,tsv,html,txt "
+                                "(default: po,html,txt)")
     translate.add_argument("--beam-size", type=int, default=4,
                            help="beam size for argos models (default: 4)")
     translate.add_argument("--glossary", action="append", metavar="PATH",
                            help="glossary CSV file or folder (repeatable; replaces the default "
                                 "glossaries/)")
     translate.add_argument("--no-glossary", action="store_true", help="pin no terms")
+    translate.add_argument("--always-mask", action="store_true",
+                           help="mask every pinned term before translating, even where the "
+                                "model renders it right by itself")
     translate.add_argument("--strict", action="store_true",
                            help="exit 1 when QA finds problems")
 

@@ -1,13 +1,15 @@
 """Pin glossary terms through machine translation and prove afterwards that each pin landed.
 
-Each matched term is masked with a placeholder the engine carries through (measured on the
-bergamot en→pt model: `XZ0`-like tokens survive 15/15 times, `<t0>` 0/15), the batch is
-translated, and every placeholder must come back exactly once to be replaced by the pinned
-rendering. Segments where that fails go down a chain of fallbacks:
+Every segment is first translated as it is; where each pin's rendering already appears in that
+output it is kept (the model saw the real words, so articles and agreement around them are
+right). The other segments with pins are masked: each matched term becomes a placeholder the
+engine carries through (measured on the bergamot en→pt model: `XZ0`-like tokens survive 15/15
+times, `<t0>` 0/15), and every placeholder must come back exactly once to be replaced by the
+pinned rendering. Where that fails the chain goes on:
 
 1. another hypothesis from the engine's n-best list (argos);
 2. another placeholder shape (`ZX0`);
-3. the unmasked source translated, and the engine's own rendering of the term — the source
+3. the unmasked translation, with the engine's own rendering of the term — the source
    spelling carried over verbatim — replaced by the pin.
 
 A term still missing after that is never silent: the segment stays fuzzy and gets a note.
@@ -15,6 +17,7 @@ A term still missing after that is never silent: the segment stays fuzzy and get
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -66,8 +69,9 @@ def find_pins(text: str, matcher: TermMatcher | None, language: str) -> list[Pin
             continue
         if match.concept.keep and not match.concept.renderings.get(language):
             forms = (match.text,)
-        pins.append(Pin(match.start, match.end, match.text, _carry_case(match.text, forms[0],
-                        match.concept.ignore_case), accepted=forms[1:],
+        pinned = _carry_case(match.text, forms[0], match.concept.ignore_case)
+        accepted = tuple(form for form in dict.fromkeys(forms[1:]) if form != pinned)
+        pins.append(Pin(match.start, match.end, match.text, pinned, accepted=accepted,
                         concept=match.concept.name, note=match.concept.note,
                         possessive=match.possessive))
     for found in find_dates(text):
@@ -131,8 +135,19 @@ def replace_engine_renderings(translation: str, pins: Sequence[Pin]) -> str:
     pin says otherwise, put the pin in its place."""
     for pin in pins:
         if pin.source_text != pin.target_text and not _count(translation, pin.target_text):
-            translation = re.sub(rf"(?<!\w){re.escape(pin.source_text)}(?:['’]s)?(?!\w)",
+            translation = re.sub(rf"(?<!\w){re.escape(pin.source_text)}(?!\w)",
                                  pin.target_text, translation, count=1)
+    return translation
+
+
+def drop_possessives(translation: str, pins: Sequence[Pin], target: str) -> str:
+    """Remove the English "'s" an unmasked translation copied after a possessive term."""
+    if base_language(target) == "en":
+        return translation
+    for pin in pins:
+        if pin.possessive:
+            translation = re.sub(rf"(?<!\w)({re.escape(pin.target_text)})['’]s\b", r"\1",
+                                 translation)
     return translation
 
 
@@ -173,8 +188,14 @@ def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target
 
 
 def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
-                       target: str) -> None:
-    """Translate every segment in one batch with its (attached) pins enforced."""
+                       target: str, *, always_mask: bool = False) -> None:
+    """Translate every segment in batches with its (attached) pins enforced.
+
+    By default each segment is first translated as it is, and that translation is kept where
+    every pin already landed: masking hides a word's gender and number from the model, which
+    then guesses articles around the placeholder ("o Coreia do Norte"). Only segments with a
+    missed pin go through masking. `always_mask` masks every segment with pins up front.
+    """
     pending = []
     for segment in segments:
         segment.fuzzy = True
@@ -183,8 +204,16 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
             segment.target = whole.target_text  # a dateline or a lone name: nothing to translate
         else:
             pending.append(segment)
-
     engine_source, engine_target = base_language(source), base_language(target)
+
+    plain: dict[int, str] = {}
+    unpinned = [s for s in pending if not s.pins or not always_mask]
+    for segment, translation in zip(unpinned, engine.translate(
+            [s.source for s in unpinned], engine_source, engine_target)):
+        plain[id(segment)] = translation
+        segment.target = drop_possessives(translation, segment.pins, target)
+    pending = [s for s in pending if s.pins and (always_mask or _misses(s))]
+
     for attempt, shape in enumerate(PLACEHOLDER_SHAPES):
         if not pending:
             return
@@ -201,10 +230,18 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
                 segment.target = restored
         pending = still
 
-    if pending:
-        plain = engine.translate([s.source for s in pending], engine_source, engine_target)
-        for segment, translation in zip(pending, plain):
-            segment.target = replace_engine_renderings(translation, segment.pins)
+    missing_plain = [s for s in pending if id(s) not in plain]
+    for segment, translation in zip(missing_plain, engine.translate(
+            [s.source for s in missing_plain], engine_source, engine_target)):
+        plain[id(segment)] = translation
+    for segment in pending:
+        segment.target = drop_possessives(
+            replace_engine_renderings(plain[id(segment)], segment.pins), segment.pins, target)
+
+
+def _misses(segment: Segment) -> bool:
+    trial = copy.deepcopy(segment)
+    return bool(verify(trial))
 
 
 def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:
@@ -217,10 +254,10 @@ def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:
 
 
 def translate_pinned(engine: Engine, segments: Sequence[Segment], source: str, target: str,
-                     matcher: TermMatcher | None) -> TermReport:
+                     matcher: TermMatcher | None, *, always_mask: bool = False) -> TermReport:
     """Find pins, translate with them enforced, verify: the whole layer for one batch."""
     attach_pins(segments, matcher, target)
-    translate_segments(engine, segments, source, target)
+    translate_segments(engine, segments, source, target, always_mask=always_mask)
     return flag_misses(segments, target)
 
 

@@ -76,7 +76,7 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
                   source: str = "en", engine_name: str = "auto", out: Path = Path("locale"),
                   formats: Sequence[Format] = (), beam_size: int = 4,
                   glossary_paths: Sequence[str | Path] | None = None,
-                  report: Report = _silent) -> RunResult:
+                  always_mask: bool = False, report: Report = _silent) -> RunResult:
     """Translate articles into each target language and write the outputs.
 
     `glossary_paths` None loads the default `glossaries/` folder; an empty list loads none.
@@ -113,7 +113,7 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
         reports, findings = [], 0
         for code, engine in engines.items():
             translated, memory_text, term_report = _translate_into(
-                code, engine, documents, source, matcher, out, glossary, report)
+                code, engine, documents, source, matcher, out, glossary, always_mask, report)
             reports.append(term_report)
             for document in translated:
                 findings += sum(len(segment.qa) for segment in document.segments)
@@ -129,7 +129,7 @@ MEMORY_FILE = "memory.tmx"
 
 def _translate_into(code: str, engine: Engine, documents: list[Document], source: str,
                     matcher: TermMatcher | None, out: Path, glossary: Glossary | None,
-                    report: Report) -> tuple[list[Document], str, TermReport]:
+                    always_mask: bool, report: Report) -> tuple[list[Document], str, TermReport]:
     """One target language: merge with the previous run, translate what is new, check it all."""
     from glossator.formats.po import read_po
     from glossator.formats.tmx import read_memory, write_memory
@@ -155,7 +155,7 @@ def _translate_into(code: str, engine: Engine, documents: list[Document], source
     if to_translate:
         report(f"translating {len(to_translate)} segments from {len(translated)} article(s) "
                f"into {display_name(code)} with {model}")
-        translate_segments(engine, to_translate, source, code)
+        translate_segments(engine, to_translate, source, code, always_mask=always_mask)
     language_report = flag_misses([s for d in translated for s in d.segments], code)
     report(language_report.line())
 

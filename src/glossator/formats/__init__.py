@@ -10,9 +10,13 @@ from glossator.formats.base import Format
 FORMATS: dict[str, str] = {
     "po": "glossator.formats.po:POFormat",
     "txt": "glossator.formats.txt:TextFormat",
+    "tmx": "glossator.formats.tmx:TMXFormat",
+    "xliff": "glossator.formats.xliff:XLIFFFormat",
+    "tsv": "glossator.formats.tsv:TSVFormat",
+    "html": "glossator.formats.html:HTMLFormat",
 }
 
-DEFAULT_FORMATS = ("po", "txt")
+DEFAULT_FORMATS = ("po", "html", "txt")
 
 
 def get_format(name: str) -> Format:

@@ -1,0 +1,244 @@
+"""TMX 1.4b: one `<tu tuid=SEGMENT-ID>` per segment, and a translation memory of reviewed pairs.
+
+What glossator knows about a segment travels with it so the file reads back:
+`<note>`s hold missed pins (`note: ...`) and QA findings (`qa: ...`); `<prop>`s hold the state
+(`x-status`: fuzzy = machine output, reviewed = a person approved it), `x-kind`,
+`x-paragraph` and one `x-pin` per pinned term (`SOURCE → PINNED | ACCEPTED...`).
+
+The memory (`write_memory`/`read_memory`) is plain TMX too, so any CAT tool can open it; its
+units carry `x-status` reviewed, and `read_memory` ignores units marked fuzzy, so a document's
+own TMX can be read as a memory without machine output leaking into it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+
+from glossator import __version__
+from glossator.errors import FormatError
+from glossator.formats.base import Format
+from glossator.model import Document, Segment
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# Characters XML 1.0 cannot carry at all, not even escaped; lxml refuses them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text with the characters XML 1.0 forbids replaced by U+FFFD, so a stray one can't
+    make a whole file unwritable."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def tag_language(code: str) -> str:
+    """babel's "pt_BR" as the BCP 47 tag XML formats expect: "pt-BR"."""
+    return code.replace("_", "-")
+
+
+def same_language(a: str, b: str) -> bool:
+    """Whether two codes name the same language; a bare "pt" matches "pt-BR" either way."""
+    a, b = tag_language(a).lower(), tag_language(b).lower()
+    return a == b or a.split("-")[0] == b or b.split("-")[0] == a
+
+
+class TMXFormat(Format):
+    name = "tmx"
+    extension = "tmx"
+
+    def render(self, document: Document) -> str:
+        target_lang = document.target_lang or ""
+        root, body = _tmx_root(document.source_lang)
+        header = root.find("header")
+        _sub(header, "prop", document.name, type="x-document")
+        if target_lang:
+            _sub(header, "prop", tag_language(target_lang), type="x-targetlang")
+        if document.signature:
+            _sub(header, "prop", document.signature, type="x-signature")
+        for line in document.header_notes:
+            _sub(header, "note", line)
+        for segment in document.segments:
+            body.append(_segment_tu(segment, document.source_lang, target_lang))
+        return _serialise(root)
+
+
+def _element(tag: str, text: str = "", **attrib: str) -> etree._Element:
+    element = etree.Element(tag, attrib)
+    element.text = xml_safe(text)
+    return element
+
+
+def _sub(parent: etree._Element, tag: str, text: str = "", **attrib: str) -> etree._Element:
+    element = _element(tag, text, **attrib)
+    parent.append(element)
+    return element
+
+
+def _tmx_root(source_lang: str) -> tuple[etree._Element, etree._Element]:
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(root, "header", {
+        "creationtool": "glossator",
+        "creationtoolversion": __version__,
+        "segtype": "sentence",
+        "o-tmf": "glossator",
+        "adminlang": "en",
+        "srclang": tag_language(source_lang),
+        "datatype": "plaintext",
+        "creationdate": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+    })
+    return root, etree.SubElement(root, "body")
+
+
+def _serialise(root: etree._Element) -> str:
+    etree.indent(root, space="  ")  # whitespace between elements only, never inside a <seg>
+    text = etree.tostring(root, encoding="unicode", pretty_print=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text
+
+
+def _segment_tu(segment: Segment, source_lang: str, target_lang: str) -> etree._Element:
+    tu = _element("tu", tuid=segment.id)
+    # The DTD wants notes and props before the tuvs; notes first is what most readers expect.
+    for note in segment.notes:
+        _sub(tu, "note", f"note: {note}")
+    for finding in segment.qa:
+        _sub(tu, "note", f"qa: {finding}")
+    _sub(tu, "prop", "fuzzy" if segment.fuzzy else "reviewed", type="x-status")
+    _sub(tu, "prop", segment.kind, type="x-kind")
+    _sub(tu, "prop", str(segment.paragraph), type="x-paragraph")
+    for pin in segment.pins:
+        _sub(tu, "prop", f"{pin.source_text} → {' | '.join((pin.target_text, *pin.accepted))}",
+             type="x-pin")
+    _tuv(tu, source_lang, segment.source)
+    if target_lang:
+        _tuv(tu, target_lang, segment.target)
+    return tu
+
+
+def _tuv(tu: etree._Element, language: str, text: str) -> None:
+    tuv = etree.SubElement(tu, "tuv", {XML_LANG: tag_language(language)})
+    _sub(tuv, "seg", text)
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TMXUnit:
+    """One `<tu>` read back: its id, the two texts, its props (type → values) and notes."""
+
+    tuid: str
+    source: str
+    target: str | None  # None when the unit has no variant in the target language
+    props: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    line: int | None = None
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.props.get("x-status", [])
+
+
+def parse_tmx(path: str | Path) -> etree._Element:
+    """The root of a TMX file; FormatError with file:line for malformed XML or a non-TMX root."""
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError("no such file" if not path.exists() else "not a file", path=path)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as error:
+        message = error.msg or str(error)
+        raise FormatError(f"not a valid TMX file: {message}", path=path,
+                          line=error.lineno or None) from error
+    if root.tag != "tmx":
+        raise FormatError(f"not a TMX file: the root element is <{root.tag}>, not <tmx>",
+                          path=path, line=root.sourceline)
+    if root.find("header") is None or root.find("body") is None:
+        raise FormatError("not a TMX file: no <header> or no <body>", path=path,
+                          line=root.sourceline)
+    return root
+
+
+def read_tmx(path: str | Path, target_lang: str | None = None) -> list[TMXUnit]:
+    """Every `<tu>` of a TMX file, source side from the header's srclang.
+
+    The target is the variant in `target_lang` when given, otherwise the first variant in
+    another language than the source.
+    """
+    root = parse_tmx(path)
+    source_lang = root.find("header").get("srclang", "")
+    if not source_lang or source_lang == "*all*":
+        raise FormatError("the TMX header names no source language (srclang)", path=path,
+                          line=root.find("header").sourceline)
+    return [_unit(tu, source_lang, target_lang) for tu in root.iterfind("body/tu")]
+
+
+def _unit(tu: etree._Element, source_lang: str, target_lang: str | None) -> TMXUnit:
+    source: str | None = None
+    target: str | None = None
+    for tuv in tu.iterfind("tuv"):
+        language = tuv.get(XML_LANG) or tuv.get("lang") or ""  # TMX 1.1 used plain lang
+        seg = tuv.find("seg")
+        text = "".join(seg.itertext()) if seg is not None else ""
+        if source is None and same_language(language, source_lang):
+            source = text
+        elif target is None and (same_language(language, target_lang) if target_lang
+                                 else not same_language(language, source_lang)):
+            target = text
+    unit = TMXUnit(tuid=tu.get("tuid", ""), source=source or "", target=target,
+                   line=tu.sourceline)
+    for prop in tu.iterfind("prop"):
+        unit.props.setdefault(prop.get("type", ""), []).append(prop.text or "")
+    unit.notes = [note.text or "" for note in tu.iterfind("note")]
+    return unit
+
+
+# Translation memory --------------------------------------------------------------------------
+
+
+def write_memory(entries: Iterable[tuple[str, str]], source_lang: str, target_lang: str) -> str:
+    """A TMX memory of reviewed translations, one unit per (source, target) pair.
+
+    Pairs with an empty side are skipped, a pair repeated is written once; when one source
+    has two translations both are written and `read_memory` keeps the later one.
+    """
+    root, body = _tmx_root(source_lang)
+    _sub(root.find("header"), "prop", tag_language(target_lang), type="x-targetlang")
+    seen: set[tuple[str, str]] = set()
+    for source, target in entries:
+        if not source.strip() or not target.strip() or (source, target) in seen:
+            continue
+        seen.add((source, target))
+        tu = _sub(body, "tu", tuid=str(len(seen)))
+        _sub(tu, "prop", "reviewed", type="x-status")
+        _tuv(tu, source_lang, source)
+        _tuv(tu, target_lang, target)
+    return _serialise(root)
+
+
+def read_memory(path: str | Path, source_lang: str, target_lang: str) -> dict[str, str]:
+    """Source sentence → reviewed translation, from a TMX file (ours or any tool's).
+
+    Units marked fuzzy, or lacking either language, are left out; a later unit wins over an
+    earlier one with the same source. Malformed XML raises FormatError naming file and line.
+    """
+    root = parse_tmx(path)
+    header_lang = root.find("header").get("srclang", "")
+    if header_lang and header_lang != "*all*" and not same_language(header_lang, source_lang):
+        raise FormatError(f"this memory's source language is {header_lang}, "
+                          f"not {tag_language(source_lang)}", path=path,
+                          line=root.find("header").sourceline)
+    memory: dict[str, str] = {}
+    for tu in root.iterfind("body/tu"):
+        unit = _unit(tu, source_lang, target_lang)
+        if unit.fuzzy or not unit.source or not unit.target:
+            continue
+        memory[unit.source] = unit.target
+    return memory

@@ -1,0 +1,94 @@
+"""Tab-separated values: `id  source  target  status`, one row per segment, for spreadsheets.
+
+TSV has no quoting, so a tab, newline or carriage return inside a text is written as `\\t`,
+`\\n` or `\\r` and a backslash as `\\\\`; `read_tsv` undoes exactly that. Status is `fuzzy`
+(machine output) or `reviewed` (a person approved it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from glossator.errors import FormatError
+from glossator.formats.base import Format
+from glossator.model import Document
+
+HEADER = ("id", "source", "target", "status")
+STATUSES = ("fuzzy", "reviewed")
+
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNESCAPES = {escaped[1]: raw for raw, escaped in _ESCAPES.items()}
+_SPECIAL = re.compile(r"[\\\t\n\r]")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+class TSVRow(NamedTuple):
+    id: str
+    source: str
+    target: str
+    status: str
+
+    @property
+    def fuzzy(self) -> bool:
+        return self.status == "fuzzy"
+
+
+def escape(text: str) -> str:
+    """A field's text made safe for one TSV cell: "a\\tb" → "a\\\\tb"."""
+    return _SPECIAL.sub(lambda match: _ESCAPES[match.group()], text)
+
+
+def unescape(field: str) -> str:
+    """The inverse of `escape`; an unknown escape such as `\\x` is kept as written."""
+    return _ESCAPE.sub(lambda match: _UNESCAPES.get(match.group(1), match.group()), field)
+
+
+class TSVFormat(Format):
+    name = "tsv"
+    extension = "tsv"
+
+    def render(self, document: Document) -> str:
+        lines = ["\t".join(HEADER)]
+        for segment in document.segments:
+            status = "fuzzy" if segment.fuzzy else "reviewed"
+            lines.append("\t".join((escape(segment.id), escape(segment.source),
+                                    escape(segment.target), status)))
+        return "\n".join(lines) + "\n"
+
+
+def parse_tsv(text: str, path: str | Path | None = None) -> list[TSVRow]:
+    """Rows of a glossator TSV text; FormatError (with line) for a wrong header or row."""
+    # Split on "\n" only: str.splitlines would also split on form feeds, U+2028 and the like,
+    # which escape() leaves in the text.
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [line.removesuffix("\r") for line in lines]  # a file saved with CRLF endings
+    if not lines or tuple(lines[0].split("\t")) != HEADER:
+        raise FormatError(f"not a glossator TSV file: the first line must be "
+                          f"{' '.join(HEADER)!r} separated by tabs", path=path, line=1)
+    rows: list[TSVRow] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != len(HEADER):
+            raise FormatError(f"expected {len(HEADER)} tab-separated fields, found "
+                              f"{len(fields)}", path=path, line=number)
+        if fields[3] not in STATUSES:
+            raise FormatError(f"status must be {' or '.join(STATUSES)}, not {fields[3]!r}",
+                              path=path, line=number)
+        rows.append(TSVRow(*(unescape(field) for field in fields[:3]), fields[3]))
+    return rows
+
+
+def read_tsv(path: str | Path) -> list[TSVRow]:
+    """Read a TSV file written by glossator (and perhaps edited in a spreadsheet)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FormatError(f"cannot read: {error}", path=path) from error
+    return parse_tsv(text, path)

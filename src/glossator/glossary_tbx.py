@@ -1,0 +1,250 @@
+"""TBX (TermBase eXchange) export and import, and writing a glossary back as CSV.
+
+The TBX written is the martif shape that Weblate, OmegaT and Translate Toolkit read. What the
+CSV format says beyond terms is kept in standard data categories where there is one:
+
+- the note is the concept's `<descrip type="definition">`;
+- `keep` (do not translate) is `<descrip type="Translation needed">No</descrip>`, as Weblate
+  and Translate Toolkit write it;
+- a pinned rendering is the first term of its language, marked preferred
+  (`<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>`); the
+  accepted forms that follow are marked admitted;
+- `nocase` has no TBX data category, so it goes in `<admin type="x-glossator-flags">`, which
+  other tools ignore.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+from lxml import etree
+
+from glossator.errors import GlossaryError, LanguageError
+from glossator.glossary import Concept, Glossary, digest_of
+from glossator.glossary_csv import FLAGS_COLUMN, NOTE_COLUMN, SEPARATOR, TermIndex, term_problem
+from glossator.languages import base_language, parse_language
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FLAGS_TYPE = "x-glossator-flags"
+TRANSLATION_NEEDED = "Translation needed"
+PREFERRED = "preferredTerm-admn-sts"
+ADMITTED = "admittedTerm-admn-sts"
+_UNUSABLE = {"deprecatedTerm-admn-sts", "supersededTerm-admn-sts"}
+
+# TBX v2 (martif) names, then the TBX v3 names that mean the same.
+_ENTRY = {"termEntry", "conceptEntry"}
+_LANGUAGE = {"langSet", "langSec"}
+_TERM_GROUP = {"tig", "ntig", "termSec"}
+
+
+def write_tbx(glossary: Glossary) -> str:
+    """The glossary as a TBX document, one termEntry per concept."""
+    root = etree.Element("martif", type="TBX")
+    root.set(XML_LANG, _bcp47(glossary.source_lang))
+    description = etree.SubElement(
+        etree.SubElement(etree.SubElement(root, "martifHeader"), "fileDesc"), "sourceDesc")
+    etree.SubElement(description, "p").text = "glossator"
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    for concept in glossary.concepts:
+        body.append(_term_entry(concept, glossary.source_lang))
+    text = etree.tostring(root, encoding="unicode", pretty_print=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text
+
+
+def _term_entry(concept: Concept, source_lang: str) -> etree._Element:
+    name_hash = hashlib.sha1(concept.name.encode("utf-8")).hexdigest()[:12]
+    entry = etree.Element("termEntry", id=f"c{name_hash}")  # stable while the name is
+    if concept.note:
+        etree.SubElement(entry, "descrip", type="definition").text = concept.note
+    if concept.keep:
+        etree.SubElement(entry, "descrip", type=TRANSLATION_NEEDED).text = "No"
+    if concept.ignore_case:
+        etree.SubElement(entry, "admin", type=FLAGS_TYPE).text = "nocase"
+    entry.append(_lang_set(source_lang, concept.variants, statuses=False))
+    for language in sorted(concept.renderings):
+        entry.append(_lang_set(language, concept.renderings[language], statuses=True))
+    return entry
+
+
+def _lang_set(language: str, terms: tuple[str, ...], statuses: bool) -> etree._Element:
+    lang_set = etree.Element("langSet")
+    lang_set.set(XML_LANG, _bcp47(language))
+    for position, term in enumerate(terms):
+        tig = etree.SubElement(lang_set, "tig")
+        etree.SubElement(tig, "term").text = term
+        if statuses:
+            status = etree.SubElement(tig, "termNote", type="administrativeStatus")
+            status.text = PREFERRED if position == 0 else ADMITTED
+    return lang_set
+
+
+def read_tbx(path: Path, source_lang: str | None = None) -> Glossary:
+    """Read a TBX file (martif, or TBX v3) into a glossary.
+
+    The source language is `source_lang`, else the document's xml:lang, else the language of
+    the first langSet. Terms marked deprecated or superseded are not kept as renderings.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise GlossaryError(f"cannot read: {error.strerror or error}", path=path) from None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise GlossaryError(f"malformed XML: {error.msg}", path=path,
+                            line=error.lineno or None) from None
+    if _local(root) not in ("martif", "tbx"):
+        raise GlossaryError(f"not a TBX file: the root element is <{_local(root)}>",
+                            path=path, line=root.sourceline)
+
+    entries = [element for element in root.iter() if _local(element) in _ENTRY]
+    source = source_lang or root.get(XML_LANG) or _first_language(entries)
+    if not source:
+        raise GlossaryError("no source language: pass one, or set xml:lang on the root",
+                            path=path, line=root.sourceline)
+    glossary = Glossary(source_lang=_language(source, path, root), sources=[str(path)],
+                        digest=digest_of([data]))
+    terms = TermIndex()
+    for entry in entries:
+        concept = _concept(entry, glossary.source_lang, path)
+        problems = terms.add(concept)
+        if problems:
+            raise GlossaryError(problems[0], path=path, line=entry.sourceline)
+        glossary.concepts.append(concept)
+        glossary.languages.update(concept.renderings)
+    return glossary
+
+
+def _concept(entry: etree._Element, source_lang: str, path: Path) -> Concept:
+    variants: list[str] = []
+    renderings: dict[str, list[str]] = {}
+    notes: list[str] = []
+    flags: set[str] = set()
+    for element in entry:
+        kind, category = _local(element), element.get("type")
+        text = _text(element)
+        if kind == "descrip" and category == "definition" and text:
+            notes.append("".join(element.itertext()).strip())  # keeps the note's line breaks
+        elif kind == "descrip" and category == TRANSLATION_NEEDED:
+            if text.lower() == "no":
+                flags.add("keep")
+        elif kind == "admin" and category == FLAGS_TYPE:
+            flags.update(text.replace(",", " ").split())
+        elif kind in _LANGUAGE:
+            language = _language(element.get(XML_LANG) or "", path, element)
+            if base_language(language) == base_language(source_lang):
+                variants.extend(_terms(element, path, source=True))
+            else:
+                renderings.setdefault(language, []).extend(_terms(element, path, source=False))
+    if not variants:
+        raise GlossaryError(f"term entry has no {source_lang} term", path=path,
+                            line=entry.sourceline)
+    if variants[0].lstrip().startswith("#"):
+        raise GlossaryError(f"term {variants[0]!r} starts with '#', which glossary CSV files "
+                            f"read as a comment; list another spelling first",
+                            path=path, line=entry.sourceline)
+    return Concept(
+        variants=tuple(dict.fromkeys(variants)),
+        renderings={language: tuple(dict.fromkeys(forms))
+                    for language, forms in renderings.items() if forms},
+        note="\n".join(notes),
+        keep="keep" in flags,
+        ignore_case="nocase" in flags,
+        path=str(path),
+        line=entry.sourceline or 0,
+    )
+
+
+def _terms(lang_set: etree._Element, path: Path, source: bool) -> list[str]:
+    """The usable terms of a langSet, the preferred one first."""
+    preferred: list[str] = []
+    others: list[str] = []
+    for group in lang_set:
+        if _local(group) not in _TERM_GROUP:
+            continue
+        term = next((e for e in group.iter() if _local(e) == "term"), None)
+        if term is None:
+            continue
+        text = _text(term)
+        if not text:
+            continue  # tools write an empty term for a language not yet translated
+        problem = term_problem(text) or (
+            f"term {text!r} contains '{SEPARATOR}', which glossaries use between spellings"
+            if SEPARATOR in text else None)
+        if problem:
+            raise GlossaryError(problem, path=path, line=term.sourceline)
+        status = next((_text(e) for e in group.iter()
+                       if _local(e) == "termNote" and e.get("type") == "administrativeStatus"),
+                      "")
+        if status == PREFERRED:
+            preferred.append(text)
+        elif status not in _UNUSABLE or source:  # a deprecated spelling still occurs in text
+            others.append(text)
+    return preferred + others
+
+
+def _first_language(entries: list[etree._Element]) -> str | None:
+    for entry in entries:
+        for element in entry:
+            if _local(element) in _LANGUAGE and element.get(XML_LANG):
+                return element.get(XML_LANG)
+    return None
+
+
+def _language(code: str, path: Path, element: etree._Element) -> str:
+    try:
+        return parse_language(code)
+    except LanguageError as error:
+        raise GlossaryError(error.message, path=path, line=element.sourceline) from None
+
+
+def _local(element: etree._Element) -> str:
+    """Tag name without namespace; "" for comments and processing instructions."""
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _text(element: etree._Element) -> str:
+    """Text content with runs of white space made single spaces, as in a term."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def _bcp47(code: str) -> str:
+    return code.replace("_", "-")
+
+
+def write_csv(glossary: Glossary) -> str:
+    """The glossary in the CSV format: source language, target languages sorted, note, flags."""
+    languages = sorted(glossary.languages)
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\n")
+    writer.writerow([_bcp47(glossary.source_lang), *map(_bcp47, languages),
+                     NOTE_COLUMN, FLAGS_COLUMN])
+    for concept in glossary.concepts:
+        _check_writable(concept)
+        flags = [flag for flag, on in (("keep", concept.keep), ("nocase", concept.ignore_case))
+                 if on]
+        writer.writerow([
+            f" {SEPARATOR} ".join(concept.variants),
+            *(f" {SEPARATOR} ".join(concept.renderings.get(language, ()))
+              for language in languages),
+            concept.note,
+            " ".join(flags),
+        ])
+    return output.getvalue()
+
+
+def _check_writable(concept: Concept) -> None:
+    terms = [*concept.variants, *(t for forms in concept.renderings.values() for t in forms)]
+    for term in terms:
+        if SEPARATOR in term:
+            raise GlossaryError(f"term {term!r} contains '{SEPARATOR}', which glossaries use "
+                                f"between spellings", path=concept.path, line=concept.line)
+    if concept.name.lstrip().startswith("#"):
+        raise GlossaryError(f"term {concept.name!r} starts with '#', which glossary CSV files "
+                            f"read as a comment", path=concept.path, line=concept.line)
