@@ -57,6 +57,12 @@ def write_all(files: Mapping[Path, str]) -> list[Path]:
     return list(files)
 
 
+def _remove_stale_temporaries(directory: Path) -> None:
+    """Temporary files a killed run left behind; safe to delete while holding the lock."""
+    for stale in directory.glob("*/.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 @contextmanager
 def output_lock(directory: Path) -> Iterator[None]:
     """Hold an exclusive lock on an output folder so two runs never interleave their writes."""
@@ -74,6 +80,7 @@ def output_lock(directory: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
+        _remove_stale_temporaries(directory)
         try:
             yield
         finally:

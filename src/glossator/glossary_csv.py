@@ -157,10 +157,12 @@ class TermIndex:
         for variant in concept.variants:
             key = match_key(variant)
             other = self._exact.get(key)
-            if other is None and self._nocase:
-                other = self._nocase.get(key.casefold())
             if other is not None and other is not concept:  # one concept may list both ' and ’
                 problems.append(f"term {variant!r} is also in {other.path}:{other.line}")
+                continue
+            other = self._nocase.get(key.casefold()) if self._nocase else None
+            if other is not None and other is not concept:
+                problems.append(_case_clash(variant, other))
                 continue
             self._exact.setdefault(key, concept)
             if concept.ignore_case:
@@ -177,11 +179,21 @@ class TermIndex:
                 continue
             later = self._nocase.get(key.casefold())
             if later is not None:
-                variant = next(v for v in later.variants
-                               if match_key(v).casefold() == key.casefold())
-                clashes.append((later, f"term {variant!r} is also in {earlier.path}:"
-                                       f"{earlier.line} (as {key!r}; nocase ignores case)"))
+                variant = _spelling_like(later, key)
+                clashes.append((later, _case_clash(variant, earlier, key)))
         return clashes
+
+
+def _spelling_like(concept: Concept, key: str) -> str:
+    """The concept's spelling that differs from `key` in case only."""
+    folded = key.casefold()
+    return next(v for v in concept.variants if match_key(v).casefold() == folded)
+
+
+def _case_clash(variant: str, other: Concept, other_spelling: str | None = None) -> str:
+    spelling = other_spelling or _spelling_like(other, match_key(variant))
+    return (f"term {variant!r} is also in {other.path}:{other.line} "
+            f"(as {spelling!r}; nocase ignores case)")
 
 
 @dataclass
@@ -327,6 +339,8 @@ class _Checker:
                 except LanguageError as problem:
                     self.error(line, f"column {name!r}: {problem.message}")
                     continue
+                if base_language(key) == base_language(self.source_lang or ""):
+                    key = self.source_lang or ""  # a regional variant of the source is the source
             if key in seen:
                 self.error(line, f"duplicate column {name!r} (same as {seen[key]!r})")
                 continue
@@ -358,6 +372,7 @@ class _Checker:
             raise _StopFile
 
     def _read_row(self, row: list[str], line: int, columns: _Columns) -> None:
+        columns.rows += 1
         width = len(columns.names)
         if len(row) > width:
             if any(cell.strip() for cell in row[width:]):
@@ -389,7 +404,6 @@ class _Checker:
             forms = self._terms(cells[index], line, columns.names[index])
             if forms:
                 renderings[code] = forms
-        columns.rows += 1
         concept = Concept(
             variants=variants,
             renderings=renderings,
@@ -444,10 +458,10 @@ class _Checker:
         for index, count in columns.gaps.items():  # reported at the header, which names the column
             if not count:
                 continue
-            shown = ", ".join(map(str, columns.gap_lines[index]))
-            more = ", ..." if count > _GAP_LINES_SHOWN else ""
+            lines = columns.gap_lines[index]
+            shown = ", ".join(map(str, lines)) + (", ..." if count > len(lines) else "")
             self.warn(columns.line, f"column {columns.names[index]}: {count} of {columns.rows} "
-                                    f"rows have no rendering (lines {shown}{more})")
+                                    f"rows have no rendering (line{'s' * (count > 1)} {shown})")
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -118,6 +118,8 @@ def read_tbx(path: Path, source_lang: str | None = None) -> Glossary:
             raise GlossaryError(problems[0], path=path, line=entry.sourceline)
         glossary.concepts.append(concept)
         glossary.languages.update(concept.renderings)
+    for concept, problem in terms.case_clashes():
+        raise GlossaryError(problem, path=path, line=concept.line)
     return glossary
 
 

@@ -17,7 +17,7 @@ from glossator.engines import choose_engine
 from glossator.engines.base import Engine
 from glossator.errors import LanguageError
 from glossator.formats import Format
-from glossator.fsutil import output_lock, write_all
+from glossator.fsutil import ensure_writable_dir, output_lock, write_all
 from glossator.glossary import Glossary
 from glossator.languages import base_language, display_name, parse_language
 from glossator.merge import check_previous, merge, reviewed_pairs
@@ -96,17 +96,19 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
         glossary_paths = default_glossary_paths()
     glossary = load_glossaries(glossary_paths, base_language(source)) if glossary_paths else None
     matcher = TermMatcher(glossary.concepts) if glossary else None
+    articles = [read_article(path) for path in article_paths]
+    engines = {code: choose_engine(engine_name, base_language(source), base_language(code),
+                                   beam_size=beam_size) for code in target_codes}
+    ensure_writable_dir(out)
+
+    # Every input is valid: only now say what was found.
     if glossary:
         report(f"glossary: {len(glossary)} concepts from {', '.join(glossary.sources)}")
-
-    articles = [read_article(path) for path in article_paths]
     for article in articles:
         if article.dropped:
             report(f"{article.path}: {article.dropped_summary()}")
     protect = _protector(matcher) if matcher else None
     documents = [build_document(article, source, protect) for article in articles]
-    engines = {code: choose_engine(engine_name, base_language(source), base_language(code),
-                                   beam_size=beam_size) for code in target_codes}
 
     with output_lock(out):
         rendered: dict[Path, str] = {}
@@ -153,8 +155,8 @@ def _translate_into(code: str, engine: Engine, documents: list[Document], source
 
     model = engine.model_id(base_language(source), base_language(code))
     if to_translate:
-        report(f"translating {len(to_translate)} segments from {len(translated)} article(s) "
-               f"into {display_name(code)} with {model}")
+        report(f"translating {_count(len(to_translate), 'segment')} from "
+               f"{_count(len(translated), 'article')} into {display_name(code)} with {model}")
         translate_segments(engine, to_translate, source, code, always_mask=always_mask)
     language_report = flag_misses([s for d in translated for s in d.segments], code)
     report(language_report.line())
@@ -174,6 +176,10 @@ def _translate_into(code: str, engine: Engine, documents: list[Document], source
     else:
         memory_text = ""
     return translated, memory_text, language_report
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _protector(matcher: TermMatcher) -> Callable[[str], list[tuple[int, int]]]:

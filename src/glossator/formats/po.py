@@ -20,6 +20,11 @@ from glossator.languages import plural_forms
 from glossator.model import Document, Pin, Segment
 
 _ID = re.compile(r"\d+\.\d+")
+# polib reads `msgstr domingo` as "oming": lines holding strings are checked before parsing.
+_STRING_LINE = re.compile(r'(?:#[~|] )?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?'
+                          r'"(?:[^"\\]|\\.)*"\s*')
+_KEYWORD = re.compile(r"(?:#[~|] )?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\b|"
+                      r'(?:#[~|] )?"')
 
 
 class POFormat(Format):
@@ -91,6 +96,7 @@ def load_pofile(path: Path) -> polib.POFile:
     head = path.read_bytes()[:200].lstrip()
     if head.startswith(b"<"):
         raise FormatError("this is an XML file (TMX or XLIFF?), expected a PO file", path=path)
+    _check_strings(path)
     try:
         return polib.pofile(str(path), wrapwidth=0)
     except (OSError, UnicodeDecodeError, ValueError) as error:
@@ -98,6 +104,17 @@ def load_pofile(path: Path) -> polib.POFile:
         line = int(found.group(1)) if found else None
         message = re.sub(r"\s*\(line \d+\)", "", str(error)).strip()
         raise FormatError(f"not a valid PO file: {message}", path=path, line=line) from error
+
+
+def _check_strings(path: Path) -> None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(f"not valid UTF-8 at byte offset {error.start}", path=path) from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _KEYWORD.match(line) and not _STRING_LINE.fullmatch(line):
+            raise FormatError(f"not a valid PO file: badly quoted string: {line[:60]!r}",
+                              path=path, line=number)
 
 
 def read_po(path: Path) -> Document:
