@@ -48,8 +48,8 @@ def count(segments: list[Segment]) -> tuple[int, int, int]:
 
 
 def term_accuracy(engine: BergamotEngine, matcher: TermMatcher) -> tuple[float, float, int, int]:
-    total_plain = total_layer = found = misses = flagged = 0
-    print(f"{'article':32} {'terms':>5} {'without':>8} {'with':>8}")
+    total_plain = total_layer = total_masked = found = misses = flagged = 0
+    print(f"{'article':32} {'terms':>5} {'without':>8} {'with':>8} {'mask-all':>8}")
     for path in ARTICLES:
         document = build_document(read_article(path), "en",
                                   lambda text: [(m.start, m.end) for m in matcher.find(text)])
@@ -64,16 +64,24 @@ def term_accuracy(engine: BergamotEngine, matcher: TermMatcher) -> tuple[float, 
         translate_segments(engine, layered, "en", "pt")
         flag_misses(layered, "pt")
         _, landed_layer, flagged_here = count(layered)
+
+        masked = copy.deepcopy(document.segments)
+        attach_pins(masked, matcher, "pt")
+        translate_segments(engine, masked, "en", "pt", always_mask=True)
+        _, landed_masked, _ = count(masked)
+        total_masked += landed_masked
         found += terms
         total_plain += landed_plain
         total_layer += landed_layer
         misses += terms - landed_layer
         flagged += flagged_here
-        print(f"{path.name:32} {terms:5} {landed_plain / terms:8.1%} {landed_layer / terms:8.1%}")
+        print(f"{path.name:32} {terms:5} {landed_plain / terms:8.1%} {landed_layer / terms:8.1%} "
+              f"{landed_masked / terms:8.1%}")
         for segment in layered:
             for note in segment.notes:
                 print(f"  miss {segment.id}: {note}")
-    print(f"{'all':32} {found:5} {total_plain / found:8.1%} {total_layer / found:8.1%}")
+    print(f"{'all':32} {found:5} {total_plain / found:8.1%} {total_layer / found:8.1%} "
+          f"{total_masked / found:8.1%}")
     return total_plain / found, total_layer / found, flagged, misses
 
 

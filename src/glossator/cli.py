@@ -27,9 +27,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from glossator.pipeline import run_translate
 
     targets = [code for spec in args.to for code in spec.split(",") if code.strip()]
-    glossaries = None if args.glossary is None else args.glossary
-    if args.no_glossary:
-        glossaries = []
+    glossaries = [] if args.no_glossary else args.glossary  # None: the default glossaries/
     result = run_translate(args.articles, targets, source=args.source, engine_name=args.engine,
                            out=Path(args.out), formats=parse_formats(args.formats),
                            beam_size=args.beam_size, glossary_paths=glossaries,
@@ -70,6 +68,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 def cmd_models_install(args: argparse.Namespace) -> int:
     from glossator import argos_packages
+    from glossator.errors import UsageError
     from glossator.languages import base_language, parse_language
 
     if len(args.what) == 1:
@@ -78,7 +77,7 @@ def cmd_models_install(args: argparse.Namespace) -> int:
         source, target = (base_language(parse_language(code)) for code in args.what)
         installed = argos_packages.install_from_index(source, target)
     else:
-        raise SystemExit("glossator models install: give FILE.argosmodel, or SOURCE TARGET")
+        raise UsageError("models install: give FILE.argosmodel, or SOURCE TARGET")
     print(installed)
     return 0
 
@@ -112,11 +111,12 @@ def _article_document(args: argparse.Namespace, matcher=None):
 
 
 def cmd_glossary_check(args: argparse.Namespace) -> int:
+    from glossator.errors import UsageError
     from glossator.glossary_csv import lint_glossaries
 
     paths = [Path(p) for p in args.paths] or _glossary_paths(argparse.Namespace(glossary=None))
     if not paths:
-        raise SystemExit("glossator glossary check: no glossaries/ folder here; give a PATH")
+        raise UsageError("glossary check: no glossaries/ folder here; give a PATH")
     glossary, findings = lint_glossaries(paths)
     for finding in findings:
         print(finding)
@@ -128,13 +128,14 @@ def cmd_glossary_check(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary_show(args: argparse.Namespace) -> int:
+    from glossator.errors import UsageError
     from glossator.glossary_report import lacking_rendering, term_occurrences
     from glossator.languages import display_name, parse_language
 
     language = parse_language(args.to)
     glossary, matcher = _load_matcher(args)
     if not glossary:
-        raise SystemExit("glossator glossary show: no glossary (use --glossary PATH)")
+        raise UsageError("glossary show: no glossary (use --glossary PATH)")
     document = _article_document(args, matcher)
     occurrences = term_occurrences(document, matcher)
     print(f"{len(occurrences)} term occurrence(s) in {args.article}, pinned for "

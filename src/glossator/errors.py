@@ -24,6 +24,12 @@ class GlossatorError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
 
+class UsageError(GlossatorError):
+    """Arguments that do not fit together (argparse reports the rest)."""
+
+    exit_code = 2
+
+
 class InputError(GlossatorError):
     """An article (or other input file) that cannot be read as asked."""
 

@@ -167,6 +167,7 @@ def _translate_into(code: str, engine: Engine, documents: list[Document], source
         document.signature = signature
         document.header_notes.append(term_report(code, document.segments).line())
         findings = check_document(document)
+        document.header_notes.append(f"qa {code}: {len(findings)} finding(s)")
         if findings:
             report(f"{document.name} ({code}): {len(findings)} QA finding(s)")
 
