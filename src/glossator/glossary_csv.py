@@ -18,6 +18,7 @@ from typing import BinaryIO
 from glossator.errors import GlossaryError, LanguageError
 from glossator.glossary import Concept, Glossary
 from glossator.languages import base_language, parse_language
+from glossator.terms import APOSTROPHES
 
 ERROR = "error"
 WARNING = "warning"
@@ -34,7 +35,6 @@ _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Cc, less tab, LF and CR
 _FLAG_SEPARATORS = re.compile(r"[\s,]+")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 _GAP_LINES_SHOWN = 5
 
 
@@ -133,7 +133,7 @@ def match_key(term: str) -> str:
     The matcher treats curly and straight apostrophes alike and any run of spaces as one.
     The common case returns `term` itself, so an index of keys costs no extra strings.
     """
-    key = term if term.isascii() else term.translate(_APOSTROPHES)
+    key = term if term.isascii() else term.translate(APOSTROPHES)
     if "  " in key or not key.isprintable():
         key = " ".join(key.split())
     return term if key == term else key

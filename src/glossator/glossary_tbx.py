@@ -25,7 +25,7 @@ from lxml import etree
 from glossator.errors import GlossaryError, LanguageError
 from glossator.glossary import Concept, Glossary, digest_of
 from glossator.glossary_csv import FLAGS_COLUMN, NOTE_COLUMN, SEPARATOR, TermIndex, term_problem
-from glossator.languages import base_language, parse_language
+from glossator.languages import base_language, parse_language, tag_language
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FLAGS_TYPE = "x-glossator-flags"
@@ -43,7 +43,7 @@ _TERM_GROUP = {"tig", "ntig", "termSec"}
 def write_tbx(glossary: Glossary) -> str:
     """The glossary as a TBX document, one termEntry per concept."""
     root = etree.Element("martif", type="TBX")
-    root.set(XML_LANG, _bcp47(glossary.source_lang))
+    root.set(XML_LANG, tag_language(glossary.source_lang))
     description = etree.SubElement(
         etree.SubElement(etree.SubElement(root, "martifHeader"), "fileDesc"), "sourceDesc")
     etree.SubElement(description, "p").text = "glossator"
@@ -71,7 +71,7 @@ def _term_entry(concept: Concept, source_lang: str) -> etree._Element:
 
 def _lang_set(language: str, terms: tuple[str, ...], statuses: bool) -> etree._Element:
     lang_set = etree.Element("langSet")
-    lang_set.set(XML_LANG, _bcp47(language))
+    lang_set.set(XML_LANG, tag_language(language))
     for position, term in enumerate(terms):
         tig = etree.SubElement(lang_set, "tig")
         etree.SubElement(tig, "term").text = term
@@ -216,16 +216,12 @@ def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def _bcp47(code: str) -> str:
-    return code.replace("_", "-")
-
-
 def write_csv(glossary: Glossary) -> str:
     """The glossary in the CSV format: source language, target languages sorted, note, flags."""
     languages = sorted(glossary.languages)
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\n")
-    writer.writerow([_bcp47(glossary.source_lang), *map(_bcp47, languages),
+    writer.writerow([tag_language(glossary.source_lang), *map(tag_language, languages),
                      NOTE_COLUMN, FLAGS_COLUMN])
     for concept in glossary.concepts:
         _check_writable(concept)

@@ -34,6 +34,11 @@ def base_language(code: str) -> str:
     return code.replace("-", "_").split("_")[0].lower()
 
 
+def tag_language(code: str) -> str:
+    """babel's "pt_BR" as the BCP 47 tag XML formats expect: "pt-BR"."""
+    return code.replace("_", "-")
+
+
 def display_name(code: str) -> str:
     """English name with the native one in brackets: "Portuguese (português)"."""
     try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from glossator.glossary import Concept
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class _Pattern:
 
 
 def _normalise(token: str, ignore_case: bool) -> str:
-    token = token.translate(_APOSTROPHES)
+    token = token.translate(APOSTROPHES)
     return token.casefold() if ignore_case else token
 
 
@@ -71,7 +71,7 @@ class TermMatcher:
     def find(self, text: str) -> list[TermMatch]:
         """Non-overlapping matches, leftmost first, the longest where several start together."""
         tokens = _tokens(text)
-        exact_keys = [t.group().translate(_APOSTROPHES) for t in tokens]
+        exact_keys = [t.group().translate(APOSTROPHES) for t in tokens]
         folded_keys = [key.casefold() for key in exact_keys] if self._folded else exact_keys
         matches: list[TermMatch] = []
         position = 0

@@ -20,8 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from glossator import __version__
 from glossator.formats.base import Format
-from glossator.formats.tmx import tag_language
-from glossator.languages import display_name
+from glossator.languages import display_name, tag_language
 from glossator.model import Document, Pin, Segment
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"

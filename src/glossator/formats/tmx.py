@@ -23,6 +23,7 @@ from lxml import etree
 from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
+from glossator.languages import tag_language
 from glossator.model import Document, Segment
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -35,11 +36,6 @@ def xml_safe(text: str) -> str:
     """Text with the characters XML 1.0 forbids replaced by U+FFFD, so a stray one can't
     make a whole file unwritable."""
     return _NOT_XML.sub("\ufffd", text)
-
-
-def tag_language(code: str) -> str:
-    """babel's "pt_BR" as the BCP 47 tag XML formats expect: "pt-BR"."""
-    return code.replace("_", "-")
 
 
 def same_language(a: str, b: str) -> bool:

@@ -25,7 +25,8 @@ from lxml import etree
 
 from glossator import __version__
 from glossator.formats.base import Format
-from glossator.formats.tmx import tag_language, xml_safe
+from glossator.formats.tmx import xml_safe
+from glossator.languages import tag_language
 from glossator.model import Document, Pin, Segment
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
