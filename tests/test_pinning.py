@@ -53,7 +53,10 @@ def test_no_pin_without_a_rendering_for_the_language():
 @pytest.mark.parametrize(("text", "pinned"), [
     ("COVID-19 spread.", "COVID-19"),
     ("Covid-19 spread.", "Covid-19"),
+    ("“Covid-19 spread,” he said.", "Covid-19"),
     ("the covid-19 wave", "covid-19"),
+    ("the Covid-19 wave", "covid-19"),  # a capital inside the sentence is the writer's style
+    ("the COVID-19 wave", "COVID-19"),
 ])
 def test_case_carried_over_for_case_insensitive_terms(text, pinned):
     assert pins_of(text)[0].target_text == pinned

@@ -69,7 +69,8 @@ def find_pins(text: str, matcher: TermMatcher | None, language: str) -> list[Pin
             continue
         if match.concept.keep and not match.concept.renderings.get(language):
             forms = (match.text,)
-        pinned = _carry_case(match.text, forms[0], match.concept.ignore_case)
+        opens = not text[:match.start].strip(_OPENING_PUNCTUATION)
+        pinned = _carry_case(match.text, forms[0], match.concept.ignore_case, opens)
         accepted = tuple(form for form in dict.fromkeys(forms[1:]) if form != pinned)
         pins.append(Pin(match.start, match.end, match.text, pinned, accepted=accepted,
                         concept=match.concept.name, note=match.concept.note,
@@ -83,14 +84,14 @@ def find_pins(text: str, matcher: TermMatcher | None, language: str) -> list[Pin
     return sorted(pins, key=lambda pin: pin.start)
 
 
-def _carry_case(matched: str, rendering: str, ignore_case: bool) -> str:
-    """Case carried over as Amazon Translate documents it, for case-insensitive terms:
-    an all-caps match gives an all-caps pin, a capitalised one a capitalised pin."""
+def _carry_case(matched: str, rendering: str, ignore_case: bool, sentence_initial: bool) -> str:
+    """Case carried over as Amazon Translate documents it, for case-insensitive terms: an
+    all-caps match gives an all-caps pin, a capital that opens the sentence a capital."""
     if not ignore_case:
         return rendering
     if len(matched) > 1 and matched.isupper():
         return rendering.upper()
-    if matched[:1].isupper():
+    if sentence_initial and matched[:1].isupper():
         return rendering[:1].upper() + rendering[1:]
     return rendering
 
