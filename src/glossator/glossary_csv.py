@@ -57,6 +57,31 @@ def default_glossary_paths() -> list[Path]:
     return [DEFAULT_FOLDER] if DEFAULT_FOLDER.is_dir() else []
 
 
+def default_glossary_files(source_lang: str) -> tuple[list[Path], list[Path]]:
+    """The default folder's CSV files for `source_lang`, and those it leaves out because they
+    declare another source language (a pt→en run need not trip over en glossaries)."""
+    if not DEFAULT_FOLDER.is_dir() or not any(DEFAULT_FOLDER.glob("*.[cC][sS][vV]")):
+        return [], []
+    chosen, other = [], []
+    for path in glossary_files([DEFAULT_FOLDER]):
+        declared = _declared_source(path)
+        (chosen if declared in (None, base_language(source_lang)) else other).append(path)
+    return chosen, other
+
+
+def _declared_source(path: Path) -> str | None:
+    """The language of a file's first header cell; None when that cannot be read (the full
+    reader then reports why)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                if any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#"):
+                    return base_language(row[0].strip())
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
+
+
 def glossary_files(paths: Sequence[str | Path]) -> list[Path]:
     """Files named, and the *.csv files of folders named (sorted), each file once."""
     files: list[Path] = []

@@ -83,7 +83,7 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
     A previous run's PO files in `out` are merged: reviewed translations are never replaced.
     """
     from glossator.formats import DEFAULT_FORMATS, get_format
-    from glossator.glossary_csv import default_glossary_paths, load_glossaries
+    from glossator.glossary_csv import default_glossary_files, load_glossaries
 
     formats = list(formats) or [get_format(name) for name in DEFAULT_FORMATS]
     source = parse_language(source)
@@ -92,8 +92,9 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
         if base_language(code) == base_language(source):
             raise LanguageError(f"target language {display_name(code)} is the source language")
 
+    skipped: list[Path] = []
     if glossary_paths is None:
-        glossary_paths = default_glossary_paths()
+        glossary_paths, skipped = default_glossary_files(source)
     glossary = load_glossaries(glossary_paths, base_language(source)) if glossary_paths else None
     matcher = TermMatcher(glossary.concepts) if glossary else None
     articles = [read_article(path) for path in article_paths]
@@ -102,6 +103,8 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
     ensure_writable_dir(out)
 
     # Every input is valid: only now say what was found.
+    for path in skipped:
+        report(f"glossary: {path} left out: its source language is not {display_name(source)}")
     if glossary:
         report(f"glossary: {len(glossary)} concepts from {', '.join(glossary.sources)}")
     for article in articles:
