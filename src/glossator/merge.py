@@ -23,7 +23,7 @@ from glossator.errors import FormatError
 from glossator.languages import base_language, display_name
 from glossator.model import Document, Segment
 
-MEMORY_NOTE = "translation memory: a reviewed translation of the same sentence"
+FROM_MEMORY = "translation memory (a reviewed translation of the same sentence)"
 
 
 @dataclass
@@ -79,7 +79,7 @@ def merge(document: Document, previous: Document | None,
         elif segment.source in memory:
             segment.target = memory[segment.source]
             segment.fuzzy = False
-            segment.notes.append(MEMORY_NOTE)
+            segment.origin = FROM_MEMORY
             result.kept.append(segment)
         else:
             result.to_translate.append(segment)
@@ -97,7 +97,7 @@ def _take(segment: Segment, old: Segment) -> None:
     segment.fuzzy = old.fuzzy
     segment.comment = old.comment
     segment.previous_source = old.previous_source if old.fuzzy else None
-    segment.notes = [note for note in old.notes if note == MEMORY_NOTE]
+    segment.origin = old.origin
 
 
 def reviewed_pairs(documents: list[Document]) -> dict[str, str]:

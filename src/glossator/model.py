@@ -39,6 +39,7 @@ class Segment:
     qa: list[str] = field(default_factory=list)  # QA findings, one line each
     previous_source: str | None = None  # a changed source keeps its old msgid here
     comment: str = ""  # the reviewer's own comment ("# " in PO), kept as written
+    origin: str = ""  # where a translation not made in this run came from, e.g. the memory
 
     @property
     def sentence(self) -> int:

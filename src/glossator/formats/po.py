@@ -2,7 +2,8 @@
 
 Extracted comments (`#.`) carry what glossator knows about a segment, one fact per line, so the
 file can be read back: `title`/`dateline`, `pin: SOURCE → PINNED | ACCEPTED...`, `note: ...`
-(a pin that did not land) and `qa: ...` (a QA finding).
+(a pin that did not land), `qa: ...` (a QA finding) and `origin: ...` (a translation taken
+from the translation memory).
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
         comments.append(f"pin: {pin.source_text} → {forms}")
     comments.extend(f"note: {note}" for note in segment.notes)
     comments.extend(f"qa: {finding}" for finding in segment.qa)
+    if segment.origin:
+        comments.append(f"origin: {segment.origin}")
     return polib.POEntry(
         msgctxt=segment.id,
         msgid=segment.source,
@@ -156,4 +159,6 @@ def _segment(entry: polib.POEntry) -> Segment:
             segment.notes.append(line[6:])
         elif line.startswith("qa: "):
             segment.qa.append(line[4:])
+        elif line.startswith("origin: "):
+            segment.origin = line[8:]
     return segment
