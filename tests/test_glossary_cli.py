@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import re
-from pathlib import Path
 
 import pytest
 
@@ -162,10 +161,15 @@ def test_review_and_qa_on_a_translated_file(tmp_path):
     assert "Kim e Shoigu" not in flagged.stdout
 
 
-def test_translate_strict_fails_on_qa_findings(tmp_path):
+def test_translate_strict_fails_on_qa_findings(tmp_path, argos_dir):
+    """The tiny random model cannot keep "1950" or "70th": QA must find it, --strict fail."""
     article = tmp_path / "a.txt"
-    article.write_text("Headline\n\nKCNA said KCNA said KCNA said KCNA.\n", encoding="utf-8")
-    result = run_cli("translate", str(article), "--to", "pt", "--out", str(tmp_path / "o"),
-                     "--strict")
-    po = Path(tmp_path / "o" / "pt" / "a.po").read_text(encoding="utf-8")
-    assert ("#. qa:" in po) == (result.returncode == 1)
+    article.write_text("Headline\n\nThe war of 1950 ended 70 years ago.\n", encoding="utf-8")
+    env = {"ARGOS_PACKAGES_DIR": str(argos_dir)}
+    args = ("translate", str(article), "--to", "de", "--no-glossary")
+    lenient = run_cli(*args, "--out", str(tmp_path / "a"), env=env)
+    strict = run_cli(*args, "--out", str(tmp_path / "b"), "--strict", env=env)
+    po = (tmp_path / "b" / "de" / "a.po").read_text(encoding="utf-8")
+    assert "#. qa: number-mismatch" in po
+    assert lenient.returncode == 0
+    assert strict.returncode == 1 and "QA finding" in strict.stderr

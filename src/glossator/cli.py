@@ -112,9 +112,9 @@ def _article_document(args: argparse.Namespace, matcher=None):
 
 def cmd_glossary_check(args: argparse.Namespace) -> int:
     from glossator.errors import UsageError
-    from glossator.glossary_csv import lint_glossaries
+    from glossator.glossary_csv import default_glossary_paths, lint_glossaries
 
-    paths = [Path(p) for p in args.paths] or _glossary_paths(argparse.Namespace(glossary=None))
+    paths = [Path(p) for p in args.paths] or default_glossary_paths()
     if not paths:
         raise UsageError("glossary check: no glossaries/ folder here; give a PATH")
     glossary, findings = lint_glossaries(paths)

@@ -17,7 +17,6 @@ A term still missing after that is never silent: the segment stays fuzzy and get
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -208,12 +207,13 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
     engine_source, engine_target = base_language(source), base_language(target)
 
     plain: dict[int, str] = {}
-    unpinned = [s for s in pending if not s.pins or not always_mask]
-    for segment, translation in zip(unpinned, engine.translate(
-            [s.source for s in unpinned], engine_source, engine_target)):
+    as_written = [s for s in pending if not s.pins or not always_mask]
+    for segment, translation in zip(as_written, engine.translate(
+            [s.source for s in as_written], engine_source, engine_target)):
         plain[id(segment)] = translation
         segment.target = drop_possessives(translation, segment.pins, target)
-    pending = [s for s in pending if s.pins and (always_mask or _misses(s))]
+    # verify() marks pins here; flag_misses() verifies again once every target is final
+    pending = [s for s in pending if s.pins and (always_mask or verify(s))]
 
     for attempt, shape in enumerate(PLACEHOLDER_SHAPES):
         if not pending:
@@ -238,11 +238,6 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
     for segment in pending:
         segment.target = drop_possessives(
             replace_engine_renderings(plain[id(segment)], segment.pins), segment.pins, target)
-
-
-def _misses(segment: Segment) -> bool:
-    trial = copy.deepcopy(segment)
-    return bool(verify(trial))
 
 
 def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:

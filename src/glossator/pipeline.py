@@ -158,8 +158,8 @@ def _translate_into(code: str, engine: Engine, documents: list[Document], source
 
     model = engine.model_id(base_language(source), base_language(code))
     if to_translate:
-        report(f"translating {_count(len(to_translate), 'segment')} from "
-               f"{_count(len(translated), 'article')} into {display_name(code)} with {model}")
+        report(f"translating {_plural(len(to_translate), 'segment')} from "
+               f"{_plural(len(translated), 'article')} into {display_name(code)} with {model}")
         translate_segments(engine, to_translate, source, code, always_mask=always_mask)
     language_report = flag_misses([s for d in translated for s in d.segments], code)
     report(language_report.line())
@@ -182,7 +182,7 @@ def _translate_into(code: str, engine: Engine, documents: list[Document], source
     return translated, memory_text, language_report
 
 
-def _count(number: int, noun: str) -> str:
+def _plural(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
