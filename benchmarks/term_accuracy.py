@@ -19,12 +19,13 @@ from pathlib import Path
 
 from glossator.article import read_article
 from glossator.engines.bergamot import BergamotEngine
-from glossator.glossary import Concept
-from glossator.glossary_csv import load_glossaries
+from glossator.glossary.csv import load_glossaries
+from glossator.glossary.matcher import TermMatcher
+from glossator.glossary.model import Concept
+from glossator.landing import verify
 from glossator.model import Segment
-from glossator.pinning import attach_pins, flag_misses, translate_segments, verify
+from glossator.pinning import attach_pins, flag_misses, translate_segments
 from glossator.pipeline import build_document
-from glossator.terms import TermMatcher
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

@@ -10,10 +10,10 @@ import pytest
 from conftest import REPO, SEED, run_cli
 from glossator.article import read_article
 from glossator.engines.argos import ArgosEngine
-from glossator.glossary_csv import load_glossaries
+from glossator.glossary.csv import load_glossaries
+from glossator.glossary.matcher import TermMatcher
 from glossator.pinning import translate_pinned
 from glossator.pipeline import build_document
-from glossator.terms import TermMatcher
 
 ARTICLES = [SEED, *sorted((REPO / "benchmarks" / "articles").glob("*.txt"))]
 
@@ -96,10 +96,12 @@ def test_tbx_export_and_import_round_trip(tmp_path):
     assert result.returncode == 0, result.stderr
     original = load_glossaries([REPO / "glossaries"])
     back = load_glossaries([csv_path])
-    assert {(c.variants, tuple(sorted(c.renderings.items())), c.note, c.keep, c.ignore_case)
-            for c in original.concepts} == \
-        {(c.variants, tuple(sorted(c.renderings.items())), c.note, c.keep, c.ignore_case)
-         for c in back.concepts}
+    def facts(concept):
+        forms = tuple(sorted((language, concept.forms(language))
+                             for language in concept.renderings))
+        return (concept.variants, forms, concept.note, concept.keep, concept.ignore_case)
+
+    assert {facts(c) for c in original.concepts} == {facts(c) for c in back.concepts}
     again = run_cli("glossary", "import", str(tbx), "-o", str(csv_path))
     assert again.returncode == 6 and "--force" in again.stderr
 

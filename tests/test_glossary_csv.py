@@ -12,19 +12,24 @@ from pathlib import Path
 import pytest
 
 from glossator.errors import GlossaryError
-from glossator.glossary import digest_of
-from glossator.glossary_csv import (
+from glossator.glossary.csv import (
     Finding,
     default_glossary_paths,
     glossary_files,
     lint_glossaries,
     load_glossaries,
 )
+from glossator.glossary.model import digest_of
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_GLOSSARY = REPO / "glossaries" / "north-korea.csv"
 FORMAT_DOC = REPO / "docs" / "glossary-format.md"
 SEED_LANGUAGES = {"pt", "de", "fr", "es", "ru", "ko", "zh"}
+
+
+def texts(concept) -> dict[str, tuple[str, ...]]:
+    """A concept's renderings as plain texts, per language."""
+    return {language: concept.rendering(language) for language in concept.renderings}
 
 
 def write(folder: Path, content: str | bytes, name: str = "g.csv") -> Path:
@@ -193,7 +198,7 @@ def test_repeated_alternative_is_a_warning_and_kept_once(tmp_path: Path) -> None
 
     assert warnings(findings) == [f"{path}:2: warning: ru cell lists 'Путин' twice"]
     assert glossary is not None
-    assert glossary.concepts[0].renderings == {"ru": ("Путин", "Путина")}
+    assert texts(glossary.concepts[0]) == {"ru": ("Путин", "Путина")}
 
 
 def test_trailing_empty_cells_beyond_the_header_are_ignored(tmp_path: Path) -> None:
@@ -202,7 +207,7 @@ def test_trailing_empty_cells_beyond_the_header_are_ignored(tmp_path: Path) -> N
     glossary, findings = lint_glossaries([path])
 
     assert findings == []
-    assert glossary is not None and glossary.concepts[0].renderings == {"pt": ("Putin",)}
+    assert glossary is not None and texts(glossary.concepts[0]) == {"pt": ("Putin",)}
 
 
 # --- what a row becomes ---------------------------------------------------------------------
@@ -218,7 +223,7 @@ def test_row_parts_become_a_concept(tmp_path: Path) -> None:
 
     shoigu, covid = glossary.concepts
     assert shoigu.variants == ("Shoigu", "Shoygu")
-    assert shoigu.renderings == {"pt_BR": ("Shoigu", "Choigu"), "zh": ("绍伊古",)}
+    assert texts(shoigu) == {"pt_BR": ("Shoigu", "Choigu"), "zh": ("绍伊古",)}
     assert shoigu.note == "defence minister"
     assert (shoigu.keep, shoigu.ignore_case, shoigu.path, shoigu.line) == (False, False,
                                                                             str(path), 2)
@@ -453,7 +458,7 @@ def test_50_mb_glossary_loads_in_bounded_memory(large_folder: Path) -> None:
     # A fresh process, so that the peak is this load's and not the test session's.
     script = (
         "import resource, sys, time\n"
-        "from glossator.glossary_csv import load_glossaries\n"
+        "from glossator.glossary.csv import load_glossaries\n"
         "start = time.perf_counter()\n"
         "glossary = load_glossaries([sys.argv[1]])\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"

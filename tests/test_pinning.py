@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from glossator.engines.bergamot import BergamotEngine
-from glossator.glossary import Concept
+from glossator.glossary.matcher import TermMatcher
+from glossator.glossary.model import Concept
 from glossator.model import Pin, Segment
 from glossator.pinning import (
     drop_possessives,
@@ -16,7 +17,6 @@ from glossator.pinning import (
     unmask,
     verify,
 )
-from glossator.terms import TermMatcher
 
 CONCEPTS = [
     Concept(("Shoigu", "Shoygu"), {"pt": ("Choigu",), "de": ("Schoigu",)}),

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from glossator.glossary import Concept
-from glossator.terms import TermMatcher
+from glossator.glossary.matcher import TermMatcher
+from glossator.glossary.model import Concept
 
 CONCEPTS = [
     Concept(("Shoigu", "Shoygu"), {}),

@@ -83,15 +83,15 @@ def cmd_models_install(args: argparse.Namespace) -> int:
 
 
 def _glossary_paths(args: argparse.Namespace) -> list[Path]:
-    from glossator.glossary_csv import default_glossary_paths
+    from glossator.glossary.csv import default_glossary_paths
 
     return [Path(p) for p in args.glossary] if args.glossary else default_glossary_paths()
 
 
 def _load_matcher(args: argparse.Namespace):  # -> tuple[Glossary | None, TermMatcher | None]
-    from glossator.glossary_csv import load_glossaries
+    from glossator.glossary.csv import load_glossaries
+    from glossator.glossary.matcher import TermMatcher
     from glossator.languages import base_language, parse_language
-    from glossator.terms import TermMatcher
 
     paths = _glossary_paths(args)
     if not paths:
@@ -112,7 +112,7 @@ def _article_document(args: argparse.Namespace, matcher=None):
 
 def cmd_glossary_check(args: argparse.Namespace) -> int:
     from glossator.errors import UsageError
-    from glossator.glossary_csv import default_glossary_paths, lint_glossaries
+    from glossator.glossary.csv import default_glossary_paths, lint_glossaries
 
     paths = [Path(p) for p in args.paths] or default_glossary_paths()
     if not paths:
@@ -129,7 +129,7 @@ def cmd_glossary_check(args: argparse.Namespace) -> int:
 
 def cmd_glossary_show(args: argparse.Namespace) -> int:
     from glossator.errors import UsageError
-    from glossator.glossary_report import lacking_rendering, term_occurrences
+    from glossator.glossary.report import lacking_rendering, term_occurrences
     from glossator.languages import display_name, parse_language
 
     language = parse_language(args.to)
@@ -156,7 +156,7 @@ def cmd_glossary_show(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary_suggest(args: argparse.Namespace) -> int:
-    from glossator.glossary_report import suggest_terms
+    from glossator.glossary.report import suggest_terms
 
     _glossary, matcher = _load_matcher(args)
     document = _article_document(args, matcher)
@@ -171,8 +171,8 @@ def cmd_glossary_suggest(args: argparse.Namespace) -> int:
 
 def cmd_glossary_export(args: argparse.Namespace) -> int:
     from glossator.fsutil import write_all
-    from glossator.glossary_csv import load_glossaries
-    from glossator.glossary_tbx import write_tbx
+    from glossator.glossary.csv import load_glossaries
+    from glossator.glossary.tbx import write_tbx
 
     glossary = load_glossaries(_glossary_paths(args), args.source)
     for path in write_all({Path(args.tbx): write_tbx(glossary)}):
@@ -183,7 +183,7 @@ def cmd_glossary_export(args: argparse.Namespace) -> int:
 def cmd_glossary_import(args: argparse.Namespace) -> int:
     from glossator.errors import FormatError
     from glossator.fsutil import write_all
-    from glossator.glossary_tbx import read_tbx, write_csv
+    from glossator.glossary.tbx import read_tbx, write_csv
 
     source = Path(args.tbx)
     target = Path(args.output) if args.output else Path("glossaries") / f"{source.stem}.csv"

@@ -35,8 +35,10 @@ class MergeResult:
         return f"{len(self.kept)} kept from the previous run, {len(self.to_translate)} to translate"
 
 
-def _pin_key(segment: Segment) -> list[tuple[str, str, tuple[str, ...]]]:
-    return [(pin.source_text, pin.target_text, pin.accepted) for pin in segment.pins]
+def _pin_key(segment: Segment) -> list[tuple[str, ...]]:
+    """What a machine translation was pinned to; grammar read off the engine is left out."""
+    return [(pin.source_text, pin.target_text, *pin.accepted, "|", *pin.inflected, "|",
+             *pin.deprecated) for pin in segment.pins]
 
 
 def check_previous(previous: Document, document: Document, target: str, path: Path) -> None:

@@ -8,6 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glossator.glossary.model import (
+    ADMITTED,
+    DEPRECATED,
+    INFLECTED,
+    AnnotationError,
+    Form,
+    parse_form,
+)
+
 
 @dataclass
 class Pin:
@@ -17,11 +26,53 @@ class Pin:
     end: int
     source_text: str  # the text matched in the source ("Shoigu's" matches as "Shoigu")
     target_text: str  # the pinned rendering, case carried over
-    accepted: tuple[str, ...] = ()  # other renderings QA accepts
+    accepted: tuple[str, ...] = ()  # admitted spellings: a reviewer may write them
     concept: str = ""  # the glossary's first source variant, names the concept
     note: str = ""
     possessive: bool = False  # an English "'s" follows the match in the source
     landed: bool | None = None  # None until verified after translation
+    inflected: tuple[str, ...] = ()  # case forms of the rendering, kept as the engine wrote them
+    deprecated: tuple[str, ...] = ()  # spellings to avoid: replaced, and flagged by QA
+    gender: str | None = None  # "m", "f", "n": what agreement around the pin follows
+    number: str | None = None  # "sg", "pl"
+    article: bool | None = None  # whether the target language puts an article before it
+
+    @property
+    def landing_forms(self) -> tuple[str, ...]:
+        """The pinned rendering and its inflections: what counts as the pin having landed."""
+        return (self.target_text, *self.inflected)
+
+    def form(self) -> Form:
+        """The pinned rendering as a glossary form, with its grammar."""
+        return Form(self.target_text, gender=self.gender, number=self.number,
+                    article=self.article)
+
+    def line(self) -> str:
+        """The pin as one comment line: `SOURCE → PINNED {grammar} | OTHER {status} ...`,
+        each form written as a glossary cell writes it."""
+        forms = [self.form(), *(Form(text, ADMITTED) for text in self.accepted),
+                 *(Form(text, INFLECTED) for text in self.inflected),
+                 *(Form(text, DEPRECATED) for text in self.deprecated)]
+        return f"{self.source_text} → " + " | ".join(form.written() for form in forms)
+
+    @classmethod
+    def from_line(cls, line: str) -> Pin | None:
+        """Read back what `line()` wrote; None when `line` is not of that shape. Offsets are
+        unknown (-1) for a pin read from a file."""
+        if " → " not in line:
+            return None
+        source_text, cell = line.split(" → ", 1)
+        try:
+            forms = [parse_form(entry, index)
+                     for index, entry in enumerate(cell.split(" | "))]
+        except AnnotationError:
+            return None
+        first, others = forms[0], forms[1:]
+        return cls(-1, -1, source_text, first.text,
+                   accepted=tuple(f.text for f in others if f.status == ADMITTED),
+                   inflected=tuple(f.text for f in others if f.status == INFLECTED),
+                   deprecated=tuple(f.text for f in others if f.status == DEPRECATED),
+                   gender=first.gender, number=first.number, article=first.article)
 
 
 @dataclass

@@ -18,15 +18,16 @@ A term still missing after that is never silent: the segment stays fuzzy and get
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from glossator.dates import find_dates, render_date
 from glossator.engines.base import Engine
+from glossator.glossary.matcher import TermMatcher
+from glossator.glossary.model import ADMITTED, DEPRECATED, INFLECTED, Form
+from glossator.landing import count_form, verify
 from glossator.languages import base_language
 from glossator.model import Pin, Segment
-from glossator.terms import TermMatcher
 
 PLACEHOLDER_SHAPES = ("XZ", "ZX")
 NBEST = 4
@@ -63,17 +64,22 @@ def find_pins(text: str, matcher: TermMatcher | None, language: str) -> list[Pin
     full dates (rendered by babel). Overlaps resolve in favour of the glossary."""
     pins: list[Pin] = []
     for match in matcher.find(text) if matcher else ():
-        forms = match.concept.rendering(language)
+        forms = match.concept.forms(language)
         if not forms:
             continue
         if match.concept.keep and not match.concept.renderings.get(language):
-            forms = (match.text,)
+            forms = (Form(match.text),)
         opens = not text[:match.start].strip(_OPENING_PUNCTUATION)
-        pinned = _carry_case(match.text, forms[0], match.concept.ignore_case, opens)
-        accepted = tuple(form for form in dict.fromkeys(forms[1:]) if form != pinned)
-        pins.append(Pin(match.start, match.end, match.text, pinned, accepted=accepted,
+        preferred = forms[0]
+        pinned = _carry_case(match.text, preferred.text, match.concept.ignore_case, opens)
+        others = {status: tuple(dict.fromkeys(form.text for form in forms[1:]
+                                              if form.status == status and form.text != pinned))
+                  for status in (ADMITTED, INFLECTED, DEPRECATED)}
+        pins.append(Pin(match.start, match.end, match.text, pinned, accepted=others[ADMITTED],
                         concept=match.concept.name, note=match.concept.note,
-                        possessive=match.possessive))
+                        possessive=match.possessive, inflected=others[INFLECTED],
+                        deprecated=others[DEPRECATED], gender=preferred.gender,
+                        number=preferred.number, article=preferred.article))
     for found in find_dates(text):
         if any(pin.start < found.end and found.start < pin.end for pin in pins):
             continue
@@ -134,7 +140,7 @@ def replace_engine_renderings(translation: str, pins: Sequence[Pin]) -> str:
     """For an unmasked translation: where the engine copied a term's source spelling but the
     pin says otherwise, put the pin in its place."""
     for pin in pins:
-        if pin.source_text != pin.target_text and not _count(translation, pin.target_text):
+        if pin.source_text != pin.target_text and not count_form(translation, pin.target_text):
             translation = re.sub(rf"(?<!\w){re.escape(pin.source_text)}(?!\w)",
                                  pin.target_text, translation, count=1)
     return translation
@@ -149,36 +155,6 @@ def drop_possessives(translation: str, pins: Sequence[Pin], target: str) -> str:
             translation = re.sub(rf"(?<!\w)({re.escape(pin.target_text)})['’]s\b", r"\1",
                                  translation)
     return translation
-
-
-def _count(text: str, form: str) -> int:
-    """Occurrences of `form` as whole words; scripts written without spaces (Chinese,
-    Japanese) have no word edges to check."""
-    if not form:
-        return 0
-    before = "" if _is_wide(form[0]) else r"(?<!\w)"
-    after = "" if _is_wide(form[-1]) else r"(?!\w)"
-    return len(re.findall(before + re.escape(form) + after, text))
-
-
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
-def verify(segment: Segment) -> list[Pin]:
-    """Mark each pin landed or not by counting its renderings in the target; return misses.
-
-    A rendering used by n pins of the segment must occur at least n times."""
-    missing = []
-    wanted: dict[tuple[str, ...], int] = {}
-    for pin in segment.pins:
-        forms = (pin.target_text, *pin.accepted)
-        wanted[forms] = wanted.get(forms, 0) + 1
-        present = sum(_count(segment.target, form) for form in forms)
-        pin.landed = present >= wanted[forms]
-        if not pin.landed:
-            missing.append(pin)
-    return missing
 
 
 def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target: str) -> None:

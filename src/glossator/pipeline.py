@@ -18,7 +18,8 @@ from glossator.engines.base import Engine
 from glossator.errors import LanguageError
 from glossator.formats import Format
 from glossator.fsutil import ensure_writable_dir, output_lock, write_all
-from glossator.glossary import Glossary
+from glossator.glossary.matcher import TermMatcher
+from glossator.glossary.model import Glossary
 from glossator.languages import base_language, display_name, parse_language
 from glossator.merge import check_previous, merge, reviewed_pairs
 from glossator.model import Document, Segment
@@ -29,7 +30,6 @@ from glossator.pinning import (
     term_report,
     translate_segments,
 )
-from glossator.terms import TermMatcher
 
 Report = Callable[[str], None]
 
@@ -83,7 +83,7 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
     A previous run's PO files in `out` are merged: reviewed translations are never replaced.
     """
     from glossator.formats import DEFAULT_FORMATS, get_format
-    from glossator.glossary_csv import default_glossary_files, load_glossaries
+    from glossator.glossary.csv import default_glossary_files, load_glossaries
 
     formats = list(formats) or [get_format(name) for name in DEFAULT_FORMATS]
     source = parse_language(source)

@@ -6,15 +6,14 @@ by hand can be checked again. Findings go into `Segment.qa` as "CHECK: MESSAGE" 
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from glossator.landing import missing_pins
 from glossator.languages import base_language
 from glossator.model import Document, Pin, Segment
-from glossator.pinning import verify
 
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
 MIN_RATIO_LENGTH = 20  # shorter sources (titles, names) vary too much to judge by length
@@ -76,13 +75,6 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str) -> list[
     found += [("length-ratio", message)
               for message in _length_ratio(segment, source_lang, target_lang)]
     return [Finding(segment.id, check, message) for check, message in found]
-
-
-def missing_pins(segment: Segment) -> list[Pin]:
-    """The segment's pins whose rendering is not in the target (pins themselves untouched)."""
-    checked = copy.deepcopy(segment)
-    verify(checked)
-    return [pin for pin, result in zip(segment.pins, checked.pins) if not result.landed]
 
 
 def missing_pin_message(pin: Pin) -> str:

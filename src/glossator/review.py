@@ -12,8 +12,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from glossator.landing import form_pattern, is_flagged, is_wide, missing_pins
 from glossator.model import Document, Pin, Segment
-from glossator.qa import missing_pin_message, missing_pins
+from glossator.qa import missing_pin_message
 
 STACKED_BELOW = 60  # narrower terminals get source and target one under the other
 COLUMN_GAP = " │ "
@@ -64,13 +65,6 @@ def render_review(document: Document, *, width: int, color: bool,
     if only_flagged and not shown:
         lines.append("no flagged segments")
     return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def is_flagged(segment: Segment, missed: list[Pin] | None = None) -> bool:
-    """A segment needs a look: QA findings, notes, or a pin that did not land."""
-    if missed is None:
-        missed = missing_pins(segment)
-    return bool(segment.qa or segment.notes or missed)
 
 
 def status_mark(segment: Segment, missed: list[Pin]) -> str:
@@ -179,7 +173,7 @@ def _source_highlights(segment: Segment, missed: list[Pin]) -> list[_Highlight]:
 def _target_highlights(segment: Segment, missed: list[Pin]) -> list[_Highlight]:
     missed_ids = {id(pin) for pin in missed}
     wanted = [(form, STYLE_TARGET_PIN) for pin in segment.pins if id(pin) not in missed_ids
-              for form in (pin.target_text, *pin.accepted)]
+              for form in (*pin.landing_forms, *pin.accepted)]
     return _find(_normalised(segment.target), wanted)
 
 
@@ -190,12 +184,8 @@ def _find(text: str, wanted: list[tuple[str, str]]) -> list[_Highlight]:
         form = _normalised(form)
         if not form:
             continue
-        # Chinese and Japanese have no spaces: a form that begins or ends with a wide character
-        # needs no word boundary on that side.
-        before = "" if _is_wide(form[0]) else r"(?<!\w)"
-        after = "" if _is_wide(form[-1]) else r"(?!\w)"
         candidates += [_Highlight(match.start(), match.end(), style)
-                       for match in re.finditer(before + re.escape(form) + after, text)]
+                       for match in re.finditer(form_pattern(form), text)]
     chosen: list[_Highlight] = []
     for candidate in sorted(candidates, key=lambda h: (h.start - h.end, h.start)):
         if all(candidate.end <= other.start or other.end <= candidate.start for other in chosen):
@@ -273,11 +263,11 @@ def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
         if char.isspace():
             while end < len(text) and text[end].isspace():
                 end += 1
-        elif _is_wide(char):
+        elif is_wide(char):
             while end < len(text) and text[end] in _CLOSING:
                 end += 1
         else:
-            while end < len(text) and not (text[end].isspace() or _is_wide(text[end])):
+            while end < len(text) and not (text[end].isspace() or is_wide(text[end])):
                 end += 1
         yield index, end, char.isspace()
         index = end
@@ -285,12 +275,9 @@ def _tokens(text: str) -> Iterator[tuple[int, int, bool]]:
 
 def display_width(text: str) -> int:
     """Terminal columns `text` takes: East Asian wide and full-width characters count 2."""
-    return sum(2 if _is_wide(char) else 0 if unicodedata.combining(char) else 1
+    return sum(2 if is_wide(char) else 0 if unicodedata.combining(char) else 1
                for char in text)
 
-
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def _fit(text: str, width: int) -> str:

@@ -20,6 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from glossator import __version__
 from glossator.formats.base import Format
+from glossator.landing import is_flagged
 from glossator.languages import display_name, tag_language
 from glossator.model import Document, Pin, Segment
 
@@ -69,7 +70,7 @@ def stylesheet() -> str:
 
 
 def _flagged(segment: Segment) -> bool:
-    return bool(segment.qa or segment.notes or any(pin.landed is False for pin in segment.pins))
+    return is_flagged(segment, [pin for pin in segment.pins if pin.landed is False])
 
 
 def _summary(document: Document, source_name: str, target_name: str) -> str:
@@ -200,7 +201,7 @@ def _source_spans(text: str, pins: list[Pin]) -> list[Span]:
 
 def _target_spans(text: str, pins: list[Pin]) -> list[Span]:
     return [(start, end, pin) for pin in pins
-            for start, end in _occurrences(text, (pin.target_text, *pin.accepted))]
+            for start, end in _occurrences(text, (*pin.landing_forms, *pin.accepted))]
 
 
 def _text(text: str) -> str:
@@ -232,6 +233,8 @@ def _pin_title(pin: Pin) -> str:
     lines = [f"{pin.concept or pin.source_text} → {pin.target_text}"]
     if pin.accepted:
         lines.append(f"also accepted: {', '.join(pin.accepted)}")
+    if pin.inflected:
+        lines.append(f"inflected: {', '.join(pin.inflected)}")
     if pin.note:
         lines.append(pin.note)
     if pin.landed is False:

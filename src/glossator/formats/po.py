@@ -73,8 +73,7 @@ def build_pofile(document: Document) -> polib.POFile:
 def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
     comments = [segment.kind] if segment.kind != "body" else []
     for pin in segment.pins:
-        forms = " | ".join((pin.target_text, *pin.accepted))
-        comments.append(f"pin: {pin.source_text} → {forms}")
+        comments.append(f"pin: {pin.line()}")
     comments.extend(f"note: {note}" for note in segment.notes)
     comments.extend(f"qa: {finding}" for finding in segment.qa)
     if segment.origin:
@@ -151,10 +150,8 @@ def _segment(entry: polib.POEntry) -> Segment:
     for line in entry.comment.splitlines():
         if line in ("title", "dateline"):
             segment.kind = line
-        elif line.startswith("pin: ") and " → " in line:
-            source_text, forms = line[5:].split(" → ", 1)
-            target_text, *accepted = forms.split(" | ")
-            segment.pins.append(Pin(-1, -1, source_text, target_text, tuple(accepted)))
+        elif line.startswith("pin: ") and (pin := Pin.from_line(line[5:])):
+            segment.pins.append(pin)
         elif line.startswith("note: "):
             segment.notes.append(line[6:])
         elif line.startswith("qa: "):

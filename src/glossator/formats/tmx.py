@@ -108,8 +108,7 @@ def _segment_tu(segment: Segment, source_lang: str, target_lang: str) -> etree._
     _sub(tu, "prop", segment.kind, type="x-kind")
     _sub(tu, "prop", str(segment.paragraph), type="x-paragraph")
     for pin in segment.pins:
-        _sub(tu, "prop", f"{pin.source_text} → {' | '.join((pin.target_text, *pin.accepted))}",
-             type="x-pin")
+        _sub(tu, "prop", pin.line(), type="x-pin")
     _tuv(tu, source_lang, segment.source)
     if target_lang:
         _tuv(tu, target_lang, segment.target)

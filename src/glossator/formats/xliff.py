@@ -92,5 +92,5 @@ def _trans_unit(body: etree._Element, segment: Segment) -> None:
 
 
 def _pin_line(pin: Pin) -> str:
-    line = f"pin: {pin.source_text} → {' | '.join((pin.target_text, *pin.accepted))}"
+    line = f"pin: {pin.line()}"
     return f"{line} ({pin.note})" if pin.note else line

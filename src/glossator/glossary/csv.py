@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from glossator.errors import GlossaryError, LanguageError
-from glossator.glossary import Concept, Glossary
+from glossator.glossary.matcher import APOSTROPHES
+from glossator.glossary.model import AnnotationError, Concept, Form, Glossary, parse_form
 from glossator.languages import base_language, parse_language
-from glossator.terms import APOSTROPHES
 
 ERROR = "error"
 WARNING = "warning"
@@ -418,7 +418,7 @@ class _Checker:
             return
         flags = self._flags(cells[columns.flags] if columns.flags is not None else "", line)
         keep, ignore_case = "keep" in flags, "nocase" in flags
-        renderings: dict[str, tuple[str, ...]] = {}
+        renderings: dict[str, tuple[str | Form, ...]] = {}
         for index, code in columns.targets:
             if not cells[index]:
                 if not keep:
@@ -426,7 +426,7 @@ class _Checker:
                     if len(columns.gap_lines[index]) < _GAP_LINES_SHOWN:
                         columns.gap_lines[index].append(line)
                 continue
-            forms = self._terms(cells[index], line, columns.names[index])
+            forms = self._forms(cells[index], line, columns.names[index])
             if forms:
                 renderings[code] = forms
         concept = Concept(
@@ -460,6 +460,25 @@ class _Checker:
             repeated = next(term for term in unique if terms.count(term) > 1)
             self.warn(line, f"{column} cell lists {repeated!r} twice")
         return unique
+
+    def _forms(self, cell: str, line: int, column: str) -> tuple[str | Form, ...] | None:
+        """A target cell's forms, each with its `{...}` annotation read; a form without one
+        stays a plain string."""
+        entries = self._terms(cell, line, column)
+        if entries is None or "{" not in cell:
+            return entries
+        forms: list[str | Form] = []
+        for position, entry in enumerate(entries):
+            try:
+                form = parse_form(entry, position)
+            except AnnotationError as problem:
+                self.error(line, f"{column} cell: {problem}")
+                return None
+            if not form.text:
+                self.error(line, f"{column} cell: {entry!r} has an annotation but no term")
+                return None
+            forms.append(form)
+        return tuple(forms)
 
     def _flags(self, cell: str, line: int) -> frozenset[str]:
         if not cell:

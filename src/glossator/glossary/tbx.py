@@ -8,7 +8,11 @@ CSV format says beyond terms is kept in standard data categories where there is 
   and Translate Toolkit write it;
 - a pinned rendering is the first term of its language, marked preferred
   (`<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>`); the
-  accepted forms that follow are marked admitted;
+  forms that follow are marked admitted or deprecated; an inflected form is admitted and
+  carries `<termNote type="x-glossator-form">inflected</termNote>`;
+- gender and number are `grammaticalGender` (masculine, feminine, neuter) and
+  `grammaticalNumber` (singular, plural) term notes; whether the form takes an article,
+  for which TBX has no data category, is `<termNote type="x-glossator-article">`;
 - `nocase` has no TBX data category, so it goes in `<admin type="x-glossator-flags">`, which
   other tools ignore.
 """
@@ -18,21 +22,39 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
 
 from glossator.errors import GlossaryError, LanguageError
-from glossator.glossary import Concept, Glossary, digest_of
-from glossator.glossary_csv import FLAGS_COLUMN, NOTE_COLUMN, SEPARATOR, TermIndex, term_problem
+from glossator.glossary.csv import FLAGS_COLUMN, NOTE_COLUMN, SEPARATOR, TermIndex, term_problem
+from glossator.glossary.model import (
+    ADMITTED,
+    DEPRECATED,
+    GENDERS,
+    INFLECTED,
+    NUMBERS,
+    PREFERRED,
+    Concept,
+    Form,
+    Glossary,
+    digest_of,
+)
 from glossator.languages import base_language, parse_language, tag_language
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FLAGS_TYPE = "x-glossator-flags"
 TRANSLATION_NEEDED = "Translation needed"
-PREFERRED = "preferredTerm-admn-sts"
-ADMITTED = "admittedTerm-admn-sts"
-_UNUSABLE = {"deprecatedTerm-admn-sts", "supersededTerm-admn-sts"}
+FORM_TYPE = "x-glossator-form"
+ARTICLE_TYPE = "x-glossator-article"
+_STATUS_NAMES = {PREFERRED: "preferredTerm-admn-sts", ADMITTED: "admittedTerm-admn-sts",
+                 INFLECTED: "admittedTerm-admn-sts", DEPRECATED: "deprecatedTerm-admn-sts"}
+_STATUS_READ = {"preferredTerm-admn-sts": PREFERRED, "admittedTerm-admn-sts": ADMITTED,
+                "deprecatedTerm-admn-sts": DEPRECATED, "supersededTerm-admn-sts": DEPRECATED}
+_GENDER_READ = {name: key for key, name in GENDERS.items()}
+_NUMBER_READ = {name: key for key, name in NUMBERS.items()}
 
 # TBX v2 (martif) names, then the TBX v3 names that mean the same.
 _ENTRY = {"termEntry", "conceptEntry"}
@@ -63,21 +85,32 @@ def _term_entry(concept: Concept, source_lang: str) -> etree._Element:
         etree.SubElement(entry, "descrip", type=TRANSLATION_NEEDED).text = "No"
     if concept.ignore_case:
         etree.SubElement(entry, "admin", type=FLAGS_TYPE).text = "nocase"
-    entry.append(_lang_set(source_lang, concept.variants, statuses=False))
+    entry.append(_lang_set(source_lang, [Form(variant) for variant in concept.variants],
+                           statuses=False))
     for language in sorted(concept.renderings):
-        entry.append(_lang_set(language, concept.renderings[language], statuses=True))
+        entry.append(_lang_set(language, concept.forms(language), statuses=True))
     return entry
 
 
-def _lang_set(language: str, terms: tuple[str, ...], statuses: bool) -> etree._Element:
+def _lang_set(language: str, forms: Sequence[Form], statuses: bool) -> etree._Element:
     lang_set = etree.Element("langSet")
     lang_set.set(XML_LANG, tag_language(language))
-    for position, term in enumerate(terms):
+    for form in forms:
         tig = etree.SubElement(lang_set, "tig")
-        etree.SubElement(tig, "term").text = term
-        if statuses:
-            status = etree.SubElement(tig, "termNote", type="administrativeStatus")
-            status.text = PREFERRED if position == 0 else ADMITTED
+        etree.SubElement(tig, "term").text = form.text
+        if not statuses:
+            continue
+        notes = [("administrativeStatus", _STATUS_NAMES[form.status])]
+        if form.status == INFLECTED:
+            notes.append((FORM_TYPE, INFLECTED))
+        if form.gender:
+            notes.append(("grammaticalGender", GENDERS[form.gender]))
+        if form.number:
+            notes.append(("grammaticalNumber", NUMBERS[form.number]))
+        if form.article is not None:
+            notes.append((ARTICLE_TYPE, "yes" if form.article else "no"))
+        for kind, value in notes:
+            etree.SubElement(tig, "termNote", type=kind).text = value
     return lang_set
 
 
@@ -85,7 +118,8 @@ def read_tbx(path: Path, source_lang: str | None = None) -> Glossary:
     """Read a TBX file (martif, or TBX v3) into a glossary.
 
     The source language is `source_lang`, else the document's xml:lang, else the language of
-    the first langSet. Terms marked deprecated or superseded are not kept as renderings.
+    the first langSet. Target terms marked deprecated or superseded are kept as deprecated
+    forms (replaced in machine output, flagged by QA), never as the pinned one.
     """
     path = Path(path)
     try:
@@ -125,7 +159,7 @@ def read_tbx(path: Path, source_lang: str | None = None) -> Glossary:
 
 def _concept(entry: etree._Element, source_lang: str, path: Path) -> Concept:
     variants: list[str] = []
-    renderings: dict[str, list[str]] = {}
+    renderings: dict[str, list[Form]] = {}
     notes: list[str] = []
     flags: set[str] = set()
     for element in entry:
@@ -141,9 +175,9 @@ def _concept(entry: etree._Element, source_lang: str, path: Path) -> Concept:
         elif kind in _LANGUAGE:
             language = _language(element.get(XML_LANG) or "", path, element)
             if base_language(language) == base_language(source_lang):
-                variants.extend(_terms(element, path, source=True))
+                variants.extend(form.text for form in _forms(element, path))
             else:
-                renderings.setdefault(language, []).extend(_terms(element, path, source=False))
+                renderings.setdefault(language, []).extend(_forms(element, path))
     if not variants:
         raise GlossaryError(f"term entry has no {source_lang} term", path=path,
                             line=entry.sourceline)
@@ -153,8 +187,8 @@ def _concept(entry: etree._Element, source_lang: str, path: Path) -> Concept:
                             path=path, line=entry.sourceline)
     return Concept(
         variants=tuple(dict.fromkeys(variants)),
-        renderings={language: tuple(dict.fromkeys(forms))
-                    for language, forms in renderings.items() if forms},
+        renderings={language: _ranked(forms) for language, forms in renderings.items()
+                    if any(form.status != DEPRECATED for form in forms)},
         note="\n".join(notes),
         keep="keep" in flags,
         ignore_case="nocase" in flags,
@@ -163,10 +197,9 @@ def _concept(entry: etree._Element, source_lang: str, path: Path) -> Concept:
     )
 
 
-def _terms(lang_set: etree._Element, path: Path, source: bool) -> list[str]:
-    """The usable terms of a langSet, the preferred one first."""
-    preferred: list[str] = []
-    others: list[str] = []
+def _forms(lang_set: etree._Element, path: Path) -> list[Form]:
+    """The terms of a langSet as forms, in document order."""
+    forms: list[Form] = []
     for group in lang_set:
         if _local(group) not in _TERM_GROUP:
             continue
@@ -181,14 +214,26 @@ def _terms(lang_set: etree._Element, path: Path, source: bool) -> list[str]:
             if SEPARATOR in text else None)
         if problem:
             raise GlossaryError(problem, path=path, line=term.sourceline)
-        status = next((_text(e) for e in group.iter()
-                       if _local(e) == "termNote" and e.get("type") == "administrativeStatus"),
-                      "")
-        if status == PREFERRED:
-            preferred.append(text)
-        elif status not in _UNUSABLE or source:  # a deprecated spelling still occurs in text
-            others.append(text)
-    return preferred + others
+        notes = {e.get("type"): _text(e) for e in group.iter() if _local(e) == "termNote"}
+        status = _STATUS_READ.get(notes.get("administrativeStatus", ""), ADMITTED)
+        if notes.get(FORM_TYPE) == INFLECTED and status != DEPRECATED:
+            status = INFLECTED
+        article = notes.get(ARTICLE_TYPE, "").lower()
+        forms.append(Form(text, status,
+                          gender=_GENDER_READ.get(notes.get("grammaticalGender", "")),
+                          number=_NUMBER_READ.get(notes.get("grammaticalNumber", "")),
+                          article={"yes": True, "no": False}.get(article)))
+    return forms
+
+
+def _ranked(forms: list[Form]) -> tuple[Form, ...]:
+    """One form per text, the preferred one first (else the first usable one, promoted)."""
+    unique = list({form.text: form for form in reversed(forms)}.values())[::-1]
+    first = next((f for f in unique if f.status == PREFERRED),
+                 next(f for f in unique if f.status != DEPRECATED))
+    rest = [replace(form, status=ADMITTED) if form.status == PREFERRED else form
+            for form in unique if form is not first]
+    return (replace(first, status=PREFERRED), *rest)
 
 
 def _first_language(entries: list[etree._Element]) -> str | None:
@@ -229,8 +274,8 @@ def write_csv(glossary: Glossary) -> str:
                  if on]
         writer.writerow([
             f" {SEPARATOR} ".join(concept.variants),
-            *(f" {SEPARATOR} ".join(concept.renderings.get(language, ()))
-              for language in languages),
+            *(f" {SEPARATOR} ".join(form.written() for form in concept.forms(language))
+              if language in concept.renderings else "" for language in languages),
             concept.note,
             " ".join(flags),
         ])
@@ -238,7 +283,9 @@ def write_csv(glossary: Glossary) -> str:
 
 
 def _check_writable(concept: Concept) -> None:
-    terms = [*concept.variants, *(t for forms in concept.renderings.values() for t in forms)]
+    terms = [*concept.variants,
+             *(text for language in concept.renderings
+               for text in concept.rendering(language) or ())]
     for term in terms:
         if SEPARATOR in term:
             raise GlossaryError(f"term {term!r} contains '{SEPARATOR}', which glossaries use "

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from glossator.glossary import Concept
+from glossator.glossary.model import Concept
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from glossator.glossary import Concept
+from glossator.glossary.matcher import TermMatcher
+from glossator.glossary.model import Concept
 from glossator.model import Document
-from glossator.terms import TermMatcher
 
 
 @dataclass
