@@ -10,9 +10,12 @@ from glossator.glossary.model import Concept
 from glossator.model import Pin, Segment
 from glossator.pinning import (
     drop_possessives,
+    COPIED,
+    LANDED,
+    VARIANT,
     find_pins,
+    locate,
     mask,
-    replace_engine_renderings,
     translate_pinned,
     unmask,
     verify,
@@ -85,10 +88,19 @@ def test_unmask_capitalises_at_sentence_start():
     assert unmask("“XZ0 voltou", pins, "XZ", "pt") == "“Covid-19 voltou"
 
 
-def test_replace_engine_renderings_swaps_copied_source_spelling():
-    pins = pins_of("Shoigu met Kim Jong Un.")
-    out = replace_engine_renderings("Shoigu encontrou Kim Jong Un.", pins)
-    assert out == "Choigu encontrou Kim Jong-un."
+def test_locate_finds_copied_source_spellings_and_variants():
+    pins = pins_of("Shoigu met Kim Jong Un in Pyongyang.")
+    placed = locate("Shoigu encontrou Kim Jong Un em Pyongyang.", pins)
+    assert [(p.start, p.end, p.how) for p in placed] == [
+        (0, 6, COPIED), (17, 28, COPIED), (32, 41, VARIANT)]
+
+
+def test_locate_gives_longer_spellings_their_span_first():
+    pins = pins_of("Sergei Shoigu met Kim. Shoigu said so.")
+    text = "Sergei Shoigu encontrou Kim. Choigu disse isso."
+    placed = locate(text, pins)
+    assert [(text[p.start:p.end], p.how) for p in placed] == [
+        ("Sergei Shoigu", COPIED), ("Choigu", LANDED)]
 
 
 def test_english_possessive_dropped_after_a_pin():

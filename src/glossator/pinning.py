@@ -1,18 +1,24 @@
 """Pin glossary terms through machine translation and prove afterwards that each pin landed.
 
-Every segment is first translated as it is; where each pin's rendering already appears in that
-output it is kept (the model saw the real words, so articles and agreement around them are
-right). The other segments with pins are masked: each matched term becomes a placeholder the
-engine carries through (measured on the bergamot en→pt model: `XZ0`-like tokens survive 15/15
-times, `<t0>` 0/15), and every placeholder must come back exactly once to be replaced by the
-pinned rendering. Where that fails the chain goes on:
+Every segment is first translated as it is, so the engine sees the real words and gets the
+grammar around them right. Then each pin is placed in that translation, touching as little as
+possible:
 
-1. another hypothesis from the engine's n-best list (argos);
-2. another placeholder shape (`ZX0`);
-3. the unmasked translation, with the engine's own rendering of the term — the source
-   spelling carried over verbatim — replaced by the pin.
+1. its pinned rendering (or an inflection the glossary lists) is already there: kept;
+2. an admitted or deprecated spelling is there: normalised to the pinned one, in place;
+3. the engine's own rendering of the term is there — the source spelling copied through, the
+   engine's translation of the term on its own (all such terms of a run in one batched call,
+   cached), or for engines that align (argos) the span the term's tokens attend to: that span
+   is replaced by the pin, in place;
+4. only the pins still not found are masked — each becomes a placeholder the engine carries
+   through (measured on the bergamot en→pt model: `XZ0`-like tokens survive 15/15 times,
+   `<t0>` 0/15) — while the segment's other terms stay real words; n-best hypotheses and a
+   second placeholder shape are tried.
 
-A term still missing after that is never silent: the segment stays fuzzy and gets a note.
+Then the determiner in front of every pin is made to agree with it (`glossary.grammar`): the
+gender, number and article use come from the glossary where the editor wrote them, else from
+the engine itself (each term translated in a few carrier sentences, cached per model). A pin
+that cannot be placed is never silent: the segment stays fuzzy and gets a note.
 """
 
 from __future__ import annotations
@@ -23,15 +29,24 @@ from dataclasses import dataclass, field
 
 from glossator.dates import find_dates, render_date
 from glossator.engines.base import Engine
+from glossator.glossary import grammar
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import ADMITTED, DEPRECATED, INFLECTED, Form
-from glossator.landing import count_form, verify
+from glossator.landing import form_pattern, verify
 from glossator.languages import base_language
 from glossator.model import Pin, Segment
 
 PLACEHOLDER_SHAPES = ("XZ", "ZX")
 NBEST = 4
 _OPENING_PUNCTUATION = "\"'“‘«„¿¡([ "
+
+# How a pin came to stand in the translation, best first.
+LANDED = "landed"  # the engine wrote the pinned rendering itself
+VARIANT = "variant"  # an admitted or deprecated spelling, normalised
+COPIED = "copied"  # the source spelling carried over, replaced
+RENDERED = "rendered"  # the engine's own translation of the term, replaced
+ALIGNED = "aligned"  # the span the term's tokens attend to, replaced
+UNMASKED = "unmasked"  # came back from a placeholder
 
 
 @dataclass
@@ -101,6 +116,9 @@ def _carry_case(matched: str, rendering: str, ignore_case: bool, sentence_initia
     return rendering
 
 
+# Masking -------------------------------------------------------------------------------------
+
+
 def mask(text: str, pins: Sequence[Pin], shape: str) -> str:
     """Replace each pinned span with a placeholder `{shape}{index}`."""
     pieces, cursor = [], 0
@@ -116,34 +134,337 @@ def mask(text: str, pins: Sequence[Pin], shape: str) -> str:
     return "".join(pieces)
 
 
+def placeholder_spans(translation: str, count: int, shape: str) -> list[tuple[int, int]] | None:
+    """Where each of `count` placeholders came back (a trailing "'s" included); None unless
+    every one came back exactly once and no stray one is left."""
+    placeholder = re.compile(rf"\b{shape}(\d+)\b(?:['’]s\b)?")
+    spans: dict[int, tuple[int, int]] = {}
+    for match in placeholder.finditer(translation):
+        index = int(match.group(1))
+        if index >= count or index in spans:
+            return None
+        spans[index] = match.span()
+    if len(spans) != count:
+        return None
+    return [spans[index] for index in range(count)]
+
+
 def unmask(translation: str, pins: Sequence[Pin], shape: str, target: str) -> str | None:
     """Put each pin's rendering where its placeholder came back; None unless every placeholder
     came back exactly once and no stray one is left."""
-    placeholder = re.compile(rf"\b{shape}(\d+)\b(?:['’]s\b)?")
-    found = [int(m.group(1)) for m in placeholder.finditer(translation)]
-    if sorted(found) != list(range(len(pins))):
+    spans = placeholder_spans(translation, len(pins), shape)
+    if spans is None:
         return None
-
-    def restore(match: re.Match[str]) -> str:
-        pin = pins[int(match.group(1))]
-        rendering = pin.target_text
-        if match.group().endswith(("'s", "’s")) and base_language(target) == "en":
-            rendering += match.group()[-2:]
-        if not translation[:match.start()].strip(_OPENING_PUNCTUATION):
-            rendering = rendering[:1].upper() + rendering[1:]
-        return rendering
-
-    return placeholder.sub(restore, translation)
+    edits = [(start, end, _placeholder_rendering(translation, start, end, pin, target))
+             for (start, end), pin in zip(spans, pins)]
+    return _apply(translation, edits)[0]
 
 
-def replace_engine_renderings(translation: str, pins: Sequence[Pin]) -> str:
-    """For an unmasked translation: where the engine copied a term's source spelling but the
-    pin says otherwise, put the pin in its place."""
-    for pin in pins:
-        if pin.source_text != pin.target_text and not count_form(translation, pin.target_text):
-            translation = re.sub(rf"(?<!\w){re.escape(pin.source_text)}(?!\w)",
-                                 pin.target_text, translation, count=1)
-    return translation
+def _placeholder_rendering(translation: str, start: int, end: int, pin: Pin,
+                           target: str) -> str:
+    """What replaces the placeholder at [start, end): the pin, with a capital where it opens
+    the sentence and an English possessive kept."""
+    rendering = pin.target_text
+    if grammar.opens_sentence(translation, start):
+        rendering = rendering[:1].upper() + rendering[1:]
+    if translation[start:end].endswith(("'s", "’s")) and base_language(target) == "en":
+        rendering += translation[end - 2:end]
+    return rendering
+
+
+# Placing pins in a translation ---------------------------------------------------------------
+
+
+@dataclass
+class Placement:
+    """Where a pin stands in a translation, and how it got there."""
+
+    start: int
+    end: int
+    how: str
+
+
+def locate(text: str, pins: Sequence[Pin],
+           taken: Sequence[tuple[int, int]] = ()) -> list[Placement | None]:
+    """For each pin, the span of its rendering in `text` as the engine wrote it: the pinned
+    form or an inflection (LANDED), an admitted or deprecated spelling (VARIANT), or the source
+    spelling copied through (COPIED); None where none is there. Longer strings claim their span
+    first, so "Sergei Shoigu" is not taken apart by the pin of a later "Shoigu"; each span is
+    given to one pin only."""
+    candidates = []
+    for index, pin in enumerate(pins):
+        for how, forms in ((LANDED, pin.landing_forms),
+                           (VARIANT, (*pin.accepted, *pin.deprecated)),
+                           (COPIED, (pin.source_text,))):
+            for form in forms:
+                if form:
+                    candidates.append((-len(form), (LANDED, VARIANT, COPIED).index(how),
+                                       index, form, how))
+    placed: list[Placement | None] = [None] * len(pins)
+    claimed = list(taken)
+    for _length, _rank, index, form, how in sorted(candidates):
+        if placed[index] is not None:
+            continue
+        span = _free_match(text, form_pattern(form), claimed, flags=0)
+        if span:
+            placed[index] = Placement(*span, how)
+            claimed.append(span)
+    return placed
+
+
+def _free_match(text: str, pattern: str, claimed: Sequence[tuple[int, int]],
+                flags: int) -> tuple[int, int] | None:
+    for match in re.finditer(pattern, text, flags):
+        if all(match.end() <= start or end <= match.start() for start, end in claimed):
+            return match.span()
+    return None
+
+
+@dataclass
+class _Draft:
+    """One segment on its way: the translation and where each pin stands in it."""
+
+    segment: Segment
+    text: str  # the unmasked translation, as the engine wrote it
+    placements: list[Placement | None]
+
+    def missing(self) -> list[int]:
+        return [index for index, placed in enumerate(self.placements) if placed is None]
+
+    def claimed(self) -> list[tuple[int, int]]:
+        return [(p.start, p.end) for p in self.placements if p is not None]
+
+
+# Reading what the engine does with a term on its own, cached per model and term.
+_RENDERING_CACHE: dict[tuple[str, str, str, str], str] = {}
+_GRAMMAR_CACHE: dict[tuple[str, str, str, str], grammar.Grammar] = {}
+
+
+def _engine_renderings(engine: Engine, terms: Sequence[str], source: str,
+                       target: str) -> dict[str, str]:
+    """Each term translated on its own (one batched call for those not cached), with the
+    article an engine puts before a lone noun taken off."""
+    model = engine.model_id(source, target)
+    todo = [term for term in dict.fromkeys(terms)
+            if (model, source, target, term) not in _RENDERING_CACHE]
+    if todo:
+        for term, rendering in zip(todo, engine.translate(todo, source, target)):
+            _RENDERING_CACHE[(model, source, target, term)] = _bare(rendering, target)
+    return {term: _RENDERING_CACHE[(model, source, target, term)] for term in terms}
+
+
+def _bare(rendering: str, target: str) -> str:
+    """A lone term's translation without the final stop or the article engines put first."""
+    rendering = rendering.strip().rstrip(".!;:")
+    first, _, rest = rendering.partition(" ")
+    if rest and first.lower() in grammar.readings(target):
+        return rest
+    return rendering
+
+
+def probe_grammar(engine: Engine, pins: Sequence[Pin], source: str, target: str) -> None:
+    """Fill in gender, number and article use where the glossary says nothing, from the
+    engine's own use in carrier sentences (one batched call, cached per model and term)."""
+    if grammar.language_rules(target) is None:
+        return
+    unknown = [pin for pin in pins if pin.concept != "date"
+               and (pin.gender, pin.number, pin.article) == (None, None, None)]
+    if not unknown:
+        return
+    model = engine.model_id(source, target)
+    terms = list(dict.fromkeys(pin.concept or pin.source_text for pin in unknown))
+    todo = [term for term in terms if (model, source, target, term) not in _GRAMMAR_CACHE]
+    if todo:
+        for term, found in grammar.probe(engine, todo, source, target).items():
+            _GRAMMAR_CACHE[(model, source, target, term)] = found
+    for pin in unknown:
+        found = _GRAMMAR_CACHE[(model, source, target, pin.concept or pin.source_text)]
+        pin.gender, pin.number, pin.article = found.gender, found.number, found.article
+
+
+def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
+                       target: str, *, always_mask: bool = False) -> None:
+    """Translate every segment in batches with its (attached) pins enforced.
+
+    `always_mask` masks every pin up front, as older versions did: the engine then never
+    sees the terms, and guesses articles around the placeholders.
+    """
+    pending = []
+    for segment in segments:
+        segment.fuzzy = True
+        whole = segment.pins[0] if len(segment.pins) == 1 else None
+        if whole and whole.start == 0 and whole.end == len(segment.source):
+            segment.target = whole.target_text  # a dateline or a lone name: nothing to translate
+        else:
+            pending.append(segment)
+    engine_source, engine_target = base_language(source), base_language(target)
+    plain = engine.translate([s.source for s in pending], engine_source, engine_target)
+    drafts = []
+    for segment, translation in zip(pending, plain):
+        segment.target = translation
+        if segment.pins:
+            placements = ([None] * len(segment.pins) if always_mask
+                          else locate(translation, segment.pins))
+            drafts.append(_Draft(segment, translation, placements))
+    if not drafts:
+        return
+    probe_grammar(engine, [pin for d in drafts for pin in d.segment.pins], engine_source,
+                  engine_target)
+    if not always_mask:
+        _place_engine_renderings(engine, drafts, engine_source, engine_target)
+        _place_by_alignment(engine, drafts, engine_source, engine_target)
+    _place_by_masking(engine, [d for d in drafts if d.missing()], engine_source,
+                      engine_target, target)
+    for draft in drafts:
+        draft.segment.target = _finish(draft, target)
+
+
+def _place_engine_renderings(engine: Engine, drafts: list[_Draft], source: str,
+                             target: str) -> None:
+    """Find missing pins by the engine's translation of the term on its own."""
+    wanted = [(draft, index) for draft in drafts for index in draft.missing()]
+    if not wanted:
+        return
+    renderings = _engine_renderings(
+        engine, [draft.segment.pins[index].source_text for draft, index in wanted],
+        source, target)
+    for draft, index in wanted:
+        rendering = renderings[draft.segment.pins[index].source_text]
+        if len(rendering) < 2:
+            continue
+        span = _free_match(draft.text, form_pattern(rendering), draft.claimed(),
+                           flags=re.IGNORECASE)
+        if span:
+            draft.placements[index] = Placement(*span, RENDERED)
+
+
+def _place_by_alignment(engine: Engine, drafts: list[_Draft], source: str,
+                        target: str) -> None:
+    """Find missing pins through the engine's alignment, where it has one (argos)."""
+    wanting = [draft for draft in drafts if draft.missing()]
+    aligner = getattr(engine, "aligned", None)
+    if not wanting or aligner is None:
+        return
+    aligned = aligner([draft.segment.source for draft in wanting], source, target)
+    if aligned is None:
+        return
+    for draft, alignment in zip(wanting, aligned):
+        if alignment.translation != draft.text:
+            continue
+        for index in draft.missing():
+            pin = draft.segment.pins[index]
+            span = alignment.target_span(pin.start, pin.end)
+            if span and all(span[1] <= start or end <= span[0]
+                            for start, end in draft.claimed()):
+                draft.placements[index] = Placement(*span, ALIGNED)
+
+
+def _place_by_masking(engine: Engine, drafts: list[_Draft], source: str, target: str,
+                      language: str) -> None:
+    """Mask only the pins not found; take the first hypothesis where every placeholder comes
+    back and every other pin of the segment is still found."""
+    for attempt, shape in enumerate(PLACEHOLDER_SHAPES):
+        if not drafts:
+            return
+        masked = [mask(d.segment.source, [d.segment.pins[i] for i in d.missing()], shape)
+                  for d in drafts]
+        hypotheses = engine.hypotheses(masked, source, target, NBEST if attempt == 0 else 1)
+        still = []
+        for draft, options in zip(drafts, hypotheses):
+            if not any(_take_masked(draft, option, shape, language) for option in options):
+                still.append(draft)
+        drafts = still
+
+
+def _take_masked(draft: _Draft, translation: str, shape: str, language: str) -> bool:
+    """Adopt a masked translation if every placeholder came back and the unmasked pins are
+    all found in it; the placeholders become the pinned renderings."""
+    missing = draft.missing()
+    spans = placeholder_spans(translation, len(missing), shape)
+    if spans is None:
+        return False
+    pins = draft.segment.pins
+    edits = [(start, end, _placeholder_rendering(translation, start, end, pins[index], language))
+             for (start, end), index in zip(spans, missing)]
+    text, moved = _apply(translation, edits)
+    others = [index for index in range(len(pins)) if index not in missing]
+    found = locate(text, [pins[index] for index in others], moved)
+    if any(placed is None for placed in found):
+        return False
+    placements: list[Placement | None] = [None] * len(pins)
+    for index, (start, end) in zip(missing, moved):
+        placements[index] = Placement(start, end, UNMASKED)
+    for index, placed in zip(others, found):
+        placements[index] = placed
+    text, placements = _restore_prepositions(text, placements, draft.text, language)
+    draft.text, draft.placements = text, placements
+    return True
+
+
+def _restore_prepositions(text: str, placements: list[Placement | None], plain: str,
+                          language: str) -> tuple[str, list[Placement | None]]:
+    """Where the engine dropped the preposition before a placeholder ("sob resoluções XZ0")
+    but wrote one after the same word in the unmasked translation ("resoluções do
+    Conselho"), put that preposition back."""
+    table = grammar.readings(language)
+    if not table:
+        return text, placements
+    for placed in sorted((p for p in placements if p and p.how == UNMASKED),
+                         key=lambda p: -p.start):
+        before = re.search(r"(\w+)\s+$", text[:placed.start])
+        if not before or before.group(1).lower() in table:
+            continue
+        word = before.group(1)
+        after_word = re.findall(rf"(?<!\w){re.escape(word)}\s+(\w+)\s", plain)
+        if len(after_word) != 1:
+            continue
+        reading = table.get(after_word[0].lower())
+        if reading is None or not reading.preposition:
+            continue
+        insert = reading.preposition + " "
+        text = text[:placed.start] + insert + text[placed.start:]
+        for other in placements:
+            if other is not None and other.start >= placed.start:
+                other.start += len(insert)
+                other.end += len(insert)
+    return text, placements
+
+
+def _apply(text: str, edits: Sequence[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with each (start, end, replacement) made, and where each replacement now is."""
+    order = sorted(range(len(edits)), key=lambda i: edits[i][0])
+    pieces, cursor, shift = [], 0, 0
+    spans: list[tuple[int, int]] = [(0, 0)] * len(edits)
+    for i in order:
+        start, end, replacement = edits[i]
+        pieces.append(text[cursor:start])
+        pieces.append(replacement)
+        spans[i] = (start + shift, start + shift + len(replacement))
+        shift += len(replacement) - (end - start)
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces), spans
+
+
+def _finish(draft: _Draft, language: str) -> str:
+    """The draft's translation with each placed pin written in and its determiner agreeing."""
+    pins = draft.segment.pins
+    edits, placed_pins = [], []
+    for pin, placed in zip(pins, draft.placements):
+        if placed is None:
+            continue
+        current = draft.text[placed.start:placed.end]
+        replacement = current if placed.how == LANDED else pin.target_text
+        if placed.how != LANDED and grammar.opens_sentence(draft.text, placed.start):
+            replacement = replacement[:1].upper() + replacement[1:]
+        edits.append((placed.start, placed.end, replacement))
+        placed_pins.append(pin)
+    text, spans = _apply(draft.text, edits)
+    headline = draft.segment.kind != "body"
+    for pin, (start, end) in sorted(zip(placed_pins, spans), key=lambda item: -item[1][0]):
+        text = grammar.agree(text, start, end, language, gender=pin.gender, number=pin.number,
+                             article=pin.article, headline=headline)
+    return drop_possessives(text, pins, language)
 
 
 def drop_possessives(translation: str, pins: Sequence[Pin], target: str) -> str:
@@ -163,59 +484,6 @@ def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target
         segment.pins = find_pins(segment.source, matcher, target)
 
 
-def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
-                       target: str, *, always_mask: bool = False) -> None:
-    """Translate every segment in batches with its (attached) pins enforced.
-
-    By default each segment is first translated as it is, and that translation is kept where
-    every pin already landed: masking hides a word's gender and number from the model, which
-    then guesses articles around the placeholder ("o Coreia do Norte"). Only segments with a
-    missed pin go through masking. `always_mask` masks every segment with pins up front.
-    """
-    pending = []
-    for segment in segments:
-        segment.fuzzy = True
-        whole = segment.pins[0] if len(segment.pins) == 1 else None
-        if whole and whole.start == 0 and whole.end == len(segment.source):
-            segment.target = whole.target_text  # a dateline or a lone name: nothing to translate
-        else:
-            pending.append(segment)
-    engine_source, engine_target = base_language(source), base_language(target)
-
-    plain: dict[int, str] = {}
-    as_written = [s for s in pending if not s.pins or not always_mask]
-    for segment, translation in zip(as_written, engine.translate(
-            [s.source for s in as_written], engine_source, engine_target)):
-        plain[id(segment)] = translation
-        segment.target = drop_possessives(translation, segment.pins, target)
-    # verify() marks pins here; flag_misses() verifies again once every target is final
-    pending = [s for s in pending if s.pins and (always_mask or verify(s))]
-
-    for attempt, shape in enumerate(PLACEHOLDER_SHAPES):
-        if not pending:
-            return
-        masked = [mask(s.source, s.pins, shape) for s in pending]
-        hypotheses = engine.hypotheses(masked, engine_source, engine_target,
-                                       NBEST if attempt == 0 else 1)
-        still = []
-        for segment, options in zip(pending, hypotheses):
-            restored = next((r for r in (unmask(o, segment.pins, shape, target)
-                                         for o in options) if r is not None), None)
-            if restored is None:
-                still.append(segment)
-            else:
-                segment.target = restored
-        pending = still
-
-    missing_plain = [s for s in pending if id(s) not in plain]
-    for segment, translation in zip(missing_plain, engine.translate(
-            [s.source for s in missing_plain], engine_source, engine_target)):
-        plain[id(segment)] = translation
-    for segment in pending:
-        segment.target = drop_possessives(
-            replace_engine_renderings(plain[id(segment)], segment.pins), segment.pins, target)
-
-
 def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:
     """Verify every pin against the target text; a miss gets a note. Return the term report."""
     for segment in segments:
@@ -229,6 +497,8 @@ def translate_pinned(engine: Engine, segments: Sequence[Segment], source: str, t
                      matcher: TermMatcher | None, *, always_mask: bool = False) -> TermReport:
     """Find pins, translate with them enforced, verify: the whole layer for one batch."""
     attach_pins(segments, matcher, target)
+    probe_grammar(engine, [pin for segment in segments for pin in segment.pins],
+                  base_language(source), base_language(target))
     translate_segments(engine, segments, source, target, always_mask=always_mask)
     return flag_misses(segments, target)
 

@@ -27,6 +27,7 @@ from glossator.pinning import (
     TermReport,
     attach_pins,
     flag_misses,
+    probe_grammar,
     term_report,
     translate_segments,
 )
@@ -147,6 +148,10 @@ def _translate_into(code: str, engine: Engine, documents: list[Document], source
     for document in translated:
         document.target_lang = code
         attach_pins(document.segments, matcher, code)
+    # Grammar read off the engine is part of each pin, so it is settled before merging.
+    probe_grammar(engine, [pin for d in translated for s in d.segments for pin in s.pins],
+                  base_language(source), base_language(code))
+    for document in translated:
         previous_path = out / code / f"{document.name}.po"
         previous = read_po(previous_path) if previous_path.exists() else None
         if previous:

@@ -1,0 +1,412 @@
+"""The words right before a pinned term: articles and the prepositions they merge with.
+
+A pinned rendering can land where the engine wrote something else ("a agência" became "o
+KCNA"), or come back from a placeholder whose gender the engine had to guess. This module
+knows, per language, the definite and indefinite articles and their contractions with
+prepositions (pt "do", "na", "à", "pelo"; es "del", "al"; fr "du", "au", "l'"; it "dello",
+"nell'"), reads the determiner in front of a term, and writes the one that agrees with the
+term's gender, number and article use ("em Pyongyang", "da Coreia do Norte", "a Kim").
+
+Languages: pt, es, fr, it. Others get no determiner fixes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import product
+from typing import ClassVar
+
+from glossator.languages import base_language
+
+DEFINITE = "definite"
+INDEFINITE = "indefinite"
+NONE = ""  # a bare preposition: no article
+
+
+@dataclass(frozen=True)
+class Determiner:
+    """What the word (or two) before a noun phrase is made of."""
+
+    preposition: str  # "" for an article alone
+    article: str  # DEFINITE, INDEFINITE or NONE
+    gender: str | None = None  # "m", "f"
+    number: str | None = None  # "sg", "pl"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A determiner found before a term: its span in the text and what it is."""
+
+    start: int
+    end: int  # where the term begins, or the space before it
+    text: str
+    determiner: Determiner
+    ambiguous: bool = False  # pt "a": the article or the bare preposition
+
+
+_VOWEL_START = re.compile(r"^[aeiouàâäéèêëíìîïóòôöúùûüyh]", re.IGNORECASE)
+_IMPURE_S = re.compile(r"^(?:s[^aeiouàèéìòù]|z|gn|ps|pn|x|y)", re.IGNORECASE)
+GENDER_NUMBER = list(product(("m", "f"), ("sg", "pl")))
+Table = dict[tuple[str, str], str]  # (gender, number) → article
+
+
+class Language:
+    """One language's articles and contractions."""
+
+    code = ""
+    prepositions: tuple[str, ...] = ()
+    ambiguous: frozenset[str] = frozenset()  # forms that can also be a bare preposition
+    elides = False  # the article is glued to a following vowel with an apostrophe
+
+    def article(self, kind: str, gender: str, number: str, following: str) -> str:
+        raise NotImplementedError
+
+    def join(self, preposition: str, article: str) -> str:
+        """Preposition and article as written together ("de" + "o" → "do")."""
+        return f"{preposition} {article}" if preposition and article else preposition or article
+
+    def determiner(self, preposition: str, kind: str, gender: str | None, number: str | None,
+                   following: str) -> str:
+        """The surface form for a determiner before `following` (the term's text)."""
+        if kind == NONE:
+            return preposition
+        return self.join(preposition,
+                         self.article(kind, gender or "m", number or "sg", following))
+
+    def readings(self) -> dict[str, Determiner]:
+        """Every determiner surface (lower case) → what it is; two-word ones included."""
+        table: dict[str, Determiner] = {}
+        for following in ("consoante", "avião", "stato"):
+            for preposition in ("", *self.prepositions):
+                for kind in (DEFINITE, INDEFINITE):
+                    for gender, number in GENDER_NUMBER:
+                        try:
+                            surface = self.determiner(preposition, kind, gender, number,
+                                                      following)
+                        except KeyError:
+                            continue
+                        table.setdefault(surface.lower(), Determiner(preposition, kind,
+                                                                     gender, number))
+        for preposition in self.prepositions:
+            table.setdefault(preposition, Determiner(preposition, NONE))
+        return table
+
+
+class Portuguese(Language):
+    code = "pt"
+    prepositions = ("de", "em", "a", "por")
+    ambiguous = frozenset({"a"})
+    _DEFINITE: ClassVar[Table] = {("m", "sg"): "o", ("f", "sg"): "a", ("m", "pl"): "os",
+                                  ("f", "pl"): "as"}
+    _INDEFINITE: ClassVar[Table] = {("m", "sg"): "um", ("f", "sg"): "uma", ("m", "pl"): "uns",
+                                    ("f", "pl"): "umas"}
+    _MERGED: ClassVar[dict[str, str]] = {"de": "d", "em": "n", "a": "", "por": "pel"}
+
+    def article(self, kind: str, gender: str, number: str, following: str) -> str:
+        table = self._DEFINITE if kind == DEFINITE else self._INDEFINITE
+        return table[(gender, number)]
+
+    def join(self, preposition: str, article: str) -> str:
+        if not preposition or not article:
+            return preposition or article
+        if preposition == "a":
+            if article in ("a", "as"):
+                return "à" + article[1:]
+            if article in ("o", "os"):
+                return "a" + article
+            return f"a {article}"
+        if article.startswith("u"):  # "de um", "em uma": news style writes them apart
+            return f"{preposition} {article}"
+        return self._MERGED[preposition] + article
+
+
+class Spanish(Language):
+    code = "es"
+    prepositions = ("de", "a", "en", "por", "con")
+    _DEFINITE: ClassVar[Table] = {("m", "sg"): "el", ("f", "sg"): "la", ("m", "pl"): "los",
+                                  ("f", "pl"): "las"}
+    _INDEFINITE: ClassVar[Table] = {("m", "sg"): "un", ("f", "sg"): "una", ("m", "pl"): "unos",
+                                    ("f", "pl"): "unas"}
+
+    def article(self, kind: str, gender: str, number: str, following: str) -> str:
+        table = self._DEFINITE if kind == DEFINITE else self._INDEFINITE
+        return table[(gender, number)]
+
+    def join(self, preposition: str, article: str) -> str:
+        if preposition in ("de", "a") and article == "el":
+            return preposition[0] + "el" if preposition == "de" else "al"
+        return super().join(preposition, article)
+
+
+class French(Language):
+    code = "fr"
+    prepositions = ("de", "à", "en", "par", "pour", "avec")
+    elides = True
+    _INDEFINITE: ClassVar[Table] = {("m", "sg"): "un", ("f", "sg"): "une"}
+
+    def article(self, kind: str, gender: str, number: str, following: str) -> str:
+        if kind == INDEFINITE:
+            return self._INDEFINITE[(gender, number)]
+        if number == "pl":
+            return "les"
+        if _VOWEL_START.match(following):
+            return "l'"
+        return "le" if gender == "m" else "la"
+
+    def join(self, preposition: str, article: str) -> str:
+        if preposition in ("de", "à") and article in ("le", "les"):
+            return {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au",
+                    ("à", "les"): "aux"}[(preposition, article)]
+        if preposition == "en" and article:  # "en" takes no article: "au"/"dans le" instead
+            raise KeyError(preposition)
+        return super().join(preposition, article)
+
+    def determiner(self, preposition: str, kind: str, gender: str | None, number: str | None,
+                   following: str) -> str:
+        if kind == NONE and preposition == "de" and _VOWEL_START.match(following):
+            return "d'"
+        return super().determiner(preposition, kind, gender, number, following)
+
+
+class Italian(Language):
+    code = "it"
+    prepositions = ("di", "a", "da", "in", "su", "per", "con")
+    elides = True
+    _MERGED: ClassVar[dict[str, str]] = {"di": "de", "a": "a", "da": "da", "in": "ne", "su": "su"}
+
+    def article(self, kind: str, gender: str, number: str, following: str) -> str:
+        vowel, impure = bool(_VOWEL_START.match(following)), bool(_IMPURE_S.match(following))
+        if kind == INDEFINITE:
+            if number == "pl":
+                raise KeyError(number)
+            if gender == "f":
+                return "un'" if vowel else "una"
+            return "uno" if impure else "un"
+        if number == "pl":
+            if gender == "f":
+                return "le"
+            return "gli" if vowel or impure else "i"
+        if vowel:
+            return "l'"
+        if gender == "f":
+            return "la"
+        return "lo" if impure else "il"
+
+    def join(self, preposition: str, article: str) -> str:
+        if preposition not in self._MERGED or not article or article.startswith("un"):
+            return super().join(preposition, article)
+        stem = self._MERGED[preposition]
+        if article == "il":
+            return stem + "l"
+        if article == "i":
+            return stem + "i"
+        if article.startswith("l"):
+            return stem + "l" + article  # dello, della, dell', delle
+        return stem + article  # degli, agli, negli
+
+
+LANGUAGES: dict[str, Language] = {cls.code: cls() for cls in
+                                  (Portuguese, Spanish, French, Italian)}
+_READINGS: dict[str, dict[str, Determiner]] = {}
+
+
+def language_rules(language: str) -> Language | None:
+    return LANGUAGES.get(base_language(language))
+
+
+def readings(language: str) -> dict[str, Determiner]:
+    code = base_language(language)
+    if code not in _READINGS:
+        rules = LANGUAGES.get(code)
+        _READINGS[code] = rules.readings() if rules else {}
+    return _READINGS[code]
+
+
+_WORD_BEFORE = re.compile(r"(\w+['’]?)(\s*)$")
+
+
+def find_determiner(text: str, start: int, language: str) -> Found | None:
+    """The determiner (one or two words) that ends right before `text[start:]`, if any."""
+    table = readings(language)
+    rules = language_rules(language)
+    if not table or rules is None:
+        return None
+    best = None
+    position = start
+    words: list[tuple[int, str]] = []
+    for _ in range(2):
+        match = _WORD_BEFORE.search(text, 0, position)
+        if not match:
+            break
+        glued = not match.group(2)
+        if glued and not (words or match.group(1).endswith(("'", "’"))):
+            break  # the term is glued to a word that is no elided article
+        if not glued and not words and match.group(1).endswith(("'", "’")):
+            break
+        words.insert(0, (match.start(1), match.group(1)))
+        position = match.start(1)
+        surface = " ".join(word for _, word in words).replace("’", "'")
+        reading = table.get(surface.lower())
+        if reading is not None:
+            best = Found(words[0][0], start, text[words[0][0]:start], reading,
+                         ambiguous=surface.lower() in rules.ambiguous)
+    return best
+
+
+def opens_sentence(text: str, position: int) -> bool:
+    """Only opening punctuation stands between the start of `text` and `position`."""
+    return not text[:position].strip("\"'“‘«„¿¡([ \u00a0")
+
+
+def agree(text: str, start: int, end: int, language: str, *, gender: str | None,
+          number: str | None, article: bool | None, headline: bool = False) -> str:
+    """`text` with the determiner in front of the term at [start, end) made to agree.
+
+    Only the determiner changes: a wrong gender or number is corrected, an article before a
+    term that takes none is dropped (the preposition stays: "no Pyongyang" → "em Pyongyang"),
+    a bare preposition before a term that takes an article merges with it ("de Coreia" →
+    "da Coreia"), and a sentence that opens with such a term gets its article back unless it
+    is a headline. The word that opens the sentence keeps a capital.
+    """
+    rules = language_rules(language)
+    if rules is None or (gender is None and number is None and article is None):
+        return text
+    term = text[start:end]
+    found = find_determiner(text, start, language)
+    replacement: str | None = None
+    if found is None:
+        if article and not headline and opens_sentence(text, start) and gender:
+            replacement = rules.determiner("", DEFINITE, gender, number or "sg", term)
+            found = Found(start, start, "", Determiner("", NONE))
+    else:
+        replacement = _agreeing(found, rules, term, gender, number, article,
+                                opens_sentence(text, found.start))
+    if found is None or replacement is None:
+        return text
+    original = found.text.rstrip()
+    if replacement.lower() == original.lower():
+        return text
+    if original[:1].isupper() or opens_sentence(text, found.start):
+        replacement = replacement[:1].upper() + replacement[1:]
+    separator = "" if replacement.endswith(("'", "’")) or not replacement else " "
+    before, after = text[:found.start], text[start:]
+    if not replacement and opens_sentence(text, found.start):
+        after = after[:1].upper() + after[1:]
+    return before + replacement + separator + after
+
+
+def _agreeing(found: Found, rules: Language, term: str, gender: str | None,
+              number: str | None, article: bool | None, sentence_start: bool) -> str | None:
+    """The determiner `found` should be, or None to leave it."""
+    current = found.determiner
+    if current.article == NONE:
+        if article and current.preposition in ("de", "em", "por", "di", "in", "su", "da") \
+                and gender:
+            return rules.determiner(current.preposition, DEFINITE, gender, number or "sg", term)
+        return None
+    if current.article == DEFINITE and article is False:
+        if found.ambiguous and not sentence_start:
+            return None  # pt "a Kim": the preposition, most likely
+        return current.preposition
+    if found.ambiguous and not sentence_start and current.article == DEFINITE:
+        return None  # "a" before a masculine term may be the preposition "a"
+    wanted_gender = gender or current.gender
+    wanted_number = number or current.number
+    if (wanted_gender, wanted_number) == (current.gender, current.number) and not rules.elides:
+        return None
+    try:
+        return rules.determiner(current.preposition, current.article, wanted_gender,
+                                wanted_number, term)
+    except KeyError:
+        return None
+
+
+# Reading gender and article use off the engine -----------------------------------------------
+
+@dataclass(frozen=True)
+class Grammar:
+    """Gender, number and article use of a rendering, where known."""
+
+    gender: str | None = None
+    number: str | None = None
+    article: bool | None = None
+
+    @property
+    def known(self) -> bool:
+        return self != Grammar()
+
+
+# English carrier sentences: each puts the term after a different preposition, or first. A
+# filler name that engines copy unchanged shows what the frame itself becomes.
+CARRIERS = {"en": ("{term} said on Monday.", "According to {term}, the talks failed.",
+                   "The statement from {term} was brief.",
+                   "Officials spoke about {term} on Monday.", "The plan was approved by {term}.")}
+FILLER = "Okonkwo"
+MIN_AGREEING = 4  # of the five carriers, for the article use to count as known
+
+
+class Translator:
+    """What probing needs of an engine (engines.base.Engine fits)."""
+
+    def translate(self, texts: list[str], source: str, target: str) -> list[str]: ...
+
+
+def carrier_texts(term: str, source: str) -> list[str]:
+    return [frame.format(term=term) for frame in CARRIERS.get(base_language(source), ())]
+
+
+def probe(engine: Translator, terms: list[str], source: str, target: str) -> dict[str, Grammar]:
+    """Gender, number and article use of each term's rendering, as the engine itself writes
+    them: each term goes into the carrier sentences, all in one batched call, and the
+    determiner in front of the rendering is read off. Article use counts as known when at
+    least MIN_AGREEING carriers agree; gender and number when every article read agrees."""
+    frames = CARRIERS.get(base_language(source))
+    if not frames or language_rules(target) is None or not terms:
+        return {term: Grammar() for term in terms}
+    texts = carrier_texts(FILLER, source)
+    for term in terms:
+        texts += carrier_texts(term, source)
+    translations = engine.translate(texts, base_language(source), base_language(target))
+    fillers, rest = translations[:len(frames)], translations[len(frames):]
+    found = {}
+    for index, term in enumerate(terms):
+        outputs = rest[index * len(frames):(index + 1) * len(frames)]
+        readings_seen = [_determiner_read(filler, output, target)
+                         for filler, output in zip(fillers, outputs)]
+        found[term] = _vote([r for r in readings_seen if r is not False])
+    return found
+
+
+def _determiner_read(filler: str, output: str, target: str) -> Determiner | bool | None:
+    """The determiner in front of the term in `output`, None when there is none, False when
+    the carrier cannot be read (the engine rephrased it)."""
+    filler_words, words = filler.split(), output.split()
+    prefix = 0
+    while (prefix < min(len(filler_words), len(words))
+           and filler_words[prefix] == words[prefix]):
+        prefix += 1
+    if prefix == len(filler_words) or not any(FILLER in w for w in filler_words[prefix:]):
+        return False
+    table = readings(target)
+    middle = [word.lower() for word in words[prefix:prefix + 2]]
+    for size in (2, 1):
+        if len(middle) >= size and " ".join(middle[:size]) in table:
+            reading = table[" ".join(middle[:size])]
+            return reading if reading.article == DEFINITE else None
+    return None
+
+
+def _vote(seen: list[Determiner | None]) -> Grammar:
+    if len(seen) < MIN_AGREEING:
+        return Grammar()
+    with_article = [reading for reading in seen if reading is not None]
+    article: bool | None = None
+    if len(with_article) >= MIN_AGREEING:
+        article = True
+    elif len(seen) - len(with_article) >= MIN_AGREEING:
+        article = False
+    genders = {reading.gender for reading in with_article}
+    numbers = {reading.number for reading in with_article}
+    return Grammar(gender=genders.pop() if len(genders) == 1 else None,
+                   number=numbers.pop() if len(numbers) == 1 else None, article=article)
