@@ -19,7 +19,7 @@ from glossator.glossary.csv import (
     lint_glossaries,
     load_glossaries,
 )
-from glossator.glossary.model import digest_of
+from glossator.glossary.model import INFLECTED, PREFERRED, Form, digest_of
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_GLOSSARY = REPO / "glossaries" / "north-korea.csv"
@@ -396,7 +396,7 @@ def test_seed_glossary_has_every_required_term_in_all_languages() -> None:
         assert set(concept.renderings) == SEED_LANGUAGES, concept.name
         assert concept.note, concept.name
     shoigu = by_variant["Shoygu"]
-    assert {language: forms[0] for language, forms in shoigu.renderings.items()} == {
+    assert {language: shoigu.rendering(language)[0] for language in shoigu.renderings} == {
         "pt": "Shoigu", "de": "Schoigu", "fr": "Choïgou", "es": "Shoigú", "ru": "Шойгу",
         "ko": "쇼이구", "zh": "绍伊古"}
     assert by_variant["Kim Jong-un"].rendering("ko") == ("김정은",)
@@ -405,6 +405,23 @@ def test_seed_glossary_has_every_required_term_in_all_languages() -> None:
     assert by_variant["Pyongyang"].rendering("zh") == ("平壤",)
     assert by_variant["UN Security Council"].rendering("ko") == ("유엔 안전보장이사회",
                                                                 "유엔 안보리")
+
+
+def test_seed_glossary_gives_grammar_for_pt_es_fr_de() -> None:
+    glossary = load_glossaries([SEED_GLOSSARY.parent])
+    for concept in glossary.concepts:
+        for language in ("pt", "es", "fr", "de"):
+            form = concept.forms(language)[0]
+            assert form.article is not None or concept.name == "Covid-19", (concept.name,
+                                                                              language)
+    by_name = {concept.name: concept for concept in glossary.concepts}
+    assert by_name["KCNA"].grammar("pt") == Form("KCNA", gender="f", article=True)
+    assert by_name["Pyongyang"].grammar("pt").article is False
+    assert by_name["Shoigu"].grammar("fr").gender == "m"
+    north_korea_de = by_name["North Korea"].forms("de")
+    assert [(form.text, form.status) for form in north_korea_de] == [
+        ("Nordkorea", PREFERRED), ("Nordkoreas", INFLECTED)]
+    assert all(form.status == INFLECTED for form in by_name["Moscow"].forms("ru")[1:])
 
 
 def test_format_doc_example_lints_clean(tmp_path: Path) -> None:

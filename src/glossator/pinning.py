@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from glossator.dates import find_dates, render_date
 from glossator.engines.base import Engine
@@ -272,8 +273,9 @@ def probe_grammar(engine: Engine, pins: Sequence[Pin], source: str, target: str)
     if not unknown:
         return
     model = engine.model_id(source, target)
-    terms = list(dict.fromkeys(pin.concept or pin.source_text for pin in unknown))
-    todo = [term for term in terms if (model, source, target, term) not in _GRAMMAR_CACHE]
+    terms = {pin.concept or pin.source_text: pin.target_text for pin in unknown}
+    todo = {term: rendering for term, rendering in terms.items()
+            if (model, source, target, term) not in _GRAMMAR_CACHE}
     if todo:
         for term, found in grammar.probe(engine, todo, source, target).items():
             _GRAMMAR_CACHE[(model, source, target, term)] = found
@@ -329,13 +331,48 @@ def _place_engine_renderings(engine: Engine, drafts: list[_Draft], source: str,
         engine, [draft.segment.pins[index].source_text for draft, index in wanted],
         source, target)
     for draft, index in wanted:
-        rendering = renderings[draft.segment.pins[index].source_text]
-        if len(rendering) < 2:
-            continue
-        span = _free_match(draft.text, form_pattern(rendering), draft.claimed(),
-                           flags=re.IGNORECASE)
+        pin = draft.segment.pins[index]
+        rendering = renderings[pin.source_text]
+        span = None
+        if len(rendering) >= 2:
+            span = _free_match(draft.text, form_pattern(rendering), draft.claimed(),
+                               flags=re.IGNORECASE)
+        if span is None:
+            span = _similar_span(draft.text, (pin.target_text, rendering), draft.claimed(),
+                                 target)
         if span:
             draft.placements[index] = Placement(*span, RENDERED)
+
+
+FUZZY_MIN_LENGTH = 8  # shorter renderings ("RPDC") are only ever matched exactly
+FUZZY_THRESHOLD = 0.82
+
+
+def _similar_span(text: str, renderings: Sequence[str], claimed: Sequence[tuple[int, int]],
+                  language: str) -> tuple[int, int] | None:
+    """The run of words most like one of `renderings` (the engine inflected or reworded a
+    small part: "Comissão de Assuntos do Estado" for "Comissão de Assuntos de Estado"), where
+    it is alike enough; it neither starts with an article nor overlaps a claimed span."""
+    words = list(re.finditer(r"\w+(?:[-'’]\w+)*", text))
+    determiners = grammar.readings(language)
+    best: tuple[float, int, int] | None = None
+    for rendering in renderings:
+        size = len(rendering.split())
+        if len(rendering) < FUZZY_MIN_LENGTH:
+            continue
+        wanted = rendering.casefold()
+        for length in range(max(1, size - 1), size + 2):
+            for first in range(len(words) - length + 1):
+                start, end = words[first].start(), words[first + length - 1].end()
+                if words[first].group().lower() in determiners and size > 1:
+                    continue
+                if any(start < other_end and other_start < end
+                       for other_start, other_end in claimed):
+                    continue
+                ratio = SequenceMatcher(None, wanted, text[start:end].casefold()).ratio()
+                if ratio >= FUZZY_THRESHOLD and (best is None or ratio > best[0]):
+                    best = (ratio, start, end)
+    return (best[1], best[2]) if best else None
 
 
 def _place_by_alignment(engine: Engine, drafts: list[_Draft], source: str,
@@ -462,6 +499,8 @@ def _finish(draft: _Draft, language: str) -> str:
     text, spans = _apply(draft.text, edits)
     headline = draft.segment.kind != "body"
     for pin, (start, end) in sorted(zip(placed_pins, spans), key=lambda item: -item[1][0]):
+        text = grammar.agree_predicate(text, start, end, language, gender=pin.gender,
+                                       number=pin.number)
         text = grammar.agree(text, start, end, language, gender=pin.gender, number=pin.number,
                              article=pin.article, headline=headline)
     return drop_possessives(text, pins, language)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from itertools import product
 from typing import ClassVar
 
@@ -322,6 +323,39 @@ def _agreeing(found: Found, rules: Language, term: str, gender: str | None,
         return None
 
 
+# A participle right after the term and a copula agrees with it: "A RPDC é proibida".
+_COPULAS = {
+    "pt": ({"é", "está", "foi", "era", "será", "estava", "ficou"},
+           {"são", "estão", "foram", "eram", "serão", "estavam", "ficaram"}),
+    "es": ({"es", "está", "fue", "era", "será", "estaba"},
+           {"son", "están", "fueron", "eran", "serán", "estaban"}),
+}
+_PREDICATE = re.compile(r"(\s+(\w+)\s+(?:\w+\s+)?)(\w+?[ai]d)([oa]s?)\b")
+_SUBJECT_BEFORE = re.compile(r"(?:^|[,;:]|\bque|\bqual|\bquien)\s*$", re.IGNORECASE)
+
+
+def agree_predicate(text: str, start: int, end: int, language: str, *, gender: str | None,
+                    number: str | None) -> str:
+    """Where the term at [start, end) is the subject of a copula, the participle after it
+    agrees with it ("O RPDC é proibido" → "A RPDC é proibida"); nothing else is touched."""
+    copulas = _COPULAS.get(base_language(language))
+    if copulas is None or gender not in ("m", "f"):
+        return text
+    match = _PREDICATE.match(text, end)
+    if match is None:
+        return text
+    singular, plural = copulas
+    verb = match.group(2).lower()
+    if verb not in singular | plural or (number == "pl") != (verb in plural):
+        return text
+    found = find_determiner(text, start, language)
+    subject_start = found.start if found else start
+    if not (opens_sentence(text, subject_start)
+            or _SUBJECT_BEFORE.search(text, 0, subject_start)):
+        return text
+    ending = ("o" if gender == "m" else "a") + ("s" if verb in plural else "")
+    return text[:match.start(4)] + ending + text[match.end(4):]
+
 # Reading gender and article use off the engine -----------------------------------------------
 
 @dataclass(frozen=True)
@@ -356,11 +390,15 @@ def carrier_texts(term: str, source: str) -> list[str]:
     return [frame.format(term=term) for frame in CARRIERS.get(base_language(source), ())]
 
 
-def probe(engine: Translator, terms: list[str], source: str, target: str) -> dict[str, Grammar]:
+def probe(engine: Translator, terms: dict[str, str], source: str,
+          target: str) -> dict[str, Grammar]:
     """Gender, number and article use of each term's rendering, as the engine itself writes
-    them: each term goes into the carrier sentences, all in one batched call, and the
-    determiner in front of the rendering is read off. Article use counts as known when at
-    least MIN_AGREEING carriers agree; gender and number when every article read agrees."""
+    them: each term (a key of `terms`, its pinned rendering the value) goes into the carrier
+    sentences, all in one batched call, and the determiner in front of the rendering is read
+    off. A carrier where the engine left a term untranslated that the glossary translates
+    ("Kim Il Sung Square" → "Praça Kim Il-sung") says nothing. Article use counts as known
+    when at least MIN_AGREEING carriers agree; gender and number when every article read
+    agrees."""
     frames = CARRIERS.get(base_language(source))
     if not frames or language_rules(target) is None or not terms:
         return {term: Grammar() for term in terms}
@@ -372,7 +410,9 @@ def probe(engine: Translator, terms: list[str], source: str, target: str) -> dic
     found = {}
     for index, term in enumerate(terms):
         outputs = rest[index * len(frames):(index + 1) * len(frames)]
-        readings_seen = [_determiner_read(filler, output, target)
+        copied_means_nothing = not looks_alike(terms[term], term)
+        readings_seen = [False if copied_means_nothing and term in output
+                         else _determiner_read(filler, output, target)
                          for filler, output in zip(fillers, outputs)]
         found[term] = _vote([r for r in readings_seen if r is not False])
     return found
@@ -410,3 +450,12 @@ def _vote(seen: list[Determiner | None]) -> Grammar:
     numbers = {reading.number for reading in with_article}
     return Grammar(gender=genders.pop() if len(genders) == 1 else None,
                    number=numbers.pop() if len(numbers) == 1 else None, article=article)
+
+
+def looks_alike(rendering: str, term: str, threshold: float = 0.6) -> bool:
+    """Every word of `rendering` is close to some word of `term`: a transliteration
+    ("Serguei Shoigu" of "Sergei Shoigu"), not a translation ("Praça Kim Il-sung")."""
+    term_words = [word.casefold() for word in re.findall(r"\w+", term)]
+    return all(any(SequenceMatcher(None, word.casefold(), other).ratio() >= threshold
+                   for other in term_words)
+               for word in re.findall(r"\w+", rendering))
