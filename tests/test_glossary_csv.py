@@ -19,7 +19,14 @@ from glossator.glossary.csv import (
     lint_glossaries,
     load_glossaries,
 )
-from glossator.glossary.model import INFLECTED, PREFERRED, Form, digest_of
+from glossator.glossary.model import (
+    ADMITTED,
+    DEPRECATED,
+    INFLECTED,
+    PREFERRED,
+    Form,
+    digest_of,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_GLOSSARY = REPO / "glossaries" / "north-korea.csv"
@@ -192,7 +199,7 @@ def test_short_row_is_a_warning_and_reads_as_empty_cells(tmp_path: Path) -> None
 
 
 def test_repeated_alternative_is_a_warning_and_kept_once(tmp_path: Path) -> None:
-    path = write(tmp_path, "en,ru\nPutin,Путин | Путина | Путин\n")
+    path = write(tmp_path, "en,ru\nPutin,Путин | Путина {inflected} | Путин\n")
 
     glossary, findings = lint_glossaries([path])
 
@@ -433,7 +440,7 @@ def test_format_doc_example_lints_clean(tmp_path: Path) -> None:
 
     assert findings == []
     assert glossary is not None and [c.name for c in glossary.concepts] == [
-        "Sergei Shoigu", "Pyongyang", "Covid-19"]
+        "Sergei Shoigu", "Pyongyang", "North Korea", "Covid-19"]
 
 
 # --- a 50 MB glossary -----------------------------------------------------------------------
@@ -505,3 +512,43 @@ def test_50_mb_glossary_reports_a_bad_row_near_the_end(large_folder: Path) -> No
     assert errors(findings) == [f"{path}:{bad_line}: error: term 'Term 000007 beta' is also in "
                                 f"{path}:9"]
     assert time.perf_counter() - started < 30
+
+
+# --- forms: status and grammar in braces ------------------------------------------------------
+
+def test_braces_give_status_and_grammar(tmp_path: Path) -> None:
+    path = write(tmp_path, 'en,pt,ru\nNorth Korea,"Coreia do Norte {f, article} | Coréia do '
+                           'Norte {deprecated}",Северная Корея | Северной Кореи {inflected}\n'
+                           'Pyongyang,Pyongyang {no article} | Pionguiangue,Пхеньян\n')
+    glossary, findings = lint_glossaries([path])
+    assert findings == [] and glossary is not None
+    north_korea, pyongyang = glossary.concepts
+    assert north_korea.forms("pt") == (
+        Form("Coreia do Norte", PREFERRED, gender="f", article=True),
+        Form("Coréia do Norte", DEPRECATED))
+    assert north_korea.forms("ru")[1] == Form("Северной Кореи", INFLECTED)
+    assert north_korea.rendering("pt") == ("Coreia do Norte", "Coréia do Norte")
+    assert pyongyang.forms("pt") == (Form("Pyongyang", article=False),
+                                     Form("Pionguiangue", ADMITTED))
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("Coreia do Norte {fem}", "unknown word 'fem' in {fem}"),
+    ("Coreia do Norte {deprecated}", "the first form is the pinned one; it cannot be deprecated"),
+    ("{f}", "has an annotation but no term"),
+])
+def test_bad_braces_are_errors_with_the_line(tmp_path: Path, cell: str, message: str) -> None:
+    path = write(tmp_path, f'en,pt\nPutin,Putin\nNorth Korea,"{cell}"\n')
+    _glossary, findings = lint_glossaries([path])
+    assert [str(f) for f in findings] == [f"{path}:3: error: pt cell: {message}"] or \
+        (len(findings) == 1 and findings[0].line == 3 and message in findings[0].message)
+
+
+def test_unmarked_case_forms_are_a_warning_in_languages_with_cases(tmp_path: Path) -> None:
+    path = write(tmp_path, "en,ru,de,pt\n"
+                           "Pyongyang,Пхеньян | Пхеньяна,Pjöngjang | Pjöngjangs {inflected},"
+                           "Pyongyang\nMoscow,Москва,Moskau,Moscou | Moscovo\n")
+    _glossary, findings = lint_glossaries([path])
+    assert [(f.line, f.severity, f.message.split(":")[0]) for f in findings] == [
+        (2, "warning", "ru cell")]
+    assert "'Пхеньяна' looks like a case form of 'Пхеньян'" in findings[0].message

@@ -262,3 +262,24 @@ def test_bad_tbx_is_an_error_at_its_line(tmp_path: Path, text: str, line: int,
 def test_missing_tbx_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError, match=r"missing\.tbx: cannot read"):
         read_tbx(tmp_path / "missing.tbx")
+
+
+def test_grammar_and_statuses_survive_csv_tbx_csv(tmp_path: Path) -> None:
+    path = tmp_path / "grammar.csv"
+    path.write_text('en,pt,ru\nNorth Korea,"Coreia do Norte {f, article} | Coréia do Norte '
+                    '{deprecated} | Korea do Norte","Северная Корея {f} | Северной Кореи '
+                    '{inflected}"\nUnited States,"Estados Unidos {m, pl, article}",\n'
+                    'Pyongyang,Pyongyang {no article},\n', encoding="utf-8")
+    glossary = load_glossaries([path])
+    text = write_tbx(glossary)
+    assert '<termNote type="grammaticalGender">feminine</termNote>' in text
+    assert '<termNote type="grammaticalNumber">plural</termNote>' in text
+    assert '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>' in text
+    assert '<termNote type="x-glossator-form">inflected</termNote>' in text
+    assert '<termNote type="x-glossator-article">no</termNote>' in text
+    back = tbx_round_trip(glossary, tmp_path)
+    assert [concept_facts(c) for c in back.concepts] == [concept_facts(c)
+                                                         for c in glossary.concepts]
+    assert write_csv(back) == write_csv(glossary)
+    assert "Coreia do Norte {f, article} | Coréia do Norte {deprecated} | Korea do Norte" in \
+        write_csv(back)

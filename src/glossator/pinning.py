@@ -33,7 +33,7 @@ from glossator.engines.base import Engine
 from glossator.glossary import grammar
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import ADMITTED, DEPRECATED, INFLECTED, Form
-from glossator.landing import form_pattern, verify
+from glossator.landing import form_pattern, landed, verify
 from glossator.languages import base_language
 from glossator.model import Pin, Segment
 
@@ -56,7 +56,8 @@ class TermReport:
 
     language: str
     found: int = 0
-    pinned: int = 0
+    pinned: int = 0  # an accepted form is there: the pinned one, an inflection, an admitted one
+    preferred: int = 0  # the pinned form itself (or an inflection of it)
     misses: list[tuple[str, str]] = field(default_factory=list)  # (segment id, term)
 
     @property
@@ -68,8 +69,8 @@ class TermReport:
         return self.pinned / self.found if self.found else 1.0
 
     def line(self) -> str:
-        text = (f"terms {self.language}: {self.found} found, {self.pinned} pinned, "
-                f"{self.missed} missed")
+        text = (f"terms {self.language}: {self.found} found, {self.pinned} pinned "
+                f"({self.preferred} in the preferred form), {self.missed} missed")
         if self.misses:
             text += " (" + ", ".join(f"{term} in {sid}" for sid, term in self.misses) + ")"
         return text
@@ -547,6 +548,7 @@ def term_report(language: str, segments: Sequence[Segment]) -> TermReport:
     report = TermReport(language=language)
     for segment in segments:
         report.found += len(segment.pins)
+        report.preferred += sum(landed(segment.pins, segment.target))
         for pin in segment.pins:
             if pin.landed:
                 report.pinned += 1

@@ -17,7 +17,14 @@ from typing import BinaryIO
 
 from glossator.errors import GlossaryError, LanguageError
 from glossator.glossary.matcher import APOSTROPHES
-from glossator.glossary.model import AnnotationError, Concept, Form, Glossary, parse_form
+from glossator.glossary.model import (
+    ADMITTED,
+    AnnotationError,
+    Concept,
+    Form,
+    Glossary,
+    parse_form,
+)
 from glossator.languages import base_language, parse_language
 
 ERROR = "error"
@@ -429,6 +436,7 @@ class _Checker:
             forms = self._forms(cells[index], line, columns.names[index])
             if forms:
                 renderings[code] = forms
+                self._check_inflections(forms, code, line, columns.names[index])
         concept = Concept(
             variants=variants,
             renderings=renderings,
@@ -480,6 +488,20 @@ class _Checker:
             forms.append(form)
         return tuple(forms)
 
+    def _check_inflections(self, forms: tuple[str | Form, ...], language: str, line: int,
+                           column: str) -> None:
+        """In a language with cases, a form that looks like a case form of the pinned one
+        but is not marked {inflected} would be normalised to it: say so."""
+        if base_language(language) not in CASE_LANGUAGES or len(forms) < 2:
+            return
+        texts = [form if isinstance(form, str) else form.text for form in forms]
+        for form, text in zip(forms[1:], texts[1:]):
+            status = ADMITTED if isinstance(form, str) else form.status
+            if status == ADMITTED and looks_inflected(text, texts[0]):
+                self.warn(line, f"{column} cell: {text!r} looks like a case form of "
+                                f"{texts[0]!r}; mark it {{inflected}} to keep it where the "
+                                f"engine writes it (unmarked, it is normalised to {texts[0]!r})")
+
     def _flags(self, cell: str, line: int) -> frozenset[str]:
         if not cell:
             return _NO_FLAGS
@@ -506,6 +528,26 @@ class _Checker:
             shown = ", ".join(map(str, lines)) + (", ..." if count > len(lines) else "")
             self.warn(columns.line, f"column {columns.names[index]}: {count} of {columns.rows} "
                                     f"rows have no rendering (line{'s' * (count > 1)} {shown})")
+
+
+# Languages whose nouns take case endings: further forms there are usually inflections.
+CASE_LANGUAGES = frozenset("ru uk be pl cs sk sl hr sr bs bg lt lv et fi hu de el tr ka hy "
+                           "la is ro".split())
+
+
+def looks_inflected(form: str, preferred: str) -> bool:
+    """Same words as `preferred`, each with at most a changed ending ("Пхеньяна" of
+    "Пхеньян", "Nordkoreas" of "Nordkorea")."""
+    words, base = form.split(), preferred.split()
+    if len(words) != len(base) or form == preferred:
+        return False
+    for word, stem in zip(words, base):
+        common = 0
+        while common < min(len(word), len(stem)) and word[common] == stem[common]:
+            common += 1
+        if common < max(2, len(stem) - 2):
+            return False
+    return True
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -356,6 +356,43 @@ def agree_predicate(text: str, start: int, end: int, language: str, *, gender: s
     ending = ("o" if gender == "m" else "a") + ("s" if verb in plural else "")
     return text[:match.start(4)] + ending + text[match.end(4):]
 
+
+def describe(gender: str | None, number: str | None, article: bool | None) -> str:
+    """"feminine singular, takes an article", for messages."""
+    words = [{"m": "masculine", "f": "feminine", "n": "neuter"}.get(gender or "", ""),
+             {"sg": "singular", "pl": "plural"}.get(number or "", "")]
+    words = [" ".join(word for word in words if word)]
+    if article is not None:
+        words.append("takes an article" if article else "takes no article")
+    return ", ".join(word for word in words if word)
+
+
+def disagreements(text: str, spans: list[tuple[int, int]], language: str, *,
+                  gender: str | None, number: str | None, article: bool | None,
+                  headline: bool = False) -> list[str]:
+    """One message per span of a term in `text` whose determiner (or participle) does not
+    agree with the term: what is written and what agreement asks for."""
+    messages = []
+    for start, end in spans:
+        fixed = agree_predicate(text, start, end, language, gender=gender, number=number)
+        fixed = agree(fixed, start, end, language, gender=gender, number=number,
+                      article=article, headline=headline)
+        if fixed == text:
+            continue
+        shift = len(fixed) - len(text)
+        context_start = max(text.rfind(" ", 0, max(start - 1, 0)) + 1, 0)
+        written = text[context_start:end]
+        wanted = fixed[context_start:end + shift].lstrip()
+        if fixed[end + shift:] != text[end:]:  # the participle after the term changed
+            tail = re.match(r"\S*\s+\S+\s+\S+", text[end:])
+            tail_fixed = re.match(r"\S*\s+\S+\s+\S+", fixed[end + shift:])
+            if tail and tail_fixed:
+                written += tail.group()
+                wanted += tail_fixed.group()
+        messages.append(f"{written.strip()!r} should read {wanted.strip()!r} "
+                        f"({text[start:end]}: {describe(gender, number, article)})")
+    return messages
+
 # Reading gender and article use off the engine -----------------------------------------------
 
 @dataclass(frozen=True)
