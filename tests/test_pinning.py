@@ -9,10 +9,10 @@ from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Pin, Segment
 from glossator.pinning import (
-    drop_possessives,
     COPIED,
     LANDED,
     VARIANT,
+    drop_possessives,
     find_pins,
     locate,
     mask,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from html import escape
 from pathlib import Path
 
+import polib
 import pytest
 
 from glossator.formats.po import build_pofile, read_po
 from glossator.model import Document, Pin, Segment
-from glossator.qa import Finding, check_document, check_segment, numbers, ratio_band
+from glossator.qa import Finding, check_document, check_segment, numbers, ratio_band, word_list
 
 SHOIGU = Pin(-1, -1, "Shoigu", "Choigu")
 SHOIGU_DE = Pin(-1, -1, "Shoigu", "Schoigu")
@@ -240,3 +244,189 @@ def test_findings_survive_a_po_round_trip(tmp_path: Path):
 
 def test_finding_line():
     assert Finding("2.1", "untranslated", "x").line() == "untranslated: x"
+
+
+# The seed's 4.1 and 5.1 as the bundled engine translated them, in words of our own: a quotation
+# opened and never closed (with the first quoted word left in English), and one whose marks
+# were dropped.
+QUOTED_SOURCE = "The ministers discussed “questions of common interest” and trade."
+QUOTE_UNBALANCED = 'Os ministros discutiram "questions de interesse comum e comércio.'
+CALLED_SOURCE = "The talks were a “historic step towards lasting peace”, the agency said."
+QUOTE_DROPPED = "As conversações foram um passo histórico para uma paz duradoura, disse a agência."
+
+
+@pytest.mark.parametrize(("source", "target", "lang", "flagged"), [
+    (QUOTED_SOURCE, QUOTE_UNBALANCED, "pt", True),
+    (CALLED_SOURCE, QUOTE_DROPPED, "pt", True),
+    (CALLED_SOURCE, "As conversações foram um “passo histórico para uma paz duradoura, disse a "
+                    "agência.", "pt", True),
+    ("Kim called it an ‘important occasion’.", "Kim chamou-lhe uma ocasião importante.", "pt",
+     True),
+    ("He said ‘never’ and ‘always’.", "Ele disse ‘nunca’ e sempre.", "pt", True),
+    ("He spoke to the officials.", 'Falou com os "oficiais".', "pt", True),
+    # the same quotations in another style: no finding
+    (CALLED_SOURCE, "As conversações foram um “passo histórico para uma paz duradoura”, disse a "
+                    "agência.", "pt", False),
+    (CALLED_SOURCE, "As conversações foram um «passo histórico para uma paz duradoura», disse a "
+                    "agência.", "pt", False),
+    (CALLED_SOURCE, 'As conversações foram um "passo histórico para uma paz duradoura", disse a '
+                    "agência.", "pt", False),
+    ('The talks were a "historic step", the agency said.',
+     "As conversações foram um “passo histórico”, disse a agência.", "pt", False),
+    ("Kim called it an ‘important occasion’.", "Kim chamou-lhe uma “ocasião importante”.", "pt",
+     False),
+    ('He said "never".', "Er sagte „niemals“.", "de", False),
+    ('He said "never".', "Er sagte »niemals«.", "de", False),
+    ("He said “never”.", "Il a dit « jamais ».", "fr", False),
+    ("He said “never”.", "彼は「決して」と言った。", "ja", False),
+    # apostrophes are not quotation marks; a quotation running on into the next sentence is
+    # open in both
+    ("The two countries’ leaders met at Shoigu’s hotel.",
+     "Os líderes dos dois países reuniram-se no hotel de Shoigu.", "pt", False),
+    ("“We will never accept the sanctions.", "«Nunca aceitaremos as sanções.", "pt", False),
+    ("Kim met Shoigu.", "Kim reuniu-se com Shoigu.", "pt", False),
+])
+def test_quotes(source, target, lang, flagged):
+    assert ("quotes" in checks(source, target, lang)) is flagged
+
+
+@pytest.mark.parametrize(("source", "target", "message"), [
+    (QUOTED_SOURCE, QUOTE_UNBALANCED, 'quotation marks unbalanced: 1 in the target, 2 in the '
+                                      'source (the source quotes "questions of common interest")'),
+    (CALLED_SOURCE, QUOTE_DROPPED, 'quotation marks dropped: 0 in the target, 2 in the source '
+                                   '(the source quotes "historic step towards lasting peace")'),
+    ("He spoke to the officials.", 'Falou com os "oficiais".',
+     'quotation marks added: 2 in the target, 0 in the source (the target quotes "oficiais")'),
+])
+def test_quotes_message_names_the_quotation(source, target, message):
+    segment = Segment("4.1", source, 4, target=target)
+    assert [f.line() for f in check_segment(segment, "en", "pt")
+            if f.check == "quotes"] == [f"quotes: {message}"]
+
+
+DRONE = Pin(-1, -1, "drone", "drone")
+
+
+@pytest.mark.parametrize(("source", "target", "lang", "pins", "left"), [
+    (QUOTED_SOURCE, QUOTE_UNBALANCED, "pt", (), '"questions"'),
+    ("Kim and Shoigu discussed matters of mutual concern.",
+     "Kim e Shoigu discutiram matters of interesse mútuo.", "pt", (), '"matters", "of"'),
+    ("Officials said the talks were held in a friendly atmosphere.",
+     "Os funcionários disseram que as conversações decorreram numa atmosphere amigável.", "pt",
+     (), '"atmosphere"'),
+    ("Talks were held in a friendly atmosphere.",
+     "Atmosphere amigável nas conversações.", "pt", (), '"atmosphere"'),  # any case in the target
+    ("Kim saw a new drone.", "Kim viu um novo drone.", "pt", (), '"drone"'),
+    ("Kim saw a new drone.", "Kim viu um novo drone.", "pt", (DRONE,), None),  # pinned
+    # words the target language has too
+    ("The social and nuclear programmes were discussed at the hotel in the capital.",
+     "Os programas social e nuclear foram discutidos no hotel da capital.", "pt", (), None),
+    ("The regional media reported it.", "A media regional noticiou-o.", "pt", (), None),
+    ("The hotel was full.", "Das Hotel war voll.", "de", (), None),
+    # names, numbers and codes
+    ("Kim met Shoigu in Pyongyang.", "Kim reuniu-se com Shoigu em Pyongyang.", "pt", (), None),
+    ("It marks the 70th anniversary.", "Assinala o 70th aniversário.", "pt", (), None),
+    ("See nknews for more.", "Veja nknews para mais.", "pt", (), None),  # not an English word
+    # no word list for the target language: no check
+    ("Kim and Shoigu discussed matters of mutual concern.",
+     "Kim och Shoigu diskuterade matters av gemensamt intresse.", "sv", (), None),
+    ("Kim met Shoigu.", "Kim reuniu-se com Choigu.", "pt", (), None),
+])
+def test_untranslated_word(source, target, lang, pins, left):
+    segment = Segment("1.1", source, 1, target=target, pins=list(pins))
+    found = [f.message for f in check_segment(segment, "en", lang)
+             if f.check == "untranslated-word"]
+    if left is None:
+        assert found == []
+    else:
+        language = {"pt": "Portuguese", "de": "German"}[lang]
+        assert found == [f"{left} left untranslated (not {language})"]
+
+
+THINK_TANK = Pin(-1, -1, "think tank", "think tank")
+THINK_TANK_PT = Pin(-1, -1, "think tank", "centro de estudos")
+
+
+def test_untranslated_word_leaves_pinned_terms_to_the_pin_checks():
+    # the target's pinned rendering holds an English word also used elsewhere in the source
+    assert checks("The think tank said a tank was seen.",
+                  "O think tank disse que foi visto um carro de combate.",
+                  pins=(THINK_TANK,)) == []
+    # a pin that did not land: said once, by pin-missing
+    assert checks("The think tank said so.", "O think tank disse-o.",
+                  pins=(THINK_TANK_PT,)) == ["pin-missing"]
+
+
+def test_untranslated_word_without_a_source_word_list():
+    """Swedish has no list: every lower-case word counts, those with digits excepted."""
+    def left(source: str, target: str) -> list[str]:
+        segment = Segment("1.1", source, 1, target=target)
+        return [f.message for f in check_segment(segment, "sv", "pt")
+                if f.check == "untranslated-word"]
+
+    assert left("Mötet var mycket kort.", "A reunião foi mycket curta.") == [
+        '"mycket" left untranslated (not Portuguese)']
+    assert left("Han lyssnade på mp3-filer.", "Ele ouviu ficheiros mp3.") == []
+
+
+def test_untranslated_word_is_not_said_of_an_untranslated_segment():
+    source = "Kim and Shoigu discussed matters of mutual concern."
+    assert checks(source, source) == ["untranslated"]
+
+
+def test_word_lists_by_language():
+    assert word_list("pt_BR") is word_list("pt")
+    assert "nuclear" in word_list("pt") and "matters" not in word_list("pt")
+    assert word_list("zh") is None and word_list("") is None
+
+
+def test_importing_qa_loads_no_checker_library():
+    code = ("import sys, glossator.qa; "
+            "print(sorted({'translate', 'spellchecker'} & {m.split('.')[0] for m in sys.modules}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_quote_and_word_findings_reach_po_html_qa_and_review(tmp_path: Path, cli):
+    """A reviewer's edit that drops the quotation marks and leaves English in: the next
+    `translate` keeps the reviewed text and writes the findings; `qa` and `review` show them."""
+    article = tmp_path / "talks.txt"
+    article.write_text("Ministers meet in the capital\n\nThe ministers met on Monday. They "
+                       "called the talks a “historic step”.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ("translate", str(article), "--to", "pt", "--out", str(out), "--no-glossary",
+            "--quiet")
+    first = cli(*args)
+    assert first.returncode == 0, first.stderr
+    po_path = out / "pt" / "talks.po"
+    pofile = polib.pofile(str(po_path))
+    [entry] = [e for e in pofile if e.msgctxt == "2.2"]
+    entry.msgstr = "Chamaram às conversações um historic step."
+    entry.flags.remove("fuzzy")  # reviewed: the next run keeps it as written
+    pofile.save()
+
+    second = cli(*args)
+    assert second.returncode == 0, second.stderr
+    quotes = ('quotes: quotation marks dropped: 0 in the target, 2 in the source '
+              '(the source quotes "historic step")')
+    words = 'untranslated-word: "historic", "step" left untranslated (not Portuguese)'
+    [entry] = [e for e in polib.pofile(str(po_path)) if e.msgctxt == "2.2"]
+    assert entry.msgstr == "Chamaram às conversações um historic step."
+    assert f"qa: {quotes}" in entry.comment.splitlines()
+    assert f"qa: {words}" in entry.comment.splitlines()
+    html = (out / "pt" / "talks.html").read_text(encoding="utf-8")
+    assert escape(quotes) in html and escape(words) in html
+
+    qa = cli("qa", str(po_path))
+    assert qa.returncode == 0, qa.stderr
+    assert f"{po_path}: 2.2: {quotes}" in qa.stdout.splitlines()
+    assert f"{po_path}: 2.2: {words}" in qa.stdout.splitlines()
+
+    review = cli("review", str(po_path), "--only-flagged", "--color", "never", "--width", "400")
+    assert review.returncode == 0, review.stderr
+    assert f"qa: {quotes}" in review.stdout and f"qa: {words}" in review.stdout
+    shown = {line.split()[0] for line in review.stdout.splitlines()
+             if line[:1].isdigit()}
+    flagged = {segment.id for segment in read_po(po_path).segments if segment.qa}
+    assert "2.2" in shown and shown == flagged

@@ -2,6 +2,10 @@
 
 Every check reads one segment (source, target, pins) and needs no engine, so a PO file edited
 by hand can be checked again. Findings go into `Segment.qa` as "CHECK: MESSAGE" lines.
+
+Two checks lean on libraries, imported only when a document is checked: `quotes` runs
+Translate Toolkit's `doublequoting` (the check `pofilter` reports), and `untranslated-word`
+reads pyspellchecker's word lists, shipped in its wheel (nothing is downloaded).
 """
 
 from __future__ import annotations
@@ -10,10 +14,17 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from glossator.landing import missing_pins
-from glossator.languages import base_language
+from glossator.glossary import grammar
+from glossator.landing import deprecated_used, form_pattern, missing_pins
+from glossator.languages import base_language, display_name
 from glossator.model import Document, Pin, Segment
+
+if TYPE_CHECKING:
+    from spellchecker import SpellChecker
+    from translate.filters.checks import StandardChecker
 
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
 MIN_RATIO_LENGTH = 20  # shorter sources (titles, names) vary too much to judge by length
@@ -33,10 +44,19 @@ _NAME_PARTICLES = frozenset({
 _HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # "People’s" is one word
+_ALNUM_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")  # "70th" too
 # Digits grouped by spaces/apostrophes ("1 000", "1'000") or by dots/commas ("1,000.5").
 _NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f'’]\d{3})+(?!\d)|\d+(?:[.,]\d+)*")
 _YEAR_RANGE = re.compile(r"\d{4}\s*[-–—]\s*\d{2}")
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XZ|ZX)\d+|<t\d+>|\{\d+\}|%s|__\w+__")
+# Every style of double quotation mark, written '"' before Translate Toolkit counts them, so
+# that “…” becoming «…», „…“ or 「…」 is no finding.
+_DOUBLE_QUOTE_MARKS = str.maketrans(dict.fromkeys("“”„‟«»「」＂〝〞", '"'))
+# Single quotation marks around words (‘…’, ‚…‘, ‹…›, '…'), told from apostrophes (Kim’s,
+# countries’) by a mark that opens before a word and one that closes after it; they count as
+# double ones, so a translation may swap ‘…’ for “…”.
+_SINGLE_QUOTED = re.compile(r"(?<!\w)[‘‚‹'](?=\w)(.+?)(?<=[\w.,!?])[’‘›'](?!\w)")
+_QUOTED = re.compile(r'"([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -68,13 +88,43 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str) -> list[
         return [Finding(segment.id, "empty-target", "no translation: the target is empty")]
     found: list[tuple[str, str]] = [("pin-missing", missing_pin_message(pin))
                                     for pin in missing_pins(segment)]
-    found += [("untranslated", message) for message in _untranslated(segment)]
+    found += [("pin-deprecated", f"{_quote(form)} is a deprecated spelling of "
+                                 f"{_quote(pin.target_text)}")
+              for pin, form in deprecated_used(segment)]
+    found += [("pin-agreement", message) for message in _pin_agreement(segment, target_lang)]
+    untranslated = _untranslated(segment)
+    found += [("untranslated", message) for message in untranslated]
+    if not untranslated:
+        found += [("untranslated-word", message)
+                  for message in _untranslated_words(segment, source_lang, target_lang)]
     found += [("placeholder-left", message) for message in _placeholders_left(segment)]
     found += [("number-mismatch", message) for message in _number_mismatch(segment)]
+    found += [("quotes", message) for message in _quotes(segment)]
     found += [("repeated-words", message) for message in _repeated_words(segment.target)]
     found += [("length-ratio", message)
               for message in _length_ratio(segment, source_lang, target_lang)]
     return [Finding(segment.id, check, message) for check, message in found]
+
+
+def agreement_findings(segment: Segment, target_lang: str) -> list[str]:
+    """The pin-agreement messages of one segment (see `_pin_agreement`)."""
+    return _pin_agreement(segment, target_lang)
+
+
+def _pin_agreement(segment: Segment, target_lang: str) -> list[str]:
+    """An article, contraction or participle next to a pinned term that disagrees with the
+    term's gender, number or article use (from the glossary, or read off the engine when the
+    translation was made): "o KCNA", "ao Pyongyang", "O RPDC é proibido"."""
+    messages = []
+    for pin in segment.pins:
+        if (pin.gender, pin.number, pin.article) == (None, None, None):
+            continue
+        spans = [match.span() for form in pin.landing_forms if form
+                 for match in re.finditer(form_pattern(form), segment.target)]
+        messages += grammar.disagreements(segment.target, spans, target_lang,
+                                          gender=pin.gender, number=pin.number,
+                                          article=pin.article, headline=segment.kind != "body")
+    return list(dict.fromkeys(messages))
 
 
 def missing_pin_message(pin: Pin) -> str:
@@ -92,6 +142,59 @@ def _untranslated(segment: Segment) -> list[str]:
     if all(word[0].isupper() or word in _NAME_PARTICLES for word in words):
         return []  # only names (or pinned terms): left as they are on purpose
     return [f"target is the source text unchanged: {_quote(segment.target)}"]
+
+
+def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) -> list[str]:
+    """Lower-case source words found again in the target that the target language does not
+    have: English left in a Portuguese sentence ("discutiram matters de interesse mútuo").
+
+    Left out: capitalised words (names, acronyms), numbers, pinned terms on both sides, and
+    words of the target language's word list ("social", "nuclear", "hotel" are Portuguese
+    too). Where the source language has a list, only its words count, which leaves out
+    codes and web addresses. Languages without a list in pyspellchecker (Chinese, Japanese,
+    Korean and most others; see `word_list`) get no such check.
+    """
+    target_words = word_list(target_lang)
+    if target_words is None or base_language(source_lang) == base_language(target_lang):
+        return []
+    source_words = word_list(source_lang)
+    pinned_source = [pin.source_text for pin in segment.pins]
+    pinned_target = [form for pin in segment.pins
+                     for form in (*pin.landing_forms, *pin.accepted, *pin.deprecated)]
+    in_target = {_word_key(word) for word in _plain_words(_without(segment.target, pinned_target))}
+    left = []
+    for word in dict.fromkeys(_plain_words(_without(segment.source, pinned_source))):
+        key = _word_key(word)
+        if (word[0].islower() and key in in_target and key not in target_words
+                and (source_words is None or key in source_words)):
+            left.append(word)
+    if not left:
+        return []
+    language = display_name(base_language(target_lang)).split(" (")[0]
+    words = ", ".join(_quote(word) for word in left)
+    return [f"{words} left untranslated (not {language})"]
+
+
+def word_list(language: str) -> SpellChecker | None:
+    """pyspellchecker's word list for `language` (any case matches), or None where it has
+    none: it ships ar, de, en, es, eu, fa, fr, it, lv, nl, pt and ru."""
+    return _word_list(base_language(language))
+
+
+@cache
+def _word_list(code: str) -> SpellChecker | None:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=code, distance=1) if code in SpellChecker.languages() else None
+
+
+def _plain_words(text: str) -> list[str]:
+    """Words without digits: "70th" and "G7" are not words left in English."""
+    return [word for word in _ALNUM_WORD.findall(text) if not any(c.isdigit() for c in word)]
+
+
+def _word_key(word: str) -> str:
+    return word.replace("’", "'").casefold()
 
 
 def _placeholders_left(segment: Segment) -> list[str]:
@@ -164,6 +267,42 @@ def _quote_numbers(values: Counter[str], text: str) -> str:
     for value, written in _numbers_with_text(text):
         surface.setdefault(value, written)
     return ", ".join(_quote(surface[value]) for value in values)
+
+
+def _quotes(segment: Segment) -> list[str]:
+    """Quotation marks dropped, unbalanced or added: Translate Toolkit's `doublequoting`
+    compares the counts, once every style of quotation mark is written '"' on both sides."""
+    from translate.filters.checks import FilterFailure
+
+    source, target = _plain_quotes(segment.source), _plain_quotes(segment.target)
+    try:
+        _quote_checker().doublequoting(source, target)
+        return []
+    except FilterFailure:
+        pass
+    in_source, in_target = source.count('"'), target.count('"')
+    what = ("unbalanced" if in_source % 2 != in_target % 2
+            else "dropped" if in_target < in_source else "added")
+    message = f"quotation marks {what}: {in_target} in the target, {in_source} in the source"
+    quoted = _QUOTED.findall(source) if in_target < in_source else _QUOTED.findall(target)
+    if quoted:
+        side = "source" if in_target < in_source else "target"
+        message += f" (the {side} quotes {', '.join(_quote(text) for text in quoted)})"
+    return [message]
+
+
+def _plain_quotes(text: str) -> str:
+    return _SINGLE_QUOTED.sub(r'"\1"', text).translate(_DOUBLE_QUOTE_MARKS)
+
+
+@cache
+def _quote_checker() -> StandardChecker:
+    """pofilter's standard checker, with no target language: given one, it would first write
+    the source's quotation marks in that language's style (French « »), and the common form
+    `_plain_quotes` makes of both sides would no longer compare."""
+    from translate.filters.checks import StandardChecker
+
+    return StandardChecker()
 
 
 def _repeated_words(target: str) -> list[str]:
