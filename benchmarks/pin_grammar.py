@@ -160,6 +160,8 @@ def measure(engine, articles: list[Path], matcher: TermMatcher) -> dict[str, Tal
                 tally.segments += 1
                 if Counter(outside_pins(segment)) != Counter(outside_pins(raw)):
                     tally.changed += 1
+                    tally.examples.append(f"{mode} {path.stem} {segment.id}: changed: "
+                                          f"{raw.target} => {segment.target}")
                 occurrences += [(segment, pin, span) for pin, span in term_spans(segment)
                                 if pin.concept != "date"]
             if labels is not None:
