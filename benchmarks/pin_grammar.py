@@ -200,7 +200,8 @@ def main() -> int:
         for example in totals[mode].examples:
             print("  " + example)
     layer, raw = totals["layer"], totals["raw"]
-    print(f"preferred={layer.preferred / layer.pins:.1%} accepted={layer.accepted / layer.pins:.1%} "
+    print(f"preferred={layer.preferred / layer.pins:.1%} "
+          f"accepted={layer.accepted / layer.pins:.1%} "
           f"qa_raw={raw.qa} qa_layer={layer.qa} labelled_raw={raw.labelled} "
           f"labelled_layer={layer.labelled} changed={layer.changed}/{layer.segments} "
           f"silent={layer.silent}")
