@@ -23,7 +23,6 @@ from glossator.languages import base_language, display_name
 from glossator.model import Document, Pin, Segment
 
 if TYPE_CHECKING:
-    from spellchecker import SpellChecker
     from translate.filters.checks import StandardChecker
 
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
@@ -154,20 +153,22 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) ->
     codes and web addresses. Languages without a list in pyspellchecker (Chinese, Japanese,
     Korean and most others; see `word_list`) get no such check.
     """
-    target_words = word_list(target_lang)
-    if target_words is None or base_language(source_lang) == base_language(target_lang):
+    if base_language(source_lang) == base_language(target_lang) or not has_word_list(target_lang):
         return []
-    source_words = word_list(source_lang)
     pinned_source = [pin.source_text for pin in segment.pins]
     pinned_target = [form for pin in segment.pins
                      for form in (*pin.landing_forms, *pin.accepted, *pin.deprecated)]
     in_target = {_word_key(word) for word in _plain_words(_without(segment.target, pinned_target))}
-    left = []
-    for word in dict.fromkeys(_plain_words(_without(segment.source, pinned_source))):
-        key = _word_key(word)
-        if (word[0].islower() and key in in_target and key not in target_words
-                and (source_words is None or key in source_words)):
-            left.append(word)
+    candidates = [word for word in dict.fromkeys(_plain_words(_without(segment.source,
+                                                                      pinned_source)))
+                  if word[0].islower() and _word_key(word) in in_target]
+    if not candidates:
+        return []  # the word lists are only read when there is something to look up
+    target_words = word_list(target_lang) or frozenset()
+    left = [word for word in candidates if _word_key(word) not in target_words]
+    source_words = word_list(source_lang) if left else None
+    if source_words is not None:
+        left = [word for word in left if _word_key(word) in source_words]
     if not left:
         return []
     language = display_name(base_language(target_lang)).split(" (")[0]
@@ -175,17 +176,33 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) ->
     return [f"{words} left untranslated (not {language})"]
 
 
-def word_list(language: str) -> SpellChecker | None:
-    """pyspellchecker's word list for `language` (any case matches), or None where it has
+def has_word_list(language: str) -> bool:
+    return _word_list_path(base_language(language)).is_file()
+
+
+def word_list(language: str) -> frozenset[str] | None:
+    """The words of pyspellchecker's list for `language`, lower case, or None where it has
     none: it ships ar, de, en, es, eu, fa, fr, it, lv, nl, pt and ru."""
     return _word_list(base_language(language))
 
 
-@cache
-def _word_list(code: str) -> SpellChecker | None:
-    from spellchecker import SpellChecker
+def _word_list_path(code: str):  # -> importlib.resources.abc.Traversable
+    from importlib import resources
 
-    return SpellChecker(language=code, distance=1) if code in SpellChecker.languages() else None
+    return resources.files("spellchecker") / "resources" / f"{code}.json.gz"
+
+
+@cache
+def _word_list(code: str) -> frozenset[str] | None:
+    """Read straight from the list pyspellchecker ships (word → frequency, gzipped JSON):
+    a set of words is all QA needs, and this is twice as fast as building a SpellChecker."""
+    import gzip
+    import json
+
+    path = _word_list_path(code)
+    if not path.is_file():
+        return None
+    return frozenset(json.loads(gzip.decompress(path.read_bytes())))
 
 
 def _plain_words(text: str) -> list[str]:
