@@ -20,6 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from glossator import __version__
 from glossator.formats.base import Format
+from glossator.glossary.grammar import describe
 from glossator.landing import is_flagged
 from glossator.languages import display_name, tag_language
 from glossator.model import Document, Pin, Segment
@@ -231,6 +232,9 @@ def _pin_state(pin: Pin) -> str:
 
 def _pin_title(pin: Pin) -> str:
     lines = [f"{pin.concept or pin.source_text} → {pin.target_text}"]
+    grammar = describe(pin.gender, pin.number, pin.article)
+    if grammar:
+        lines.append(grammar)
     if pin.accepted:
         lines.append(f"also accepted: {', '.join(pin.accepted)}")
     if pin.inflected:
