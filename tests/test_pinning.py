@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from typing import ClassVar
+
 import pytest
 
+from glossator.engines.base import Aligned, Engine
 from glossator.engines.bergamot import BergamotEngine
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
@@ -164,3 +168,47 @@ def test_real_engine_output_is_clean_portuguese(bergamot):
     batch = segments("The plane landed at the airport.")
     translate_pinned(bergamot, batch, "en", "pt", None)
     assert batch[0].target == "O avião desembarcou no aeroporto."
+
+
+class AligningEngine(Engine):
+    """A scripted engine that translates word by word and aligns like argos does."""
+
+    name = "scripted"
+    WORDS: ClassVar[dict[str, str]] = {
+        "Minister": "Ministro", "Ivanov": "Ivanoff", "arrived": "chegou", "in": "em",
+        "Pyongyang": "Pyongyang", "today.": "hoje."}
+
+    def pairs(self):
+        return {("en", "pt")}
+
+    def _hypotheses(self, texts, source, target, count):
+        # On its own the name comes out otherwise, and placeholders are lost, so only the
+        # alignment can find it.
+        return [["Ivanovich" if text == "Ivanov" else
+                 " ".join(self.WORDS.get(word, word) for word in text.split()
+                          if not re.fullmatch(r"(XZ|ZX)\d+", word))]
+                for text in texts]
+
+    def _aligned(self, texts, source, target):
+        results = []
+        for text in texts:
+            spans, links, out, position = [], [], [], 0
+            source_spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+            for index, word in enumerate(text.split()):
+                rendering = self.WORDS.get(word, word)
+                spans.append((position, position + len(rendering)))
+                links.append(index)
+                out.append(rendering)
+                position += len(rendering) + 1
+            results.append(Aligned(" ".join(out), tuple(source_spans), tuple(spans),
+                                   tuple(links)))
+        return results
+
+
+def test_a_missed_pin_is_replaced_where_the_engine_aligns_it():
+    concepts = [Concept(("Ivanov",), {"pt": ("Ivanov",)}),
+                Concept(("Pyongyang",), {"pt": ("Pyongyang",)})]
+    segment = Segment("1.1", "Minister Ivanov arrived in Pyongyang today.", 1)
+    report = translate_pinned(AligningEngine(), [segment], "en", "pt", TermMatcher(concepts))
+    assert segment.target == "Ministro Ivanov chegou em Pyongyang hoje."
+    assert report.missed == 0
