@@ -12,13 +12,8 @@ from pathlib import Path
 import pytest
 
 from glossator.errors import GlossaryError
-from glossator.glossary.csv import (
-    Finding,
-    default_glossary_paths,
-    glossary_files,
-    lint_glossaries,
-    load_glossaries,
-)
+from glossator.glossary.csv import Finding, lint_glossaries, load_glossaries
+from glossator.glossary.loader import default_folder, glossary_files
 from glossator.glossary.model import (
     ADMITTED,
     DEPRECATED,
@@ -335,13 +330,16 @@ def test_regional_source_column_counts_as_its_language(tmp_path: Path) -> None:
 
 
 def test_glossary_files_expands_folders_sorted_and_once(tmp_path: Path) -> None:
-    for name in ("b.csv", "a.CSV", "notes.txt", ".hidden.csv", "~$lock.csv"):
+    for name in ("b.csv", "a.CSV", "c.tbx", "notes.txt", ".hidden.csv", "~$lock.csv",
+                 "~$lock.tbx"):
         write(tmp_path, "en,pt\n", name)
     (tmp_path / "sub.csv").mkdir()
 
     files = glossary_files([tmp_path, tmp_path / "b.csv"])
 
-    assert [file.name for file in files] == ["a.CSV", "b.csv"]
+    assert [file.name for file in files] == ["a.CSV", "b.csv", "c.tbx"]
+    assert [file.name for file in glossary_files([tmp_path], suffixes=(".csv",))] == [
+        "a.CSV", "b.csv"]
 
 
 def test_folder_without_csv_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -351,7 +349,7 @@ def test_folder_without_csv_is_an_error_naming_it(tmp_path: Path) -> None:
         glossary_files([tmp_path])
     _, findings = lint_glossaries([tmp_path])
 
-    assert str(raised.value) == f"{tmp_path}: folder has no glossary files (*.csv)"
+    assert str(raised.value) == f"{tmp_path}: folder has no glossary files (*.csv or *.tbx)"
     assert [str(finding) for finding in findings] == [
         f"{tmp_path}: error: folder has no glossary files (*.csv)"]
 
@@ -364,9 +362,11 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
 def test_default_paths_are_the_glossaries_folder_when_there_is_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert default_glossary_paths() == []
+    monkeypatch.delenv("GLOSSATOR_GLOSSARIES", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_folder()[0] is None
     (tmp_path / "glossaries").mkdir()
-    assert default_glossary_paths() == [Path("glossaries")]
+    assert default_folder() == (Path("glossaries"), "./glossaries")
 
 
 def test_no_paths_is_an_empty_glossary() -> None:

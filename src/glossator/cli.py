@@ -82,22 +82,29 @@ def cmd_models_install(args: argparse.Namespace) -> int:
     return 0
 
 
-def _glossary_paths(args: argparse.Namespace) -> list[Path]:
-    from glossator.glossary.csv import default_glossary_paths
+def _load_glossary(args: argparse.Namespace, verb: str, required: bool = True):
+    """The glossary a `glossary` verb works on (`--glossary`, else the default rule), for
+    `--from`; None where there is none and the verb can do without (-> Glossary | None)."""
+    from glossator.errors import UsageError
+    from glossator.glossary.loader import load_glossary, select_glossaries
 
-    return [Path(p) for p in args.glossary] if args.glossary else default_glossary_paths()
+    chosen = select_glossaries(args.glossary or None, args.source)
+    for line in chosen.left_out_lines():
+        _info(args)(line)
+    if chosen.paths:
+        return load_glossary(chosen.paths, chosen.source_lang or "en")
+    if required:
+        raise UsageError(f"glossary {verb}: no glossary ({chosen.none_reason}); "
+                         f"use --glossary PATH")
+    return None
 
 
-def _load_matcher(args: argparse.Namespace):  # -> tuple[Glossary | None, TermMatcher | None]
-    from glossator.glossary.csv import load_glossaries
+def _load_matcher(args: argparse.Namespace, verb: str, required: bool = True):
+    # -> tuple[Glossary | None, TermMatcher | None]
     from glossator.glossary.matcher import TermMatcher
-    from glossator.languages import base_language, parse_language
 
-    paths = _glossary_paths(args)
-    if not paths:
-        return None, None
-    glossary = load_glossaries(paths, base_language(parse_language(args.source)))
-    return glossary, TermMatcher(glossary.concepts)
+    glossary = _load_glossary(args, verb, required)
+    return glossary, TermMatcher(glossary.concepts) if glossary is not None else None
 
 
 def _article_document(args: argparse.Namespace, matcher=None):
@@ -112,12 +119,12 @@ def _article_document(args: argparse.Namespace, matcher=None):
 
 def cmd_glossary_check(args: argparse.Namespace) -> int:
     from glossator.errors import UsageError
-    from glossator.glossary.csv import default_glossary_paths, lint_glossaries
+    from glossator.glossary.loader import lint, select_glossaries
 
-    paths = [Path(p) for p in args.paths] or default_glossary_paths()
-    if not paths:
-        raise UsageError("glossary check: no glossaries/ folder here; give a PATH")
-    glossary, findings = lint_glossaries(paths)
+    chosen = select_glossaries(args.paths or None)
+    if not chosen.paths:
+        raise UsageError(f"glossary check: no glossary ({chosen.none_reason}); give a PATH")
+    glossary, findings = lint(chosen.paths)
     for finding in findings:
         print(finding)
     errors = sum(f.severity == "error" for f in findings)
@@ -128,14 +135,11 @@ def cmd_glossary_check(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary_show(args: argparse.Namespace) -> int:
-    from glossator.errors import UsageError
     from glossator.glossary.report import lacking_rendering, term_occurrences
     from glossator.languages import display_name, parse_language
 
     language = parse_language(args.to)
-    glossary, matcher = _load_matcher(args)
-    if not glossary:
-        raise UsageError("glossary show: no glossary (use --glossary PATH)")
+    glossary, matcher = _load_matcher(args, "show")
     document = _article_document(args, matcher)
     occurrences = term_occurrences(document, matcher)
     print(f"{len(occurrences)} term occurrence(s) in {args.article}, pinned for "
@@ -158,7 +162,7 @@ def cmd_glossary_show(args: argparse.Namespace) -> int:
 def cmd_glossary_suggest(args: argparse.Namespace) -> int:
     from glossator.glossary.report import suggest_terms
 
-    _glossary, matcher = _load_matcher(args)
+    _glossary, matcher = _load_matcher(args, "suggest", required=False)
     document = _article_document(args, matcher)
     suggestions = suggest_terms(document, matcher)[:args.limit]
     for suggestion in suggestions:
@@ -171,10 +175,9 @@ def cmd_glossary_suggest(args: argparse.Namespace) -> int:
 
 def cmd_glossary_export(args: argparse.Namespace) -> int:
     from glossator.fsutil import write_all
-    from glossator.glossary.csv import load_glossaries
     from glossator.glossary.tbx import write_tbx
 
-    glossary = load_glossaries(_glossary_paths(args), args.source)
+    glossary = _load_glossary(args, "export")
     for path in write_all({Path(args.tbx): write_tbx(glossary)}):
         print(path)
     return 0
@@ -274,8 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--beam-size", type=int, default=4,
                            help="beam size for argos models (default: 4)")
     translate.add_argument("--glossary", action="append", metavar="PATH",
-                           help="glossary CSV file or folder (repeatable; replaces the default "
-                                "glossaries/)")
+                           help="glossary CSV or TBX file, or folder (repeatable; replaces the "
+                                "default: ./glossaries/, $GLOSSATOR_GLOSSARIES, the user data "
+                                "folder)")
     translate.add_argument("--no-glossary", action="store_true", help="pin no terms")
     translate.add_argument("--always-mask", action="store_true",
                            help="mask every pinned term before translating, even where the "
@@ -305,14 +309,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub = verb(name, handler, help_text, glossary_verbs)
         if name != "check":
             sub.add_argument("--glossary", action="append", metavar="PATH",
-                             help="glossary file or folder (default: glossaries/)")
+                             help="glossary CSV or TBX file, or folder (default: ./glossaries/, "
+                                  "$GLOSSATOR_GLOSSARIES, the user data folder)")
             sub.add_argument("--from", dest="source", default="en", metavar="LANG",
                              help="source language (default: en)")
         return sub
 
     check = glossary_verb("check", cmd_glossary_check,
-                          "Lint glossary files (default: glossaries/); exit 4 on errors.")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="CSV files or folders")
+                          "Lint glossary files (default: ./glossaries/, "
+                          "$GLOSSATOR_GLOSSARIES, the user data folder); exit 4 on errors.")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="CSV or TBX files, or folders")
     show = glossary_verb("show", cmd_glossary_show,
                          "Show which terms occur in an article and what they pin to.")
     show.add_argument("article", metavar="ARTICLE")

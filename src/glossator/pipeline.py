@@ -80,11 +80,12 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
                   always_mask: bool = False, report: Report = _silent) -> RunResult:
     """Translate articles into each target language and write the outputs.
 
-    `glossary_paths` None loads the default `glossaries/` folder; an empty list loads none.
+    `glossary_paths` None loads what the default rule finds (`./glossaries/`, then
+    `$GLOSSATOR_GLOSSARIES`, then the user data folder); an empty list loads none.
     A previous run's PO files in `out` are merged: reviewed translations are never replaced.
     """
     from glossator.formats import DEFAULT_FORMATS, get_format
-    from glossator.glossary.csv import default_glossary_files, load_glossaries
+    from glossator.glossary.loader import load_glossary, select_glossaries
 
     formats = list(formats) or [get_format(name) for name in DEFAULT_FORMATS]
     source = parse_language(source)
@@ -93,10 +94,8 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
         if base_language(code) == base_language(source):
             raise LanguageError(f"target language {display_name(code)} is the source language")
 
-    skipped: list[Path] = []
-    if glossary_paths is None:
-        glossary_paths, skipped = default_glossary_files(source)
-    glossary = load_glossaries(glossary_paths, base_language(source)) if glossary_paths else None
+    chosen = select_glossaries(glossary_paths, source)
+    glossary = load_glossary(chosen.paths, base_language(source)) if chosen.paths else None
     matcher = TermMatcher(glossary.concepts) if glossary else None
     articles = [read_article(path) for path in article_paths]
     engines = {code: choose_engine(engine_name, base_language(source), base_language(code),
@@ -104,9 +103,11 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
     ensure_writable_dir(out)
 
     # Every input is valid: only now say what was found.
-    for path in skipped:
-        report(f"glossary: {path} left out: its source language is not {display_name(source)}")
-    if glossary:
+    for line in chosen.left_out_lines():
+        report(line)
+    if glossary is None:
+        report(f"glossary: none used ({chosen.none_reason})")
+    else:
         report(f"glossary: {len(glossary)} concepts from {', '.join(glossary.sources)}")
     for article in articles:
         if article.dropped:

@@ -36,7 +36,6 @@ NOTE_COLUMN = "note"
 FLAGS_COLUMN = "flags"
 KNOWN_FLAGS = ("keep", "nocase")
 _NO_FLAGS: frozenset[str] = frozenset()
-DEFAULT_FOLDER = Path("glossaries")
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -59,57 +58,11 @@ class Finding:
         return f"{where}: {self.severity}: {self.message}"
 
 
-def default_glossary_paths() -> list[Path]:
-    """The `glossaries` folder of the working directory, where there is one."""
-    return [DEFAULT_FOLDER] if DEFAULT_FOLDER.is_dir() else []
+def _csv_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Files named, and the *.csv files of folders named: the loader's one folder rule."""
+    from glossator.glossary.loader import glossary_files  # the loader imports this module
 
-
-def default_glossary_files(source_lang: str) -> tuple[list[Path], list[Path]]:
-    """The default folder's CSV files for `source_lang`, and those it leaves out because they
-    declare another source language (a pt→en run need not trip over en glossaries)."""
-    if not DEFAULT_FOLDER.is_dir() or not any(DEFAULT_FOLDER.glob("*.[cC][sS][vV]")):
-        return [], []
-    chosen, other = [], []
-    for path in glossary_files([DEFAULT_FOLDER]):
-        declared = _declared_source(path)
-        (chosen if declared in (None, base_language(source_lang)) else other).append(path)
-    return chosen, other
-
-
-def _declared_source(path: Path) -> str | None:
-    """The language of a file's first header cell; None when that cannot be read (the full
-    reader then reports why)."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.reader(handle):
-                if any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#"):
-                    return base_language(row[0].strip())
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    return None
-
-
-def glossary_files(paths: Sequence[str | Path]) -> list[Path]:
-    """Files named, and the *.csv files of folders named (sorted), each file once."""
-    files: list[Path] = []
-    for given in map(Path, paths):
-        if given.is_dir():
-            found = sorted(
-                child for child in given.iterdir()
-                if child.suffix.lower() == ".csv" and child.is_file()
-                and not child.name.startswith((".", "~$"))  # editor lock and temporary files
-            )
-            if not found:
-                raise GlossaryError("folder has no glossary files (*.csv)", path=given)
-            files.extend(found)
-        elif given.is_file():
-            files.append(given)
-        else:
-            raise GlossaryError("no such glossary file or folder", path=given)
-    unique: dict[Path, Path] = {}
-    for file in files:
-        unique.setdefault(file.resolve(), file)  # a file named and also in a named folder
-    return list(unique.values())
+    return glossary_files(paths, suffixes=(".csv",))
 
 
 def lint_glossaries(paths: Sequence[str | Path],
@@ -120,7 +73,7 @@ def lint_glossaries(paths: Sequence[str | Path],
     """
     checker = _Checker(source_lang, stop_at_error=False)
     try:
-        files = glossary_files(paths)
+        files = _csv_files(paths)
     except GlossaryError as error:
         return None, [Finding(error.path or "", error.line or 0, error.message)]
     for path in files:
@@ -135,7 +88,7 @@ def lint_glossaries(paths: Sequence[str | Path],
 def load_glossaries(paths: Sequence[str | Path], source_lang: str = "en") -> Glossary:
     """Read glossary files into one glossary; raise GlossaryError at the first error."""
     checker = _Checker(source_lang, stop_at_error=True)
-    for path in glossary_files(paths):
+    for path in _csv_files(paths):
         checker.check_file(path)
     checker.finish()
     return checker.glossary()
