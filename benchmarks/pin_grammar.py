@@ -16,8 +16,21 @@ did) it prints:
 - silent: misses without a note (must be 0).
 
 Targets: preferred >= 99 % with the layer; layer qa and labelled errors no more than raw; no
-silent miss. Last line: `preferred=<pct> accepted=<pct> qa_raw=<n> qa_layer=<n>
-labelled_raw=<n> labelled_layer=<n> changed=<n>/<segments> silent=<n>`.
+silent miss. `--without-grammar` takes the glossary's grammar annotations out, so gender and
+article use come from the engine alone, as for a glossary that has none.
+
+Measured (2026-11-28, 13 articles, 318 term occurrences, 301 judged by the labels):
+
+    mode       preferred  accepted   qa  labelled  changed  silent
+    raw            88.4%     96.2%    5         6        0       0
+    layer         100.0%    100.0%    0         0        4       0    (seed glossary's grammar)
+    layer         100.0%    100.0%    0         1        4       0    (--without-grammar)
+    mask-all      100.0%    100.0%    0         0       39       0
+
+The 4 changed segments are three datelines (babel) and an English "'s" dropped.
+
+Last line: `preferred=<pct> accepted=<pct> qa_raw=<n> qa_layer=<n> labelled_raw=<n>
+labelled_layer=<n> changed=<n>/<segments> silent=<n>`.
 """
 
 from __future__ import annotations
@@ -27,13 +40,14 @@ import csv
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from glossator.article import read_article
 from glossator.glossary import grammar
 from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
+from glossator.glossary.model import Concept
 from glossator.landing import accepted, landed
 from glossator.model import Pin, Segment
 from glossator.pinning import attach_pins, flag_misses, locate, probe_grammar, translate_segments
@@ -182,14 +196,23 @@ def measure(engine, articles: list[Path], matcher: TermMatcher) -> dict[str, Tal
     return totals
 
 
+def without_grammar(concepts: list[Concept]) -> list[Concept]:
+    """The concepts with every grammar annotation (and status) taken out."""
+    return [replace(concept, renderings={
+        language: tuple(form.text for form in concept.forms(language))
+        for language in concept.renderings}) for concept in concepts]
+
+
 def main() -> int:
     from glossator.engines.bergamot import BergamotEngine
 
     glossary = load_glossaries([REPO / "glossaries"], "en")
-    matcher = TermMatcher(glossary.concepts)
+    plain = "--without-grammar" in sys.argv[1:]
+    matcher = TermMatcher(without_grammar(glossary.concepts) if plain else glossary.concepts)
     totals = measure(BergamotEngine(), ARTICLES, matcher)
     print(f"{len(ARTICLES)} articles, {totals['raw'].segments} segments, "
-          f"{totals['raw'].pins} term occurrences, en→pt, bergamot")
+          f"{totals['raw'].pins} term occurrences, en→pt, bergamot"
+          + (", glossary grammar taken out (read off the engine)" if plain else ""))
     print(f"{'mode':10} {'preferred':>9} {'accepted':>9} {'qa':>4} {'labelled':>9} "
           f"{'judged':>7} {'changed':>8} {'silent':>7}")
     for mode, tally in totals.items():
