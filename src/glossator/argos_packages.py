@@ -3,6 +3,14 @@
 The folder is the one argospm uses, so packages installed by either tool are seen by both.
 argostranslate is imported only to reach the online package index: importing it creates folders
 in the home directory, and its own `install_from_path` extracts archives without any check.
+
+A package file is checked before anything is extracted: one top folder, no absolute, `..`,
+symbolic-link or control-character member names, no encrypted member, only stored or deflated
+(or bzip2, lzma) members, at most `MAX_MEMBERS` members, at most `MAX_UNCOMPRESSED_BYTES`
+uncompressed in all (real Argos models are about 100–300 MB), a `metadata.json` of at most
+`MAX_METADATA_BYTES` whose `from_code` and `to_code` are language codes babel knows (or one of
+`ARGOS_ONLY_CODES`). zipfile never extracts more than the size a member declares (it stops
+there and checks the CRC), so the declared sizes bound what an install writes.
 """
 
 from __future__ import annotations
@@ -14,19 +22,44 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import urllib.request
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from glossator.errors import EngineError, InputError
+from glossator.errors import EngineError, InputError, LanguageError
+from glossator.terminal import printable
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 INSTALL_HINT = "install a downloaded file with: glossator models install FILE.argosmodel"
 _NETWORK_TIMEOUT_S = 60
 _STAGING_PREFIX = ".glossator-install-"
 _NETWORK_ERRORS = (OSError, http.client.HTTPException, ValueError)
+
+MIB = 1 << 20
+MAX_UNCOMPRESSED_BYTES = 2048 * MIB  # all members together, as extracted
+MAX_MEMBERS = 1000  # a real package has about a dozen
+MAX_METADATA_BYTES = 1 * MIB  # a real metadata.json is under 1 KiB
+# Codes the Argos index uses that CLDR does not have: Chinese (traditional), Portuguese (Brazil).
+ARGOS_ONLY_CODES = frozenset({"zt", "pb"})
+_SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
+                          zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
+_ENCRYPTED_FLAG = 0x1
+_CODE_SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Errors zipfile and its decompressors raise on a damaged or unsupported member.
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error,
+                   NotImplementedError, RuntimeError, ValueError, LookupError)
+
+
+class PackageFileError(InputError):
+    """A package file that is not a valid, safe Argos package: a model problem (exit 5)."""
+
+    exit_code = 5
 
 
 @dataclass(frozen=True)
@@ -84,6 +117,7 @@ def _package_from_metadata(raw: bytes, path: Path, folder: str) -> ArgosPackage:
     for key in ("from_code", "to_code"):
         if not isinstance(metadata.get(key), str) or not metadata[key].strip():
             raise ValueError(f"metadata.json has no {key}")
+        _check_code(key, metadata[key])
 
     def text(key: str, default: str = "") -> str:
         value = metadata.get(key, default)
@@ -97,11 +131,38 @@ def _package_from_metadata(raw: bytes, path: Path, folder: str) -> ArgosPackage:
     )
 
 
-def installed_packages(directory: Path | None = None) -> list[ArgosPackage]:
+def _check_code(key: str, code: str) -> None:
+    """ValueError unless `code` is a language code babel knows, or one of ARGOS_ONLY_CODES."""
+    if code in ARGOS_ONLY_CODES:
+        return
+    if not _CODE_SHAPE.fullmatch(code):
+        raise ValueError(f"metadata.json {key} {shown(code)} is not a language code")
+    from glossator.languages import parse_language
+
+    try:
+        parse_language(code)
+    except LanguageError as error:
+        raise ValueError(f"metadata.json {key}: {error.message}") from None
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """`text` quoted for a one-line message: shortened, control characters escaped."""
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
+def _warn(message: str) -> None:
+    print(f"glossator: warning: {message}", file=sys.stderr, flush=True)
+
+
+def installed_packages(directory: Path | None = None, *,
+                       warn: Callable[[str], None] | None = None) -> list[ArgosPackage]:
     """Every package folder in `directory` (default: `packages_dir()`), sorted by folder name.
 
-    Folders without a readable metadata.json are skipped, as are hidden (staging) folders.
+    Hidden (staging) folders and folders without a metadata.json are skipped silently; a
+    metadata.json that is not a regular file, is over `MAX_METADATA_BYTES`, or is not valid
+    (bad JSON, unknown language codes) is skipped with a line to `warn` (default: stderr).
     """
+    warn = _warn if warn is None else warn
     directory = packages_dir() if directory is None else Path(directory)
     try:
         folders = sorted(entry for entry in directory.iterdir() if entry.is_dir())
@@ -111,16 +172,40 @@ def installed_packages(directory: Path | None = None) -> list[ArgosPackage]:
     for folder in folders:
         if folder.name.startswith("."):
             continue
+        metadata = folder / "metadata.json"
         try:
-            raw = (folder / "metadata.json").read_bytes()
-            packages.append(_package_from_metadata(raw, folder, folder.name))
-        except (OSError, ValueError):
-            continue
+            raw = _read_metadata_file(metadata)
+            if raw is not None:
+                packages.append(_package_from_metadata(raw, folder, folder.name))
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            warn(printable(f"{metadata}: package skipped: {reason}"))
     return packages
+
+
+def _read_metadata_file(path: Path) -> bytes | None:
+    """The bytes of an installed metadata.json, None where there is none; ValueError where it
+    is not a regular file or is over MAX_METADATA_BYTES (only that much is ever read)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        raise ValueError("metadata.json is not a regular file")
+    if status.st_size > MAX_METADATA_BYTES:
+        raise ValueError(f"metadata.json is {status.st_size} bytes "
+                         f"(limit {MAX_METADATA_BYTES // MIB} MiB)")
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_METADATA_BYTES + 1)
+    if len(raw) > MAX_METADATA_BYTES:
+        raise ValueError(f"metadata.json is over {MAX_METADATA_BYTES // MIB} MiB")
+    return raw
 
 
 def _unsafe_reason(info: zipfile.ZipInfo) -> str | None:
     name = info.filename
+    if _CONTROL_CHARACTERS.search(name):
+        return "has a control character in its name"
     if stat.S_ISLNK(info.external_attr >> 16):
         return "is a symbolic link"
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
@@ -133,48 +218,103 @@ def _unsafe_reason(info: zipfile.ZipInfo) -> str | None:
 
 
 def validate_package_file(path: Path) -> ArgosPackage:
-    """Check that `path` is a well-formed, safe `.argosmodel` archive; InputError if not."""
+    """Check that `path` is a well-formed, safe `.argosmodel` archive within the limits above;
+    PackageFileError (an InputError with exit code 5) if not. Only metadata.json is read."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("no such package file", path=path)
+        raise PackageFileError("no such package file", path=path)
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            metadata = _check_layout(path, members)
-            raw = archive.read(metadata)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
-        raise InputError("not an Argos package (not a zip archive)", path=path) from None
+        _check_member_count_early(path)
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        raise PackageFileError("not an Argos package (not a zip archive)", path=path) from None
     except OSError as error:
-        raise InputError(f"cannot read package: {error.strerror or error}", path=path) from None
+        raise PackageFileError(f"cannot read package: {error.strerror or error}",
+                               path=path) from None
+    with archive:
+        metadata = _check_layout(path, archive.infolist())
+        try:
+            raw = archive.read(metadata)
+        except _ARCHIVE_ERRORS as error:
+            raise PackageFileError(f"damaged package archive: {_one_line(error)}",
+                                   path=path) from None
+        except OSError as error:
+            raise PackageFileError(f"cannot read package: {error.strerror or error}",
+                                   path=path) from None
     folder = PurePosixPath(metadata).parts[0]
     try:
         return _package_from_metadata(raw, path, folder)
     except ValueError as error:
-        raise InputError(f"not an Argos package: {error}", path=path) from None
+        raise PackageFileError(f"not an Argos package: {error}", path=path) from None
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _check_member_count_early(path: Path) -> None:
+    """Refuse too many members from the end-of-archive record, before zipfile reads the
+    central directory (a million entries would cost it seconds and hundreds of MB)."""
+    end_record = getattr(zipfile, "_EndRecData", None)
+    if end_record is None:  # a private helper: without it, _check_limits still counts
+        return
+    with path.open("rb") as handle:
+        record = end_record(handle)
+    if record is not None and record[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:
+        raise PackageFileError(f"too many members ({record[zipfile._ECD_ENTRIES_TOTAL]}; "
+                               f"limit {MAX_MEMBERS})", path=path)
+
+
+def _check_limits(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Encrypted or unsupported members, and the member count and size limits."""
+    if len(members) > MAX_MEMBERS:
+        raise PackageFileError(f"too many members ({len(members)}; limit {MAX_MEMBERS})",
+                               path=path)
+    total = 0
+    for info in members:
+        if info.flag_bits & _ENCRYPTED_FLAG:
+            raise PackageFileError(f"member {shown(info.filename, 80)} is encrypted",
+                                   path=path)
+        if info.compress_type not in _SUPPORTED_COMPRESSION:
+            raise PackageFileError(f"member {shown(info.filename, 80)} uses unsupported "
+                                   f"compression method {info.compress_type} (supported: "
+                                   f"{', '.join(_SUPPORTED_COMPRESSION.values())})", path=path)
+        total += info.file_size
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise PackageFileError(f"uncompressed size {total} bytes is over the "
+                               f"{MAX_UNCOMPRESSED_BYTES // MIB} MiB limit for a package",
+                               path=path)
 
 
 def _check_layout(path: Path, members: list[zipfile.ZipInfo]) -> str:
     """Reject unsafe members and a wrong layout; return the metadata.json member name."""
     if not members:
-        raise InputError("not an Argos package (empty archive)", path=path)
+        raise PackageFileError("not an Argos package (empty archive)", path=path)
+    _check_limits(path, members)
     for info in members:
         reason = _unsafe_reason(info)
         if reason:
-            raise InputError(f"unsafe member {info.filename!r}: {reason}", path=path)
+            raise PackageFileError(f"unsafe member {shown(info.filename, 80)}: {reason}",
+                                   path=path)
     tops = {info.filename.split("/")[0] for info in members}
     loose = [info.filename for info in members if "/" not in info.filename.rstrip("/")
              and not info.is_dir()]
     if len(tops) != 1 or loose:
-        raise InputError("not an Argos package: files must sit in exactly one top folder "
-                         f"(found {', '.join(sorted(tops)[:3])})", path=path)
+        raise PackageFileError("not an Argos package: files must sit in exactly one top folder "
+                               f"(found {', '.join(sorted(tops)[:3])})", path=path)
     top = tops.pop()
     if top.startswith("."):
-        raise InputError(f"not an Argos package: hidden top folder {top!r}", path=path)
-    names = {info.filename for info in members}
+        raise PackageFileError(f"not an Argos package: hidden top folder {top!r}", path=path)
+    by_name = {info.filename: info for info in members}
     for required in ("metadata.json", "model/model.bin", "sentencepiece.model"):
-        if f"{top}/{required}" not in names:
-            raise InputError(f"not an Argos package: {top}/{required} is missing", path=path)
-    return f"{top}/metadata.json"
+        if f"{top}/{required}" not in by_name:
+            raise PackageFileError(f"not an Argos package: {top}/{required} is missing",
+                                   path=path)
+    metadata = by_name[f"{top}/metadata.json"]
+    if metadata.file_size > MAX_METADATA_BYTES:
+        raise PackageFileError(f"{top}/metadata.json is {metadata.file_size} bytes "
+                               f"(limit {MAX_METADATA_BYTES // MIB} MiB)", path=path)
+    return metadata.filename
 
 
 def install_package_file(path: Path, directory: Path | None = None) -> Path:
@@ -194,10 +334,16 @@ def install_package_file(path: Path, directory: Path | None = None) -> Path:
     target = directory / package.folder
     try:
         with zipfile.ZipFile(path) as archive:
+            needed = sum(info.file_size for info in archive.infolist())
+            free = shutil.disk_usage(staging).free
+            if needed > free:
+                raise PackageFileError(f"needs {needed // MIB} MiB but only {free // MIB} MiB "
+                                       f"are free in {directory}", path=path)
             archive.extractall(staging)
         _swap_into_place(staging / package.folder, target, staging / ".replaced")
-    except (zipfile.BadZipFile, EOFError) as error:
-        raise InputError(f"damaged package archive: {error}", path=path) from None
+    except _ARCHIVE_ERRORS as error:
+        raise PackageFileError(f"damaged package archive: {_one_line(error)}",
+                               path=path) from None
     except OSError as error:
         raise EngineError(f"cannot install package: {error.strerror or error}",
                           path=target) from None

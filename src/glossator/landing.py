@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from glossator.model import Pin, Segment
+from glossator.model import INFO_NOTE, Pin, Segment
 
 
 def is_wide(char: str) -> bool:
@@ -76,7 +76,10 @@ def deprecated_used(segment: Segment) -> list[tuple[Pin, str]]:
 
 
 def is_flagged(segment: Segment, missed: Sequence[Pin] | None = None) -> bool:
-    """A segment needs a look: QA findings, notes, or a pin that did not land."""
+    """A segment needs a look: QA findings, notes (other than informational "info: " ones, such
+    as the one on each piece of a sentence split before translation), or a pin that did not
+    land."""
     if missed is None:
         missed = missing_pins(segment)
-    return bool(segment.qa or segment.notes or missed)
+    notes = any(not note.startswith(INFO_NOTE) for note in segment.notes)
+    return bool(segment.qa or notes or missed)

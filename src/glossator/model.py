@@ -17,6 +17,8 @@ from glossator.glossary.model import (
     parse_form,
 )
 
+INFO_NOTE = "info: "  # a note that informs the reviewer and flags nothing
+
 
 @dataclass
 class Pin:

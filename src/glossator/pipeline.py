@@ -7,6 +7,7 @@ rendered before anything is written, so a bad input never leaves half the files 
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from glossator import __version__
 from glossator.article import Article, read_article
 from glossator.engines import choose_engine
 from glossator.engines.base import Engine
-from glossator.errors import LanguageError
+from glossator.errors import InputError, LanguageError, UsageError, display_path
 from glossator.formats import Format
 from glossator.fsutil import ensure_writable_dir, output_lock, write_all
 from glossator.glossary.matcher import TermMatcher
@@ -43,22 +44,40 @@ def build_document(article: Article, source_lang: str,
                    protect: Callable[[str], Sequence[tuple[int, int]]] | None = None) -> Document:
     """Split an article's paragraphs into segments "paragraph.sentence".
 
-    Title and dateline stay one segment each; `protect` gives spans no boundary may cut.
+    Title and dateline stay one segment each; `protect` gives spans no boundary may cut. A
+    sentence (or title) over `MAX_SEGMENT_CHARS` is cut at clause boundaries into several
+    segments, numbered on as sentences are, each with an informational note that says so.
     """
-    from glossator.segmenter import sentence_spans
+    from glossator.segmenter import (
+        MAX_SEGMENT_CHARS,
+        clause_spans,
+        sentence_spans,
+        split_note,
+    )
 
     document = Document(name=article.name, source_lang=source_lang, path=article.path,
                         article=article.path.name)
     for number, paragraph in enumerate(article.paragraphs, start=1):
+        text = paragraph.text
+        protected = protect(text) if protect else ()
         if paragraph.kind == "body":
-            spans = sentence_spans(paragraph.text, base_language(source_lang),
-                                   protect(paragraph.text) if protect else ())
-            sentences = [paragraph.text[start:end] for start, end in spans]
+            spans = sentence_spans(text, base_language(source_lang), protected)
         else:
-            sentences = [paragraph.text]
-        for index, sentence in enumerate(sentences, start=1):
-            document.segments.append(Segment(id=f"{number}.{index}", source=sentence,
-                                             paragraph=number, kind=paragraph.kind))
+            spans = [(0, len(text))]
+        index = 0
+        for start, end in spans:
+            pieces = clause_spans(text, start, end, protected, MAX_SEGMENT_CHARS)
+            first = index + 1
+            for piece_start, piece_end in pieces:
+                index += 1
+                document.segments.append(Segment(id=f"{number}.{index}",
+                                                 source=text[piece_start:piece_end],
+                                                 paragraph=number, kind=paragraph.kind))
+            if len(pieces) > 1:
+                note = split_note(f"{number}.{first}", f"{number}.{index}", end - start,
+                                  MAX_SEGMENT_CHARS)
+                for segment in document.segments[-len(pieces):]:
+                    segment.notes.append(note)
     if article.dropped:
         document.dropped = [line for _rule, line in article.dropped]
         document.header_notes.append(article.dropped_summary() + ": "
@@ -87,6 +106,12 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
     from glossator.formats import DEFAULT_FORMATS, get_format
     from glossator.glossary.loader import load_glossary, select_glossaries
 
+    if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
+        raise UsageError(f"beam size must be a whole number, at least 1, not {beam_size!r}")
+    if not article_paths:
+        raise UsageError("no article given")
+    if not targets:
+        raise UsageError("no target language given")
     formats = list(formats) or [get_format(name) for name in DEFAULT_FORMATS]
     source = parse_language(source)
     target_codes = list(dict.fromkeys(parse_language(code) for code in targets))
@@ -97,7 +122,12 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
     chosen = select_glossaries(glossary_paths, source)
     glossary = load_glossary(chosen.paths, base_language(source)) if chosen.paths else None
     matcher = TermMatcher(glossary.concepts) if glossary else None
-    articles = [read_article(path) for path in article_paths]
+    # The same file named twice ("a.txt ./a.txt") is one article.
+    unique_paths: dict[str, str | Path] = {}
+    for path in article_paths:
+        unique_paths.setdefault(os.path.realpath(path), path)
+    articles = [read_article(path) for path in unique_paths.values()]
+    _refuse_shared_outputs(articles, formats, out, target_codes, source)
     engines = {code: choose_engine(engine_name, base_language(source), base_language(code),
                                    beam_size=beam_size) for code in target_codes}
     ensure_writable_dir(out)
@@ -115,7 +145,7 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
     protect = _protector(matcher) if matcher else None
     documents = [build_document(article, source, protect) for article in articles]
 
-    with output_lock(out):
+    with output_lock(out, target_codes):
         rendered: dict[Path, str] = {}
         reports, findings = [], 0
         for code, engine in engines.items():
@@ -132,6 +162,30 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
 
 
 MEMORY_FILE = "memory.tmx"
+
+
+def _refuse_shared_outputs(articles: Sequence[Article], formats: Sequence[Format], out: Path,
+                           codes: Sequence[str], source: str) -> None:
+    """Two articles whose outputs have one name ("a/story.txt" and "b/story.txt", "story.txt"
+    and "story.md") would overwrite each other: one would be lost. Until outputs mirror the
+    input folders, such a run is refused before anything is loaded or translated."""
+    owners: dict[str, Article] = {}
+    folder = out / codes[0]
+    for article in articles:
+        stub = Document(name=article.name, source_lang=source, path=article.path,
+                        article=article.path.name)
+        for fmt in formats:
+            name = fmt.filename(stub)
+            if name == MEMORY_FILE:
+                raise InputError(f"its {fmt.name} output would be {display_path(folder / name)}"
+                                 ", the translation memory; rename the article",
+                                 path=article.path)
+            first = owners.setdefault(name, article)
+            if first is not article:
+                raise InputError(f"same output file as {display_path(first.path)} "
+                                 f"({display_path(folder / name)}): one article would be lost; "
+                                 "rename one, or translate them in separate runs with different "
+                                 "--out folders", path=article.path)
 
 
 def _translate_into(code: str, engine: Engine, documents: list[Document], source: str,

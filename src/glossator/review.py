@@ -2,7 +2,9 @@
 
 Text is wrapped as plain text first, by display width (CJK characters take two columns), and
 only then are colour codes put around pieces of each line, so highlighting never moves a
-line break. With `color=False` the output holds no escape codes at all.
+line break. With `color=False` the output holds no escape codes at all, and with colour the only
+ones are the styles below: control characters in the document (an article's `ESC ] 0 ; … BEL`,
+`ESC [ 2 J`, bidi overrides) are shown as visible characters (glossator.terminal.printable).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from glossator.landing import form_pattern, is_flagged, is_wide, missing_pins
 from glossator.model import Document, Pin, Segment
 from glossator.qa import missing_pin_message
+from glossator.terminal import printable
 
 STACKED_BELOW = 60  # narrower terminals get source and target one under the other
 COLUMN_GAP = " │ "
@@ -99,15 +102,15 @@ def _header(document: Document, layout: _Layout, color: bool) -> list[str]:
     flagged = sum(is_flagged(segment) for segment in segments)
     pins = sum(len(segment.pins) for segment in segments)
     missed = sum(len(missing_pins(segment)) for segment in segments)
-    text = (f"{name}: {document.source_lang} → {target_lang}, {len(segments)} segments, "
-            f"{reviewed} reviewed, {len(segments) - reviewed} machine, {flagged} flagged, "
-            f"{pins - missed}/{pins} pins landed")
+    text = _normalised(f"{name}: {document.source_lang} → {target_lang}, {len(segments)} "
+                       f"segments, {reviewed} reviewed, {len(segments) - reviewed} machine, "
+                       f"{flagged} flagged, {pins - missed}/{pins} pins landed")
     lines = [_style(text[start:end], STYLE_HEADER, color)
              for start, end in wrap_spans(text, layout.width)]
     if layout.stacked:
         return [*lines, ""]
-    source_head = f"source ({document.source_lang})"
-    target_head = f"target ({target_lang})"
+    source_head = _normalised(f"source ({document.source_lang})")
+    target_head = _normalised(f"target ({target_lang})")
     heading = (" " * layout.gutter + _fit(source_head, layout.column)
                + COLUMN_GAP + _fit(target_head, layout.column))
     return [*lines, "", heading, ""]
@@ -116,8 +119,9 @@ def _header(document: Document, layout: _Layout, color: bool) -> list[str]:
 def _segment_lines(segment: Segment, missed: list[Pin], layout: _Layout,
                    color: bool) -> list[str]:
     mark = status_mark(segment, missed)
-    gutter = f"{segment.id} {_style(mark, MARK_STYLES[mark], color)}"
-    gutter_pad = " " * (layout.gutter - len(segment.id) - 2)
+    segment_id = _normalised(segment.id)
+    gutter = f"{segment_id} {_style(mark, MARK_STYLES[mark], color)}"
+    gutter_pad = " " * (layout.gutter - len(segment_id) - 2)
     blank_gutter = " " * layout.gutter
     source_cells = _cells(segment.source, _source_highlights(segment, missed), layout.column,
                           color)
@@ -157,7 +161,7 @@ def _remarks(segment: Segment, missed: list[Pin]) -> Iterator[tuple[str, str, st
 def _remark_lines(label: str, text: str, style: str, layout: _Layout,
                   color: bool) -> list[str]:
     indent = " " * layout.gutter
-    line = f"{label}: {' '.join(text.split())}"
+    line = f"{label}: {_normalised(text)}"
     available = max(layout.width - layout.gutter, MIN_TEXT_WIDTH)
     return [indent + ("  " if index else "") + _style(line[start:end], style, color)
             for index, (start, end) in enumerate(wrap_spans(line, available, hang=2))]
@@ -289,7 +293,8 @@ def _fit(text: str, width: int) -> str:
 
 
 def _normalised(text: str) -> str:
-    return " ".join(text.split())
+    """Runs of white space made one space, other control characters made visible."""
+    return printable(" ".join(text.split()))
 
 
 def _style(text: str, style: str, color: bool) -> str:

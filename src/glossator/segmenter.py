@@ -3,17 +3,44 @@
 sentencex proposes the boundaries; the rules below drop the ones that are
 clearly wrong (after titles, before lowercase words, inside protected spans)
 and add the ones it misses (numbered and lettered lists, the 4-dot ellipsis).
+
+A sentence longer than `MAX_SEGMENT_CHARS` (1,000 characters) would keep a
+translation engine busy for minutes (its cost grows faster than its length),
+so `clause_spans` cuts it into pieces of at most that length before it goes to
+the engine: at a clause boundary where there is one — after `;`, then `:`,
+then `,`, then a dash (`—`, `–`) followed by white space (the full-width CJK
+marks `；：，、` need none) — else at a space, else anywhere; never inside a
+protected span (a glossary term). Each piece is as close to an even share of
+the sentence as the boundaries allow, and at least a quarter of the limit
+long, so the cutting takes time linear in the sentence's length. Each piece
+gets a note (`split_note`) starting with `model.INFO_NOTE`, "info: ", which review
+shows but does not count as a flag.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
 
 import sentencex
 
-__all__ = ["sentence_spans", "split_sentences"]
+from glossator.model import INFO_NOTE
+
+__all__ = ["INFO_NOTE", "MAX_SEGMENT_CHARS", "clause_spans", "sentence_spans", "split_note",
+           "split_sentences"]
+
+MAX_SEGMENT_CHARS = 1000
+# A segment note starting so informs the reviewer; unlike other notes it does not flag.
+# Clause boundaries, strongest first: each match ends where the first piece ends.
+_CLAUSE_BOUNDARIES = (
+    re.compile(r"[;؛](?=\s)|；"),
+    re.compile(r":(?=\s)|："),
+    re.compile(r"[,،](?=\s)|[，、]"),
+    re.compile(r"[—–](?=\s)"),
+)
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def _words(words: str) -> frozenset[str]:
@@ -197,3 +224,105 @@ def _cuts_inside(cuts: list[int], protected: Sequence[tuple[int, int]]) -> set[i
             inside.add(cuts[i])
             i += 1
     return inside
+
+
+def clause_spans(
+    text: str,
+    start: int,
+    end: int,
+    protected: Sequence[tuple[int, int]] = (),
+    limit: int = MAX_SEGMENT_CHARS,
+) -> list[tuple[int, int]]:
+    """The sentence `text[start:end]` cut into pieces of at most `limit` characters, as
+    (start, end) offsets into `text`, whitespace excluded; `[(start, end)]` when it fits.
+
+    Cuts fall at the strongest clause boundary available (see the module docstring), never
+    strictly inside a span of `protected`; a protected span longer than `limit` stays whole.
+    """
+    if limit < 4:
+        raise ValueError("limit must be at least 4 characters")
+    if end - start <= limit:
+        return [(start, end)]
+    shortest = limit // 4
+    spans = _merged(protected)
+    levels = []
+    for pattern in _CLAUSE_BOUNDARIES:
+        cuts = [match.end() for match in pattern.finditer(text, start, end)]
+        levels.append(_outside(cuts, spans))
+    spaces = [match.start() for match in _SPACE_RUN.finditer(text, start, end)]
+    levels.append(_outside(spaces, spans))
+
+    pieces = []
+    position = start
+    while end - position > limit:
+        parts = -(-(end - position) // limit)  # pieces still needed, at the fewest
+        ideal = position + -(-(end - position) // parts)
+        low, high = position + shortest, position + limit
+        cut = next((found for cuts in levels
+                    if (found := _nearest(cuts, low, high, ideal)) is not None), None)
+        if cut is None:
+            cut = _hard_cut(text, position, ideal, spans)
+        piece_end = cut
+        while piece_end > position and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > position:
+            pieces.append((position, piece_end))
+        position = cut
+        while position < end and text[position].isspace():
+            position += 1
+    if position < end:
+        pieces.append((position, end))
+    return pieces
+
+
+def split_note(first: str, last: str, length: int, limit: int = MAX_SEGMENT_CHARS) -> str:
+    """The note on each piece of a sentence that `clause_spans` cut: ids of its first and last
+    piece, its length. Informational: the pieces need no more review than other segments."""
+    return (f"{INFO_NOTE}{first}–{last} are one sentence of {length:,} characters, split at "
+            f"clause boundaries before translation (limit {limit:,} characters a segment)")
+
+
+def _outside(cuts: list[int], protected: Sequence[tuple[int, int]]) -> list[int]:
+    """`cuts` (sorted) less those strictly inside a protected span."""
+    inside = _cuts_inside(cuts, protected) if protected else set()
+    return [cut for cut in cuts if cut not in inside] if inside else cuts
+
+
+def _nearest(cuts: list[int], low: int, high: int, ideal: int) -> int | None:
+    """The cut in [low, high] nearest to `ideal` (the later one on a tie), or None."""
+    after = bisect_left(cuts, ideal)
+    best = None
+    if after < len(cuts) and cuts[after] <= high:
+        best = cuts[after]
+    if after > 0 and cuts[after - 1] >= low and (
+        best is None or ideal - cuts[after - 1] < best - ideal
+    ):
+        best = cuts[after - 1]
+    return best
+
+
+def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Protected spans sorted, overlapping ones joined: a cut inside either is inside both."""
+    merged: list[tuple[int, int]] = []
+    for span_start, span_end in sorted(spans):
+        if merged and span_start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], span_end))
+        else:
+            merged.append((span_start, span_end))
+    return merged
+
+
+def _hard_cut(text: str, position: int, ideal: int, protected: list[tuple[int, int]]) -> int:
+    """A cut at `ideal` where no white space or boundary is near: moved off a combining mark,
+    and before (or, where it starts the piece, after) a protected span it would fall into.
+    `protected` is merged; only a span starting in the piece can hold the cut, since the
+    piece's start is never inside one."""
+    cut = ideal
+    while cut > position + 1 and unicodedata.combining(text[cut]):
+        cut -= 1
+    index = bisect_left(protected, (cut, cut)) - 1
+    if index >= 0:
+        span_start, span_end = protected[index]
+        if span_start < cut < span_end:
+            cut = span_start if span_start > position else span_end
+    return cut

@@ -17,6 +17,7 @@ import polib
 from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
+from glossator.inputs import read_regular
 from glossator.languages import plural_forms
 from glossator.model import Document, Pin, Segment
 
@@ -24,6 +25,7 @@ _ID = re.compile(r"\d+\.\d+")
 # polib reads `msgstr domingo` as "oming": lines holding strings are checked before parsing.
 _STRING_LINE = re.compile(r'(?:#[~|] )?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?'
                           r'"(?:[^"\\]|\\.)*"\s*')
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _KEYWORD = re.compile(r"(?:#[~|] )?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\b|"
                       r'(?:#[~|] )?"')
 
@@ -91,16 +93,29 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
 
 
 def load_pofile(path: Path) -> polib.POFile:
-    """Parse a PO file, with FormatError naming file and line for anything malformed."""
+    """Parse a PO file, with FormatError naming file and line for anything malformed.
+
+    The file must be a regular file (see glossator.inputs) in UTF-8, with no NUL byte.
+    """
     path = Path(path)
-    if not path.is_file():
-        raise FormatError("no such file" if not path.exists() else "not a file", path=path)
-    head = path.read_bytes()[:200].lstrip()
-    if head.startswith(b"<"):
+    if not path.exists():
+        raise FormatError("no such file", path=path)
+    data = read_regular(path, FormatError, what="PO file")
+    if data[:200].lstrip().startswith(b"<"):
         raise FormatError("this is an XML file (TMX or XLIFF?), expected a PO file", path=path)
-    _check_strings(path)
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise FormatError(f"binary content (NUL byte at offset {offset}), expected a PO file",
+                          path=path, line=data.count(b"\n", 0, offset) + 1)
     try:
-        return polib.pofile(str(path), wrapwidth=0)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(f"not valid UTF-8 at byte offset {error.start}", path=path,
+                          line=data.count(b"\n", 0, error.start) + 1) from None
+    _check_strings(text, path)
+    try:
+        # UTF-8 whatever the header says: that is what was checked above.
+        return polib.pofile(str(path), wrapwidth=0, encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as error:
         found = re.search(r"\(line (\d+)\)", str(error))
         line = int(found.group(1)) if found else None
@@ -108,12 +123,16 @@ def load_pofile(path: Path) -> polib.POFile:
         raise FormatError(f"not a valid PO file: {message}", path=path, line=line) from error
 
 
-def _check_strings(path: Path) -> None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"not valid UTF-8 at byte offset {error.start}", path=path) from None
-    for number, line in enumerate(text.splitlines(), start=1):
+def po_lines(text: str) -> list[str]:
+    """The lines of a PO text as polib reads them: it opens the file with universal newlines,
+    so LF, CRLF and a lone CR end a line and nothing else does. (`str.splitlines` would also
+    end one at U+2028, U+2029, U+0085 or U+001C-U+001E, which polib writes raw inside
+    strings.)"""
+    return _NEWLINE.split(text)
+
+
+def _check_strings(text: str, path: Path) -> None:
+    for number, line in enumerate(po_lines(text), start=1):
         if _KEYWORD.match(line) and not _STRING_LINE.fullmatch(line):
             raise FormatError(f"not a valid PO file: badly quoted string: {line[:60]!r}",
                               path=path, line=number)
@@ -138,6 +157,9 @@ def read_po(path: Path) -> Document:
         document.segments.append(_segment(entry))
         if entry.occurrences and not document.article:
             document.article = entry.occurrences[0][0]
+    if not document.segments:
+        raise FormatError("no segments (an empty PO file, or not one glossator wrote)",
+                          path=path)
     return document
 
 
@@ -147,7 +169,7 @@ def _segment(entry: polib.POEntry) -> Segment:
                       target=entry.msgstr, fuzzy=entry.fuzzy,
                       previous_source=entry.previous_msgid, comment=entry.tcomment)
 
-    for line in entry.comment.splitlines():
+    for line in entry.comment.split("\n"):  # one fact a line; a fact may hold U+2028
         if line in ("title", "dateline"):
             segment.kind = line
         elif line.startswith("pin: ") and (pin := Pin.from_line(line[5:])):

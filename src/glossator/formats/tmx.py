@@ -23,6 +23,7 @@ from lxml import etree
 from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
+from glossator.inputs import read_regular
 from glossator.languages import tag_language
 from glossator.model import Document, Segment
 
@@ -142,12 +143,15 @@ class TMXUnit:
 def parse_tmx(path: str | Path) -> etree._Element:
     """The root of a TMX file; FormatError with file:line for malformed XML or a non-TMX root."""
     path = Path(path)
-    if not path.is_file():
-        raise FormatError("no such file" if not path.exists() else "not a file", path=path)
+    if not path.exists():
+        raise FormatError("no such file", path=path)
+    # Read here, not by lxml, so that an unreadable file and a bad byte (which lxml reports
+    # as a bare OSError when it reads a file itself) are one-line errors too.
+    data = read_regular(path, FormatError, what="TMX file")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              remove_comments=True, remove_pis=True)
     try:
-        root = etree.parse(str(path), parser).getroot()
+        root = etree.fromstring(data, parser, base_url=str(path))
     except etree.XMLSyntaxError as error:
         message = error.msg or str(error)
         raise FormatError(f"not a valid TMX file: {message}", path=path,

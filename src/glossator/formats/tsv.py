@@ -1,8 +1,18 @@
 """Tab-separated values: `id  source  target  status`, one row per segment, for spreadsheets.
 
-TSV has no quoting, so a tab, newline or carriage return inside a text is written as `\\t`,
-`\\n` or `\\r` and a backslash as `\\\\`; `read_tsv` undoes exactly that. Status is `fuzzy`
-(machine output) or `reviewed` (a person approved it).
+TSV has no escapes of its own, so a tab, newline or carriage return inside a text is written as
+`\\t`, `\\n` or `\\r` and a backslash as `\\\\`; `read_tsv` undoes exactly that. Status is
+`fuzzy` (machine output) or `reviewed` (a person approved it).
+
+Two more rules make the file safe to open elsewhere, and `read_tsv` undoes them too:
+
+- a cell that would start with `=`, `+`, `-` or `@` (a formula to a spreadsheet) gets a `'`
+  in front, as OWASP recommends for CSV injection, and so does one starting with `'` and one
+  of those or another `'` (glossator.spreadsheet): `=HYPERLINK(…)` is written `'=HYPERLINK(…)`;
+- a cell that starts with `"` is quoted as CSV quotes (`"` around it, each `"` in it doubled),
+  since spreadsheets and CSV readers in TSV mode (Python's `csv`, pandas) read a leading `"`
+  as an opening quote: `"Yes," he said.` is written `"` + `""Yes,"" he said.` + `"`, which they
+  read back as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from typing import NamedTuple
 from glossator.errors import FormatError
 from glossator.formats.base import Format
 from glossator.model import Document
+from glossator.spreadsheet import neutralise, restore
 
 HEADER = ("id", "source", "target", "status")
 STATUSES = ("fuzzy", "reviewed")
@@ -45,6 +56,24 @@ def unescape(field: str) -> str:
     return _ESCAPE.sub(lambda match: _UNESCAPES.get(match.group(1), match.group()), field)
 
 
+def to_cell(text: str) -> str:
+    """A text as one TSV cell: escaped, guarded against formulas, quoted if it starts with `"`."""
+    cell = neutralise(escape(text))
+    if cell.startswith('"'):
+        cell = '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def from_cell(cell: str) -> str:
+    """The text of a TSV cell: the inverse of `to_cell`. A cell that starts with `"` but is not
+    a well-formed quoted cell (as an older glossator or a person wrote it) is read as written."""
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"':
+        inner = cell[1:-1]
+        if inner.replace('""', "").count('"') == 0:
+            cell = inner.replace('""', '"')
+    return unescape(restore(cell))
+
+
 class TSVFormat(Format):
     name = "tsv"
     extension = "tsv"
@@ -53,8 +82,8 @@ class TSVFormat(Format):
         lines = ["\t".join(HEADER)]
         for segment in document.segments:
             status = "fuzzy" if segment.fuzzy else "reviewed"
-            lines.append("\t".join((escape(segment.id), escape(segment.source),
-                                    escape(segment.target), status)))
+            lines.append("\t".join((to_cell(segment.id), to_cell(segment.source),
+                                    to_cell(segment.target), status)))
         return "\n".join(lines) + "\n"
 
 
@@ -80,7 +109,7 @@ def parse_tsv(text: str, path: str | Path | None = None) -> list[TSVRow]:
         if fields[3] not in STATUSES:
             raise FormatError(f"status must be {' or '.join(STATUSES)}, not {fields[3]!r}",
                               path=path, line=number)
-        rows.append(TSVRow(*(unescape(field) for field in fields[:3]), fields[3]))
+        rows.append(TSVRow(*(from_cell(field) for field in fields[:3]), fields[3]))
     return rows
 
 

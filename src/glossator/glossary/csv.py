@@ -1,6 +1,7 @@
 """Read and lint glossary CSV files; docs/glossary-format.md describes the format.
 
 A file is read as a stream of rows, so a large glossary costs memory for its concepts only.
+Only a regular file of at most `MAX_GLOSSARY_BYTES` (256 MiB) is read (see glossator.inputs).
 Linting collects every problem with its file and line; loading stops at the first error.
 """
 
@@ -25,7 +26,9 @@ from glossator.glossary.model import (
     Glossary,
     parse_form,
 )
+from glossator.inputs import MAX_GLOSSARY_BYTES, MIB, open_regular
 from glossator.languages import base_language, parse_language
+from glossator.spreadsheet import restore
 
 ERROR = "error"
 WARNING = "warning"
@@ -238,7 +241,14 @@ class _Checker:
         self.sources.append(self.path)
         hasher = hashlib.sha256()
         try:
-            with path.open("rb") as handle:
+            handle = open_regular(path, GlossaryError, what="glossary file",
+                                  limit=MAX_GLOSSARY_BYTES)
+        except GlossaryError as error:  # not a regular file, too big, or unreadable
+            self.file_digests.append(hasher.digest())
+            self.error(0, error.message)
+            return
+        try:
+            with handle:
                 self._read_rows(handle, hasher)
         except OSError as error:
             self.error(0, f"cannot read: {error.strerror or error}")
@@ -302,6 +312,10 @@ class _Checker:
                 self.error(number, f"control character U+{ord(control.group()):04X} at "
                                    f"character {control.start() + 1} of the line")
             offset += len(raw)
+            if offset > MAX_GLOSSARY_BYTES:  # checked when opened: the file grew since
+                self.error(number, f"file grew past the {MAX_GLOSSARY_BYTES // MIB} MiB limit "
+                                   f"for a glossary file while it was read")
+                raise _StopFile
             yield text
 
     def _read_header(self, row: list[str], line: int) -> _Columns:
@@ -369,7 +383,7 @@ class _Checker:
             self.warn(line, f"row has {len(row)} cells but the header has {width}; "
                             f"the missing cells count as empty")
             row = row + [""] * (width - len(row))
-        cells = [cell.strip() for cell in row]
+        cells = [restore(cell.strip()) for cell in row]  # "'=x" is "=x": see spreadsheet
         if not cells[0]:
             self.error(line, f"no {columns.names[0]} term in the first column")
             return

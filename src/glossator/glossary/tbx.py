@@ -42,7 +42,9 @@ from glossator.glossary.model import (
     Glossary,
     digest_of,
 )
+from glossator.inputs import MAX_GLOSSARY_BYTES, read_regular
 from glossator.languages import base_language, parse_language, tag_language
+from glossator.spreadsheet import neutralise
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FLAGS_TYPE = "x-glossator-flags"
@@ -119,13 +121,11 @@ def read_tbx(path: Path, source_lang: str | None = None) -> Glossary:
 
     The source language is `source_lang`, else the document's xml:lang, else the language of
     the first langSet. Target terms marked deprecated or superseded are kept as deprecated
-    forms (replaced in machine output, flagged by QA), never as the pinned one.
+    forms (replaced in machine output, flagged by QA), never as the pinned one. Only a regular
+    file of at most `MAX_GLOSSARY_BYTES` (256 MiB) is read (see glossator.inputs).
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise GlossaryError(f"cannot read: {error.strerror or error}", path=path) from None
+    data = read_regular(path, GlossaryError, what="glossary file", limit=MAX_GLOSSARY_BYTES)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              remove_comments=True)
     try:
@@ -262,7 +262,12 @@ def _text(element: etree._Element) -> str:
 
 
 def write_csv(glossary: Glossary) -> str:
-    """The glossary in the CSV format: source language, target languages sorted, note, flags."""
+    """The glossary in the CSV format: source language, target languages sorted, note, flags.
+
+    A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is written with
+    a `'` in front, which the CSV reader drops again (glossator.spreadsheet): the file reads
+    back to the same terms and opens safely in a spreadsheet.
+    """
     languages = sorted(glossary.languages)
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\n")
@@ -272,13 +277,15 @@ def write_csv(glossary: Glossary) -> str:
         _check_writable(concept)
         flags = [flag for flag, on in (("keep", concept.keep), ("nocase", concept.ignore_case))
                  if on]
-        writer.writerow([
+        cells = [
             f" {SEPARATOR} ".join(concept.variants),
             *(f" {SEPARATOR} ".join(form.written() for form in concept.forms(language))
               if language in concept.renderings else "" for language in languages),
             concept.note,
             " ".join(flags),
-        ])
+        ]
+        # The reader strips each cell before it drops the guard, so the guard goes first.
+        writer.writerow([neutralise(cell.strip()) for cell in cells])
     return output.getvalue()
 
 
