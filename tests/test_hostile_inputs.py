@@ -163,14 +163,20 @@ def test_fifo_as_tbx_to_import_is_refused_without_waiting(tmp_path: Path):
     assert not target.exists()
 
 
+class Hung(BaseException):
+    """Raised in a block that ran past its deadline; not an OSError or an Exception, so that
+    no `except OSError` in the code under test takes it for a read error and goes on."""
+
+
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
-    """Fail, rather than hang, when the block takes longer (an open of a FIFO waits forever)."""
+    """Fail, rather than hang, when the block takes longer (an open of a FIFO waits forever).
+    The timer repeats, so a second wait after a swallowed first one is cut short too."""
     def expire(_signum: int, _frame: object) -> None:
-        raise TimeoutError(f"still waiting after {seconds} s")
+        raise Hung(f"still waiting after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:

@@ -35,7 +35,9 @@ class POFormat(Format):
     extension = "po"
 
     def render(self, document: Document) -> str:
-        return str(build_pofile(document))
+        # A PO file cannot hold a NUL (polib has no escape for it, msgfmt stops at it, and
+        # load_pofile refuses it as binary): U+FFFD stands in for it, as xml_safe does in XML.
+        return str(build_pofile(document)).replace("\x00", "\ufffd")
 
 
 def build_pofile(document: Document) -> polib.POFile:
