@@ -369,3 +369,13 @@ def test_po_without_segments_or_with_nul_is_an_error(tmp_path: Path, content: by
     path.write_bytes(content)
     result = glossator(verb, str(path))
     assert_one_line_error(result, 6, path, message)
+
+
+def test_glossary_fifo_named_with_glossary_is_refused_as_not_a_regular_file(tmp_path: Path):
+    fifo = tmp_path / "terms.csv"
+    os.mkfifo(fifo)
+    from glossator.errors import GlossaryError
+    from glossator.glossary.loader import glossary_files
+
+    with pytest.raises(GlossaryError, match="not a regular file or folder"):
+        glossary_files([fifo])

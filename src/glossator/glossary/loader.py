@@ -78,6 +78,8 @@ def glossary_files(paths: Sequence[str | Path],
             files.extend(found)
         elif given.is_file():
             files.append(given)
+        elif given.exists():  # a FIFO or a device: never opened, it could hang or never end
+            raise GlossaryError("not a regular file or folder", path=given)
         else:
             raise GlossaryError("no such glossary file or folder", path=given)
     unique: dict[Path, Path] = {}
