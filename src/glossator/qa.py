@@ -90,7 +90,7 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str) -> list[
     found += [("pin-deprecated", f"{_quote(form)} is a deprecated spelling of "
                                  f"{_quote(pin.target_text)}")
               for pin, form in deprecated_used(segment)]
-    found += [("pin-agreement", message) for message in _pin_agreement(segment, target_lang)]
+    found += [("pin-agreement", message) for message in agreement_findings(segment, target_lang)]
     untranslated = _untranslated(segment)
     found += [("untranslated", message) for message in untranslated]
     if not untranslated:
@@ -106,11 +106,6 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str) -> list[
 
 
 def agreement_findings(segment: Segment, target_lang: str) -> list[str]:
-    """The pin-agreement messages of one segment (see `_pin_agreement`)."""
-    return _pin_agreement(segment, target_lang)
-
-
-def _pin_agreement(segment: Segment, target_lang: str) -> list[str]:
     """An article, contraction or participle next to a pinned term that disagrees with the
     term's gender, number or article use (from the glossary, or read off the engine when the
     translation was made): "o KCNA", "ao Pyongyang", "O RPDC é proibido"."""

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import product
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from glossator.languages import base_language
 
@@ -417,7 +417,7 @@ FILLER = "Okonkwo"
 MIN_AGREEING = 4  # of the five carriers, for the article use to count as known
 
 
-class Translator:
+class Translator(Protocol):
     """What probing needs of an engine (engines.base.Engine fits)."""
 
     def translate(self, texts: list[str], source: str, target: str) -> list[str]: ...
