@@ -93,6 +93,8 @@ class Segment:
     previous_source: str | None = None  # a changed source keeps its old msgid here
     comment: str = ""  # the reviewer's own comment ("# " in PO), kept as written
     origin: str = ""  # where a translation not made in this run came from, e.g. the memory
+    machine: str = ""  # what the engine wrote, kept once a person edits `target`
+    reviewer: str = ""  # who approved the target and when: "NAME, 2026-11-28T15:30Z"
 
     @property
     def sentence(self) -> int:

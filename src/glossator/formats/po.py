@@ -82,6 +82,10 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
     comments.extend(f"qa: {finding}" for finding in segment.qa)
     if segment.origin:
         comments.append(f"origin: {segment.origin}")
+    if segment.machine and segment.machine != segment.target:
+        comments.append(f"machine: {segment.machine}")
+    if segment.reviewer:
+        comments.append(f"reviewed: {segment.reviewer}")
     return polib.POEntry(
         msgctxt=segment.id,
         msgid=segment.source,
@@ -182,4 +186,8 @@ def _segment(entry: polib.POEntry) -> Segment:
             segment.qa.append(line[4:])
         elif line.startswith("origin: "):
             segment.origin = line[8:]
+        elif line.startswith("machine: "):
+            segment.machine = line[9:]
+        elif line.startswith("reviewed: "):
+            segment.reviewer = line[10:]
     return segment
