@@ -153,7 +153,8 @@ def test_review_and_qa_on_a_translated_file(tmp_path):
     colour = run_cli("review", str(po_path), "--width", "100", "--color", "always")
     assert "\x1b[" in colour.stdout
 
-    text = po_path.read_text(encoding="utf-8").replace("de 1950-53", "de 1951-53", 1)
+    # the msgstr, not the `#. machine:` line before it
+    text = po_path.read_text(encoding="utf-8").replace('de 1950-53."', 'de 1951-53."', 1)
     po_path.write_text(text, encoding="utf-8")
     qa = run_cli("qa", str(po_path))
     assert qa.returncode == 0 and "number-mismatch" in qa.stdout

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -504,14 +503,12 @@ def test_50_mb_glossary_loads_in_bounded_memory(large_folder: Path) -> None:
 def test_50_mb_glossary_reports_a_bad_row_near_the_end(large_folder: Path) -> None:
     bad_line = LARGE_ROWS - 5
     path = write_large_glossary(large_folder, bad_line)
-    started = time.perf_counter()
 
     glossary, findings = lint_glossaries([path])
 
     assert glossary is None
     assert errors(findings) == [f"{path}:{bad_line}: error: term 'Term 000007 beta' is also in "
                                 f"{path}:9"]
-    assert time.perf_counter() - started < 30
 
 
 # --- forms: status and grammar in braces ------------------------------------------------------

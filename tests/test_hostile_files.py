@@ -56,9 +56,8 @@ def dead_pid() -> int:
 
 # -- 2. two inputs, one output ------------------------------------------------------------------
 
-@pytest.mark.parametrize("names", [("a/story.txt", "b/story.txt"), ("story.txt", "story.md")])
-def test_two_articles_with_one_output_name_are_refused(tmp_path, names):
-    first, second = (tmp_path / name for name in names)
+def test_two_articles_with_one_output_name_are_refused(tmp_path):
+    first, second = tmp_path / "story.txt", tmp_path / "story.md"
     for number, path in enumerate((first, second), start=1):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"Story {number}\n\nThe talks ended in Seoul.\n", encoding="utf-8")
@@ -72,6 +71,20 @@ def test_two_articles_with_one_output_name_are_refused(tmp_path, names):
         assert result.stderr.startswith(f"glossator: {second}: same output file as {first} "
                                         f"({out / 'pt' / 'story.po'}): one article would be lost")
         assert not out.exists()
+
+
+def test_articles_of_one_name_in_two_folders_get_mirrored_outputs(tmp_path):
+    first, second = tmp_path / "a" / "story.txt", tmp_path / "b" / "story.txt"
+    for number, path in enumerate((first, second), start=1):
+        path.parent.mkdir()
+        path.write_text(f"Story {number}\n\nThe talks ended in Seoul.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("translate", str(first), str(second), "--to", "pt", "--out", str(out),
+                     "--engine", "bergamot", "--no-glossary", "--formats", "po")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(out / "pt" / "a" / "story.po"),
+                                          str(out / "pt" / "b" / "story.po")]
+    assert 'msgid "Story 2"' in (out / "pt" / "b" / "story.po").read_text(encoding="utf-8")
 
 
 def test_one_article_named_twice_is_translated_once(tmp_path, article):

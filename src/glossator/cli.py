@@ -1,7 +1,8 @@
 """The `glossator` command. Only argparse is imported up front so `--help` stays instant;
 each verb imports what it needs when it runs.
 
-Exit codes: 0 done, 1 QA findings with --strict, 2 bad usage, 3 bad input or language,
+Exit codes: 0 done, 1 QA findings with --strict (units not applied for import --strict,
+segments not reviewed for build --require-reviewed), 2 bad usage, 3 bad input or language,
 4 bad glossary, 5 engine or model problem, 6 output/format problem, 130 interrupted.
 """
 
@@ -59,13 +60,26 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
     targets = [code for codes in args.to for code in codes]
     glossaries = [] if args.no_glossary else args.glossary  # None: the default glossaries/
+    from glossator.progress import make_progress
+
+    progress = make_progress(quiet=args.quiet)
     result = run_translate(args.articles, targets, source=args.source, engine_name=args.engine,
                            out=Path(args.out), formats=parse_formats(args.formats),
                            beam_size=args.beam_size, glossary_paths=glossaries,
-                           always_mask=args.always_mask,
-                           report=_info(args))
+                           always_mask=args.always_mask, glob=args.glob,
+                           files_from=args.files_from, force=args.force,
+                           keep_going=args.keep_going, cluster=args.cluster,
+                           device=getattr(args, "device", None),
+                           compute_type=getattr(args, "compute_type", None),
+                           chunk_segments=args.chunk_size,
+                           report=progress.message, progress=progress)
     for path in result.paths:
         _print_path(path)
+    for error in result.failed:  # errors: shown even with --quiet
+        print(f"glossator: {error}", file=sys.stderr)
+    if result.failed:
+        print(f"glossator: {len(result.failed)} article(s) failed", file=sys.stderr)
+        return 3
     return 1 if args.strict and result.qa_findings else 0
 
 
@@ -254,6 +268,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     from glossator.qa import check_document
     from glossator.review import render_review
 
+    if args.web:
+        return _review_web(args)
     document = read_po(Path(args.po))
     check_document(document)
     color = sys.stdout.isatty() if args.color == "auto" else args.color == "always"
@@ -263,12 +279,31 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review_web(args: argparse.Namespace) -> int:
+    from glossator.server.review import serve_workspace
+    from glossator.workspace import Workspace
+
+    workspace = Workspace(Path(args.po), engine_name=args.engine, reviewer=args.reviewer,
+                          glossary_paths=args.glossary)
+    serve_workspace(workspace, host=args.host, port=args.port, open_browser=args.open,
+                    report=_info(args))
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from glossator.formats.po import read_po
     from glossator.fsutil import write_all
 
     document = read_po(Path(args.po))
     untranslated = [s.id for s in document.segments if not s.target.strip()]
+    unreviewed = [s.id for s in document.segments if s.fuzzy or not s.target.strip()]
+    if unreviewed:
+        counted = f"{len(unreviewed)} of {len(document.segments)} segments not reviewed"
+        if args.require_reviewed:
+            print(f"glossator: {args.po}: {counted}: {', '.join(unreviewed)}", file=sys.stderr)
+            return 1
+        shown = ", ".join(unreviewed[:20]) + (" …" if len(unreviewed) > 20 else "")
+        _info(args)(f"{args.po}: warning: {counted}: {shown}")
     for segment in document.segments:
         if not segment.target.strip():
             segment.target = segment.source
@@ -281,6 +316,40 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         for path in write_all({Path(args.output): text}):
             _print_path(path)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from glossator.importer import import_units
+
+    result = import_units(Path(args.file), Path(args.po) if args.po else None,
+                          reviewer=args.reviewer, include_unapproved=args.include_unapproved,
+                          format_name=args.format, out=Path(args.out))
+    summary, *left_out = result.lines()
+    _info(args)(summary)
+    for line in left_out:  # units not applied are said even with --quiet
+        print(f"glossator: {args.file}: {line}", file=sys.stderr)
+    if result.written:
+        _print_path(result.po_path)
+    return 1 if args.strict and result.not_applied else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from glossator.server.launch import run_api
+    from glossator.server.limits import Limits
+    from glossator.server.service import ServiceOptions
+
+    options = ServiceOptions(engine_name=args.engine, beam_size=args.beam_size,
+                             glossary_paths=() if args.no_glossary else (
+                                 tuple(args.glossary) if args.glossary else None),
+                             workers=args.workers, batch_wait=args.batch_wait / 1000,
+                             gather=args.batch_wait > 0)
+    limits = Limits(body_bytes=args.body_limit, characters=args.char_limit,
+                    texts=args.batch_limit, timeout=args.timeout,
+                    requests_per_minute=args.req_limit)
+    run_api(args.host, args.port, options, limits=limits,
+            key_file=Path(args.api_keys) if args.api_keys else None, report=_info(args),
+            on_address=lambda url: print(url, flush=True))
     return 0
 
 
@@ -300,7 +369,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     translate = verb("translate", cmd_translate,
                      "Translate articles; write aligned files under OUT/LANG/.")
-    translate.add_argument("articles", nargs="+", metavar="ARTICLE", help="UTF-8 text files")
+    translate.add_argument("articles", nargs="*", metavar="ARTICLE",
+                           help="UTF-8 text files, folders (every --glob file below) or glob "
+                                "patterns; outputs mirror their folders under OUT/LANG/")
+    translate.add_argument("--glob", default="*.txt", metavar="PATTERN",
+                           help="file names to take from a folder (default: *.txt)")
+    translate.add_argument("--files-from", metavar="LIST",
+                           help="read more article paths from LIST, one a line (- for stdin)")
+    translate.add_argument("--force", action="store_true",
+                           help="re-translate machine output of articles already up to date "
+                                "(reviewed entries are still kept)")
+    translate.add_argument("--keep-going", action="store_true",
+                           help="report an unreadable article and translate the others "
+                                "(exit 3 at the end)")
+    translate.add_argument("--chunk-size", type=_whole_number(1), default=2000,
+                           metavar="SEGMENTS",
+                           help="segments per engine call (default: 2000)")
+    translate.add_argument("--cluster", metavar="ray|ray://HOST:PORT",
+                           help="translate on Ray: a local Ray, or join a cluster (needs the "
+                                "ray extra)")
     translate.add_argument("--to", action="append", required=True, metavar="LANG[,LANG...]",
                            type=_language_list, help="target language codes, e.g. pt or pt,de")
     translate.add_argument("--from", dest="source", default="en", metavar="LANG",
@@ -313,6 +400,12 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(default: po,html,txt)")
     translate.add_argument("--beam-size", type=_whole_number(1), default=4,
                            help="beam size for argos models, 1 or more (default: 4)")
+    translate.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                           help="where argos models decode: auto (default: cuda when "
+                                "CTranslate2 sees a GPU, else cpu), cpu or cuda")
+    translate.add_argument("--compute-type", metavar="TYPE",
+                           help="CTranslate2 compute type for argos, e.g. int8, int8_float16, "
+                                "float16 (default: the model's own on cpu, int8_float16 on cuda)")
     translate.add_argument("--glossary", action="append", metavar="PATH",
                            help="glossary CSV or TBX file, or folder (repeatable; replaces the "
                                 "default: ./glossaries/, $GLOSSATOR_GLOSSARIES, the user data "
@@ -378,18 +471,83 @@ def build_parser() -> argparse.ArgumentParser:
     qa.add_argument("po", metavar="FILE.po")
     qa.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
 
-    review = verb("review", cmd_review, "Show a PO file side by side in the terminal.")
-    review.add_argument("po", metavar="FILE.po")
+    review = verb("review", cmd_review, "Show a PO file side by side in the terminal, or with "
+                  "--web review and edit every PO under PATH in the browser.")
+    review.add_argument("po", metavar="PATH", help="a PO file (with --web also a folder)")
+    review.add_argument("--web", action="store_true", help="start the local review workspace")
+    review.add_argument("--port", type=_whole_number(0), default=0,
+                        help="port for --web (default: a free one)")
+    review.add_argument("--host", default="127.0.0.1",
+                        help="address for --web (default: 127.0.0.1, this machine only)")
+    review.add_argument("--open", action="store_true", help="open the workspace in a browser")
+    review.add_argument("--reviewer", default="", help="name recorded on approvals "
+                        "(default: $USER)")
+    review.add_argument("--engine", default="auto", help="engine for alternatives and "
+                        "translating again where the PO does not name one (default: auto)")
+    review.add_argument("--glossary", action="append", metavar="PATH",
+                        help="glossary files terms are added to (default: as translate finds)")
     review.add_argument("--only-flagged", action="store_true",
                         help="only segments with QA findings or missed pins")
     review.add_argument("--width", type=int, help="columns (default: the terminal's)")
     review.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour: auto (when a terminal), always, never")
 
+    from glossator.formats import READABLE
+
+    import_verb = verb("import", cmd_import, "Merge units approved in another tool (XLIFF 1.2 "
+                       "from OmegaT, Weblate, Poedit; TMX; PO; TSV) into the project's PO file.")
+    import_verb.add_argument("file", metavar="FILE", help="the file that came back from the tool")
+    import_verb.add_argument("--po", metavar="FILE.po",
+                             help="the project PO (default: OUT/LANG/NAME.po, from the file's "
+                                  "article name and target language)")
+    import_verb.add_argument("--out", default="locale",
+                             help="output folder the project PO is looked for in (default: locale)")
+    import_verb.add_argument("--format", choices=READABLE,
+                             help="the file's format (default: from its extension)")
+    import_verb.add_argument("--reviewer", default="", metavar="NAME",
+                             help="who approved the units, recorded on each (default: the file)")
+    import_verb.add_argument("--include-unapproved", action="store_true",
+                             help="also take unapproved units, as edits still to be approved")
+    import_verb.add_argument("--strict", action="store_true",
+                             help="exit 1 when a unit was not applied (changed source, a "
+                                  "conflicting reviewed translation, an unknown segment)")
+
     build = verb("build", cmd_build, "Write the final translated article from a PO file, "
                  "reviewed text winning.")
     build.add_argument("po", metavar="FILE.po")
     build.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    build.add_argument("--require-reviewed", action="store_true",
+                       help="exit 1, writing nothing, when a segment is not reviewed")
+    serve = verb("serve", cmd_serve, "Serve LibreTranslate's HTTP API with the glossary's "
+                 "terms pinned; prints the URL, stops on Ctrl+C or SIGTERM.")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_whole_number(0), default=5000,
+                       help="port, 0 for a free one (default: 5000)")
+    serve.add_argument("--workers", type=_whole_number(1), metavar="N",
+                       help="decoding threads each engine uses (default: one per core)")
+    serve.add_argument("--engine", default="auto", help="auto (default), argos or bergamot")
+    serve.add_argument("--beam-size", type=_whole_number(1), default=4,
+                       help="beam size for argos models (default: 4)")
+    serve.add_argument("--glossary", action="append", metavar="PATH",
+                       help="glossary CSV or TBX file, or folder (repeatable; default as for "
+                            "translate)")
+    serve.add_argument("--no-glossary", action="store_true", help="pin no terms")
+    serve.add_argument("--api-keys", metavar="FILE",
+                       help="require a key: one SHA256-HEX [REQ/MIN [CHARS/MIN]] a line")
+    serve.add_argument("--char-limit", type=_whole_number(0), default=10000,
+                       help="characters per request, 0 for none (default: 10000)")
+    serve.add_argument("--batch-limit", type=_whole_number(0), default=128,
+                       help="texts per request, 0 for none (default: 128)")
+    serve.add_argument("--body-limit", type=_whole_number(1), default=2_000_000,
+                       metavar="BYTES", help="request body size (default: 2000000)")
+    serve.add_argument("--req-limit", type=_whole_number(0), default=0,
+                       help="requests per minute per client address without --api-keys, "
+                            "0 for none (default: 0)")
+    serve.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                       help="longest a translation may take (default: 120)")
+    serve.add_argument("--batch-wait", type=float, default=5.0, metavar="MS",
+                       help="how long concurrent requests are gathered into one engine call; "
+                            "0 decodes one request at a time (default: 5)")
     return parser
 
 

@@ -10,7 +10,8 @@ have edited), decide for every segment whether it keeps what it had or goes to t
 - a source a person translated before, here or in another article → taken from the memory;
 - anything else → translated.
 
-Entries whose segment left the article become obsolete (`#~`), reviewed text included.
+Entries whose segment left the article become obsolete (`#~`), reviewed text included. What the
+engine wrote (`machine`) and who approved a translation (`reviewer`) travel with the target.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def merge(document: Document, previous: Document | None,
         elif same_id and not same_id.fuzzy and same_id.target:
             _take(segment, same_id)
             segment.fuzzy = True
+            segment.reviewer = ""  # approved for the old source, not for this one
             segment.previous_source = same_id.source
             used.add(id(same_id))
             result.kept.append(segment)
@@ -100,6 +102,8 @@ def _take(segment: Segment, old: Segment) -> None:
     segment.comment = old.comment
     segment.previous_source = old.previous_source if old.fuzzy else None
     segment.origin = old.origin
+    segment.machine = old.machine
+    segment.reviewer = old.reviewer
 
 
 def reviewed_pairs(documents: list[Document]) -> dict[str, str]:

@@ -100,6 +100,11 @@ class Segment:
     def sentence(self) -> int:
         return int(self.id.split(".")[1])
 
+    @property
+    def edited(self) -> bool:
+        """A person changed the machine text but has not approved it yet (still fuzzy)."""
+        return self.fuzzy and bool(self.machine) and self.target != self.machine
+
 
 @dataclass
 class Document:

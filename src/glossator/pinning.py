@@ -310,6 +310,7 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
                           else locate(translation, segment.pins))
             drafts.append(_Draft(segment, translation, placements))
     if not drafts:
+        _keep_machine_text(segments)
         return
     probe_grammar(engine, [pin for d in drafts for pin in d.segment.pins], engine_source,
                   engine_target)
@@ -320,6 +321,13 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
                       engine_target, target)
     for draft in drafts:
         draft.segment.target = _finish(draft, target)
+    _keep_machine_text(segments)
+
+
+def _keep_machine_text(segments: Sequence[Segment]) -> None:
+    """What the engine wrote, pins placed: kept so that a person's edit can be told from it."""
+    for segment in segments:
+        segment.machine = segment.target
 
 
 def _place_engine_renderings(engine: Engine, drafts: list[_Draft], source: str,

@@ -31,7 +31,7 @@ STYLE_MISSED_PIN = "\x1b[1;31m"  # bold red: the term whose pin did not land
 STYLE_FINDING = "\x1b[33m"  # yellow
 STYLE_NOTE = "\x1b[35m"  # magenta
 STYLE_HEADER = "\x1b[1m"
-MARK_STYLES = {"✓": "\x1b[32m", "~": "\x1b[2m", "!": "\x1b[1;31m"}
+MARK_STYLES = {"✓": "\x1b[32m", "✎": "\x1b[33m", "~": "\x1b[2m", "!": "\x1b[1;31m"}
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,10 @@ def render_review(document: Document, *, width: int, color: bool,
 
 
 def status_mark(segment: Segment, missed: list[Pin]) -> str:
-    """`!` flagged, `✓` reviewed by a person, `~` machine output."""
+    """`!` flagged, `✓` reviewed by a person, `✎` edited but not approved, `~` machine output."""
     if is_flagged(segment, missed):
         return "!"
-    return "~" if segment.fuzzy else "✓"
+    return "✓" if not segment.fuzzy else "✎" if segment.edited else "~"
 
 
 @dataclass(frozen=True)
@@ -99,11 +99,14 @@ def _header(document: Document, layout: _Layout, color: bool) -> list[str]:
     target_lang = document.target_lang or "?"
     segments = document.segments
     reviewed = sum(not segment.fuzzy for segment in segments)
+    edited = sum(segment.edited for segment in segments)
     flagged = sum(is_flagged(segment) for segment in segments)
     pins = sum(len(segment.pins) for segment in segments)
     missed = sum(len(missing_pins(segment)) for segment in segments)
     text = _normalised(f"{name}: {document.source_lang} → {target_lang}, {len(segments)} "
-                       f"segments, {reviewed} reviewed, {len(segments) - reviewed} machine, "
+                       f"segments, {reviewed} reviewed, "
+                       + (f"{edited} edited, not approved, " if edited else "")
+                       + f"{len(segments) - reviewed - edited} machine, "
                        f"{flagged} flagged, {pins - missed}/{pins} pins landed")
     lines = [_style(text[start:end], STYLE_HEADER, color)
              for start, end in wrap_spans(text, layout.width)]

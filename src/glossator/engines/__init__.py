@@ -32,7 +32,12 @@ def load_engine(name: str, **options: object) -> Engine:
 
 
 def choose_engine(name: str, source: str, target: str, **options: object) -> Engine:
-    """The engine that will translate source→target: `name`, or for "auto" the first that can."""
+    """The engine that will translate source→target: `name`, or for "auto" the first that can.
+
+    `options` go to the engine: `beam_size`, `threads`, and `device` ("auto", "cpu", "cuda")
+    and `compute_type` (CTranslate2's), which argos settles through `engines.devices` and
+    bergamot, CPU only, refuses beyond "auto"/"cpu" and None.
+    """
     candidates = AUTO_ORDER if name == "auto" else (name,)
     for candidate in candidates:
         engine = load_engine(candidate, **options)

@@ -24,7 +24,15 @@ class BergamotEngine(Engine):
     # (no alignment, attention or scores, no other keyword), so `aligned` stays the base
     # class's None ("this engine cannot align").
 
-    def __init__(self, *, threads: int | None = None, **_ignored: Any) -> None:
+    def __init__(self, *, threads: int | None = None, device: str = "auto",
+                 compute_type: str | None = None, **_ignored: Any) -> None:
+        # The native engine decodes on CPU only: asking for a GPU or a CTranslate2 compute type
+        # with it is refused rather than ignored, so no one believes a run used the GPU.
+        if device not in ("auto", "cpu"):
+            raise EngineError(f"the bergamot engine runs on CPU only, not --device {device}; "
+                              "a GPU needs an argos model (glossator models install ...)")
+        if compute_type is not None:
+            raise EngineError("--compute-type applies to argos models only, not to bergamot")
         self.threads = threads or os.cpu_count() or 1
         self._directions: dict[tuple[str, str], Any] = {}
 

@@ -33,6 +33,7 @@ Span = tuple[int, int, Pin]
 class HTMLFormat(Format):
     name = "html"
     extension = "html"
+    readable = False  # made for people: read the PO instead
 
     def render(self, document: Document) -> str:
         source_name = display_name(document.source_lang)
@@ -78,6 +79,7 @@ def _summary(document: Document, source_name: str, target_name: str) -> str:
     segments = document.segments
     pins = [pin for segment in segments for pin in segment.pins]
     reviewed = sum(not segment.fuzzy for segment in segments)
+    edited = sum(segment.edited for segment in segments)
     landed = sum(pin.landed is True for pin in pins)
     missed = sum(pin.landed is False for pin in pins)
     unchecked = len(pins) - landed - missed
@@ -90,7 +92,8 @@ def _summary(document: Document, source_name: str, target_name: str) -> str:
     stats = [
         _stat(len(segments), "segments"),
         _stat(reviewed, "reviewed", "ok"),
-        _stat(len(segments) - reviewed, "machine", "mt"),
+        _stat(len(segments) - reviewed - edited, "machine", "mt"),
+        _stat(edited, "edited, not approved", "warn") if edited else "",
         '<li class="group"><ul>' + "".join(pin_stats) + "</ul></li>",
         _stat(findings, "QA findings", "warn" if findings else ""),
     ]
@@ -119,6 +122,12 @@ def _stat(count: int, label: str, kind: str = "") -> str:
 
 # Segments ------------------------------------------------------------------------------------
 
+_BADGES = {
+    "machine": '<span class="badge mt" title="Machine translation, not reviewed">MT</span>',
+    "edited": '<span class="badge ed" title="Edited by a person, not yet approved">✎</span>',
+    "reviewed": '<span class="badge ok" title="Reviewed by a person">✓</span>',
+}
+
 
 def _paragraph(document: Document, segments: list[Segment]) -> str:
     number = segments[0].paragraph
@@ -128,7 +137,8 @@ def _paragraph(document: Document, segments: list[Segment]) -> str:
 
 
 def _row(document: Document, segment: Segment) -> str:
-    classes = ["seg", segment.kind, "machine" if segment.fuzzy else "reviewed"]
+    state = "reviewed" if not segment.fuzzy else "edited" if segment.edited else "machine"
+    classes = ["seg", segment.kind, state]
     if _flagged(segment):
         classes.append("flagged")
     if segment.qa:
@@ -136,9 +146,7 @@ def _row(document: Document, segment: Segment) -> str:
     if segment.notes:
         classes.append("has-missed")
     sid = escape(segment.id)
-    badge = ('<span class="badge mt" title="Machine translation, not reviewed">MT</span>'
-             if segment.fuzzy else
-             '<span class="badge ok" title="Reviewed by a person">✓</span>')
+    badge = _BADGES[state]
     source_lang = document.source_lang
     target_lang = document.target_lang or ""
     target = (_highlight(segment.target, _target_spans(segment.target, segment.pins))

@@ -1,14 +1,14 @@
 """Gettext PO: one entry per segment, msgctxt = segment id, so repeated sentences never collide.
 
 Extracted comments (`#.`) carry what glossator knows about a segment, one fact per line, so the
-file can be read back: `title`/`dateline`, `pin: SOURCE → PINNED | ACCEPTED...`, `note: ...`
-(a pin that did not land), `qa: ...` (a QA finding) and `origin: ...` (a translation taken
-from the translation memory).
+file can be read back (glossator.formats.comments: kind, `pin:`, `note:`, `qa:`, `origin:`,
+`machine:`, `reviewed:`). A PO re-wrapped by an editor (polib, Poedit) reads back the same.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,9 +17,10 @@ import polib
 from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
+from glossator.formats.comments import read_lines, to_lines
 from glossator.inputs import read_regular
 from glossator.languages import plural_forms
-from glossator.model import Document, Pin, Segment
+from glossator.model import Document, Segment
 
 _ID = re.compile(r"\d+\.\d+")
 # polib reads `msgstr domingo` as "oming": lines holding strings are checked before parsing.
@@ -33,6 +34,9 @@ _KEYWORD = re.compile(r"(?:#[~|] )?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\
 class POFormat(Format):
     name = "po"
     extension = "po"
+
+    def read(self, path: Path) -> Document:
+        return read_po(path)
 
     def render(self, document: Document) -> str:
         # A PO file cannot hold a NUL (polib has no escape for it, msgfmt stops at it, and
@@ -75,23 +79,12 @@ def build_pofile(document: Document) -> polib.POFile:
 
 
 def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
-    comments = [segment.kind] if segment.kind != "body" else []
-    for pin in segment.pins:
-        comments.append(f"pin: {pin.line()}")
-    comments.extend(f"note: {note}" for note in segment.notes)
-    comments.extend(f"qa: {finding}" for finding in segment.qa)
-    if segment.origin:
-        comments.append(f"origin: {segment.origin}")
-    if segment.machine and segment.machine != segment.target:
-        comments.append(f"machine: {segment.machine}")
-    if segment.reviewer:
-        comments.append(f"reviewed: {segment.reviewer}")
     return polib.POEntry(
         msgctxt=segment.id,
         msgid=segment.source,
         msgstr=segment.target,
         occurrences=[(source_name, str(segment.paragraph))],
-        comment="\n".join(comments),
+        comment="\n".join(to_lines(segment)),
         tcomment=segment.comment,
         flags=["fuzzy"] if segment.fuzzy else [],
         previous_msgid=segment.previous_source,
@@ -146,8 +139,11 @@ def _check_strings(text: str, path: Path) -> None:
 
 def read_po(path: Path) -> Document:
     """Read a PO file written by glossator back into a Document (reviewed state included)."""
-    pofile = load_pofile(path)
-    path = Path(path)
+    return po_document(load_pofile(path), Path(path))
+
+
+def po_document(pofile: polib.POFile, path: Path) -> Document:
+    """The document a parsed glossator PO file holds; FormatError for an entry with no id."""
     document = Document(name=path.stem, path=path,
                         source_lang=pofile.metadata.get("X-Source-Language", "en"),
                         target_lang=pofile.metadata.get("Language") or None)
@@ -175,19 +171,26 @@ def _segment(entry: polib.POEntry) -> Segment:
                       target=entry.msgstr, fuzzy=entry.fuzzy,
                       previous_source=entry.previous_msgid, comment=entry.tcomment)
 
-    for line in entry.comment.split("\n"):  # one fact a line; a fact may hold U+2028
-        if line in ("title", "dateline"):
-            segment.kind = line
-        elif line.startswith("pin: ") and (pin := Pin.from_line(line[5:])):
-            segment.pins.append(pin)
-        elif line.startswith("note: "):
-            segment.notes.append(line[6:])
-        elif line.startswith("qa: "):
-            segment.qa.append(line[4:])
-        elif line.startswith("origin: "):
-            segment.origin = line[8:]
-        elif line.startswith("machine: "):
-            segment.machine = line[9:]
-        elif line.startswith("reviewed: "):
-            segment.reviewer = line[10:]
+    read_lines(segment, entry.comment.split("\n"))  # a fact may hold U+2028: split on LF only
     return segment
+
+
+def update_pofile(pofile: polib.POFile, segments: Iterable[Segment]) -> str:
+    """The text of `pofile` with the entries of `segments` (matched by id) rewritten from them
+    (target, fuzzy flag, glossator's comment lines, previous source) and everything else, the
+    header included, as it was. The revision date becomes now."""
+    by_id = {segment.id: segment for segment in segments}
+    for entry in pofile:
+        segment = None if entry.obsolete else by_id.get(entry.msgctxt or "")
+        if segment is None:
+            continue
+        entry.msgstr = segment.target
+        entry.comment = "\n".join(to_lines(segment))
+        entry.previous_msgid = segment.previous_source
+        if segment.fuzzy and "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        elif not segment.fuzzy and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    pofile.metadata["PO-Revision-Date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    pofile.wrapwidth = 0
+    return str(pofile).replace("\x00", "\ufffd")

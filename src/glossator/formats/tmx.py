@@ -1,9 +1,12 @@
 """TMX 1.4b: one `<tu tuid=SEGMENT-ID>` per segment, and a translation memory of reviewed pairs.
 
-What glossator knows about a segment travels with it so the file reads back:
-`<note>`s hold missed pins (`note: ...`) and QA findings (`qa: ...`); `<prop>`s hold the state
-(`x-status`: fuzzy = machine output, reviewed = a person approved it), `x-kind`,
-`x-paragraph` and one `x-pin` per pinned term (`SOURCE → PINNED | ACCEPTED...`).
+What glossator knows about a segment travels with it so the file reads back (the facts of
+glossator.formats.comments): `<note>`s hold missed pins (`note: ...`) and QA findings
+(`qa: ...`); `<prop>`s hold the state (`x-status`: fuzzy = machine output, reviewed = a person
+approved it), `x-kind`, `x-paragraph`, one `x-pin` per pinned term (`SOURCE → PINNED |
+ACCEPTED...`), and `x-origin`, `x-machine` (the engine's text) and `x-reviewed` (who approved
+it) where known. `TMXFormat.read` turns a TMX file back into a document; a unit from another
+tool without a `tuid` gets an empty segment id (it can still be matched by its source).
 
 The memory (`write_memory`/`read_memory`) is plain TMX too, so any CAT tool can open it; its
 units carry `x-status` reviewed, and `read_memory` ignores units marked fuzzy, so a document's
@@ -12,7 +15,6 @@ own TMX can be read as a memory without machine output leaking into it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,20 +25,14 @@ from lxml import etree
 from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
+from glossator.formats.comments import apply_fact, facts
+from glossator.formats.xml import XML_LANG, parse_xml, serialise, text_of, xml_safe
 from glossator.inputs import read_regular
 from glossator.languages import tag_language
 from glossator.model import Document, Segment
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-# Characters XML 1.0 cannot carry at all, not even escaped; lxml refuses them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    """Text with the characters XML 1.0 forbids replaced by U+FFFD, so a stray one can't
-    make a whole file unwritable."""
-    return _NOT_XML.sub("\ufffd", text)
+__all__ = ["TMXFormat", "TMXUnit", "read_memory", "read_tmx", "write_memory", "xml_safe"]
+NOTE_KEYS = ("note", "qa")  # facts written as <note>s; the others are <prop type="x-KEY">s
 
 
 def same_language(a: str, b: str) -> bool:
@@ -63,6 +59,21 @@ class TMXFormat(Format):
         for segment in document.segments:
             body.append(_segment_tu(segment, document.source_lang, target_lang))
         return _serialise(root)
+
+    def read(self, path: Path) -> Document:
+        root = parse_tmx(path)
+        header = root.find("header")
+        props = {prop.get("type"): prop.text or "" for prop in header.iterfind("prop")}
+        source_lang = _source_lang(root, path)
+        target_lang = props.get("x-targetlang")
+        units = [_unit(tu, source_lang, target_lang) for tu in root.iterfind("body/tu")]
+        if not target_lang:
+            target_lang = next((u.target_lang for u in units if u.target_lang), None)
+        document = Document(name=props.get("x-document") or Path(path).stem, path=Path(path),
+                            source_lang=source_lang, target_lang=target_lang,
+                            signature=props.get("x-signature", ""))
+        document.segments = [unit.segment() for unit in units]
+        return document
 
 
 def _element(tag: str, text: str = "", **attrib: str) -> etree._Element:
@@ -93,23 +104,22 @@ def _tmx_root(source_lang: str) -> tuple[etree._Element, etree._Element]:
 
 
 def _serialise(root: etree._Element) -> str:
-    etree.indent(root, space="  ")  # whitespace between elements only, never inside a <seg>
-    text = etree.tostring(root, encoding="unicode", pretty_print=True)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text
+    return serialise(root) + "\n"  # whitespace between elements only, never inside a <seg>
 
 
 def _segment_tu(segment: Segment, source_lang: str, target_lang: str) -> etree._Element:
     tu = _element("tu", tuid=segment.id)
     # The DTD wants notes and props before the tuvs; notes first is what most readers expect.
-    for note in segment.notes:
-        _sub(tu, "note", f"note: {note}")
-    for finding in segment.qa:
-        _sub(tu, "note", f"qa: {finding}")
+    known = facts(segment)
+    for key, value in known:
+        if key in NOTE_KEYS:
+            _sub(tu, "note", f"{key}: {value}")
     _sub(tu, "prop", "fuzzy" if segment.fuzzy else "reviewed", type="x-status")
     _sub(tu, "prop", segment.kind, type="x-kind")
     _sub(tu, "prop", str(segment.paragraph), type="x-paragraph")
-    for pin in segment.pins:
-        _sub(tu, "prop", pin.line(), type="x-pin")
+    for key, value in known:
+        if key not in (*NOTE_KEYS, "kind"):
+            _sub(tu, "prop", value, type=f"x-{key}")
     _tuv(tu, source_lang, segment.source)
     if target_lang:
         _tuv(tu, target_lang, segment.target)
@@ -134,10 +144,33 @@ class TMXUnit:
     props: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     line: int | None = None
+    target_lang: str = ""  # as the unit's target variant names it
 
     @property
     def fuzzy(self) -> bool:
         return "fuzzy" in self.props.get("x-status", [])
+
+    def segment(self) -> Segment:
+        """The unit as a segment: id from `tuid`, paragraph from `x-paragraph` (else the
+        number before the id's dot), facts from props and notes; a note that is no fact of
+        glossator's (a translator's, in another tool) becomes the segment's comment."""
+        paragraph = next(iter(self.props.get("x-paragraph", [])), "") or self.tuid.split(".")[0]
+        segment = Segment(id=self.tuid, source=self.source, target=self.target or "",
+                          paragraph=int(paragraph) if paragraph.isdigit() else 0,
+                          fuzzy=self.fuzzy)
+        for kind in self.props.get("x-kind", []):
+            apply_fact(segment, "kind", kind)
+        for key, values in self.props.items():
+            if key.startswith("x-") and key != "x-kind":
+                for value in values:
+                    apply_fact(segment, key[2:], value)
+        comments = []
+        for note in self.notes:
+            key, _, value = note.partition(": ")
+            if key not in NOTE_KEYS or not apply_fact(segment, key, value):
+                comments.append(note)
+        segment.comment = "\n".join(comments)
+        return segment
 
 
 def parse_tmx(path: str | Path) -> etree._Element:
@@ -148,14 +181,7 @@ def parse_tmx(path: str | Path) -> etree._Element:
     # Read here, not by lxml, so that an unreadable file and a bad byte (which lxml reports
     # as a bare OSError when it reads a file itself) are one-line errors too.
     data = read_regular(path, FormatError, what="TMX file")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser, base_url=str(path))
-    except etree.XMLSyntaxError as error:
-        message = error.msg or str(error)
-        raise FormatError(f"not a valid TMX file: {message}", path=path,
-                          line=error.lineno or None) from error
+    root = parse_xml(data, path, problem="not a valid TMX file")
     if root.tag != "tmx":
         raise FormatError(f"not a TMX file: the root element is <{root.tag}>, not <tmx>",
                           path=path, line=root.sourceline)
@@ -172,27 +198,32 @@ def read_tmx(path: str | Path, target_lang: str | None = None) -> list[TMXUnit]:
     another language than the source.
     """
     root = parse_tmx(path)
+    source_lang = _source_lang(root, path)
+    return [_unit(tu, source_lang, target_lang) for tu in root.iterfind("body/tu")]
+
+
+def _source_lang(root: etree._Element, path: str | Path) -> str:
     source_lang = root.find("header").get("srclang", "")
     if not source_lang or source_lang == "*all*":
         raise FormatError("the TMX header names no source language (srclang)", path=path,
                           line=root.find("header").sourceline)
-    return [_unit(tu, source_lang, target_lang) for tu in root.iterfind("body/tu")]
+    return source_lang
 
 
 def _unit(tu: etree._Element, source_lang: str, target_lang: str | None) -> TMXUnit:
     source: str | None = None
     target: str | None = None
+    found_lang = ""
     for tuv in tu.iterfind("tuv"):
         language = tuv.get(XML_LANG) or tuv.get("lang") or ""  # TMX 1.1 used plain lang
-        seg = tuv.find("seg")
-        text = "".join(seg.itertext()) if seg is not None else ""
+        text = text_of(tuv.find("seg"))
         if source is None and same_language(language, source_lang):
             source = text
         elif target is None and (same_language(language, target_lang) if target_lang
                                  else not same_language(language, source_lang)):
-            target = text
+            target, found_lang = text, language
     unit = TMXUnit(tuid=tu.get("tuid", ""), source=source or "", target=target,
-                   line=tu.sourceline)
+                   line=tu.sourceline, target_lang=found_lang)
     for prop in tu.iterfind("prop"):
         unit.props.setdefault(prop.get("type", ""), []).append(prop.text or "")
     unit.notes = [note.text or "" for note in tu.iterfind("note")]

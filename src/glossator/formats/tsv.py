@@ -23,7 +23,8 @@ from typing import NamedTuple
 
 from glossator.errors import FormatError
 from glossator.formats.base import Format
-from glossator.model import Document
+from glossator.inputs import read_regular
+from glossator.model import Document, Segment
 from glossator.spreadsheet import neutralise, restore
 
 HEADER = ("id", "source", "target", "status")
@@ -86,6 +87,19 @@ class TSVFormat(Format):
                                     to_cell(segment.target), status)))
         return "\n".join(lines) + "\n"
 
+    def read(self, path: Path) -> Document:
+        """A TSV holds ids, texts and states only: pins and notes are not in it."""
+        path = Path(path)
+        segments = [Segment(id=row.id, source=row.source, target=row.target,
+                            fuzzy=row.fuzzy, paragraph=_paragraph(row.id))
+                    for row in read_tsv(path)]
+        return Document(name=path.stem, path=path, source_lang="", segments=segments)
+
+
+def _paragraph(segment_id: str) -> int:
+    number = segment_id.split(".")[0]
+    return int(number) if number.isdigit() else 0
+
 
 def parse_tsv(text: str, path: str | Path | None = None) -> list[TSVRow]:
     """Rows of a glossator TSV text; FormatError (with line) for a wrong header or row."""
@@ -116,8 +130,12 @@ def parse_tsv(text: str, path: str | Path | None = None) -> list[TSVRow]:
 def read_tsv(path: str | Path) -> list[TSVRow]:
     """Read a TSV file written by glossator (and perhaps edited in a spreadsheet)."""
     path = Path(path)
+    if not path.exists():
+        raise FormatError("no such file", path=path)
+    data = read_regular(path, FormatError, what="TSV file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise FormatError(f"cannot read: {error}", path=path) from error
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(f"not valid UTF-8 at byte offset {error.start}", path=path,
+                          line=data.count(b"\n", 0, error.start) + 1) from None
     return parse_tsv(text, path)

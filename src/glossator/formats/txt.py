@@ -9,6 +9,7 @@ from glossator.model import Document
 class TextFormat(Format):
     name = "txt"
     extension = "txt"
+    readable = False  # made for people: read the PO instead
 
     def render(self, document: Document) -> str:
         return document.target_text() + "\n"

@@ -15,30 +15,70 @@ States, as Translate Toolkit and Weblate read them:
   which also makes isfuzzy false; Weblate's "approved"); "final" is not used because it
   claims the whole localisation workflow is over, which glossator cannot know.
 
-Notes: `note: ...` for a pin that did not land and `qa: ...` for a QA finding (priority 1,
-so tools list them first), `pin: SOURCE → PINNED | ACCEPTED...` for each pinned term.
+Notes (`from="glossator"`) carry the facts of glossator.formats.comments: `note: ...` for a pin
+that did not land and `qa: ...` for a QA finding (priority 1, so tools list them first),
+`pin: SOURCE → PINNED | ACCEPTED... (glossary note)` for each pinned term, and `origin:`,
+`machine:` (the engine's text) and `reviewed:` (who approved it) where known.
+
+Reading (`XLIFFFormat.read`) takes what OmegaT, Okapi, Weblate and Poedit write too: any
+`<file>`, units inside `<group>`s, inline markup in `<source>`/`<target>` (its text is kept),
+the id from `resname` where a tool keeps the original id there, and approval from
+`approved="yes"` or a target state `signed-off` or `final`. A note from anyone but glossator
+becomes the segment's comment.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from lxml import etree
 
 from glossator import __version__
+from glossator.errors import FormatError
 from glossator.formats.base import Format
-from glossator.formats.tmx import xml_safe
+from glossator.formats.comments import apply_fact, facts
+from glossator.formats.xml import XML_SPACE, local_name, parse_xml, text_of, xml_safe
+from glossator.inputs import read_regular
 from glossator.languages import tag_language
-from glossator.model import Document, Pin, Segment
+from glossator.model import Document, Segment
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 MACHINE_STATE = "needs-review-translation"
 REVIEWED_STATE = "signed-off"
+APPROVED_STATES = frozenset({"signed-off", "final"})
+_ID = re.compile(r"\d+\.\d+")
 
 
 class XLIFFFormat(Format):
     name = "xliff"
     extension = "xlf"
+    aliases = ("xliff",)
+
+    def read(self, path: Path) -> Document:
+        path = Path(path)
+        if not path.exists():
+            raise FormatError("no such file", path=path)
+        root = parse_xml(read_regular(path, FormatError, what="XLIFF file"), path,
+                         problem="not a valid XLIFF file")
+        if local_name(root) != "xliff":
+            raise FormatError(f"not an XLIFF file: the root element is <{local_name(root)}>",
+                              path=path, line=root.sourceline)
+        if not root.get("version", "1.2").startswith("1."):
+            raise FormatError(f"XLIFF {root.get('version')} is not read; export XLIFF 1.2",
+                              path=path, line=root.sourceline)
+        files = [element for element in root if local_name(element) == "file"]
+        if not files:
+            raise FormatError("not an XLIFF file: no <file>", path=path, line=root.sourceline)
+        first = files[0]
+        original = Path(first.get("original") or path.name)
+        document = Document(name=original.stem, path=path, article=original.name,
+                            source_lang=first.get("source-language") or "en",
+                            target_lang=first.get("target-language") or None)
+        for element in root.iter("{*}trans-unit"):
+            document.segments.append(_read_unit(element))
+        return document
 
     def render(self, document: Document) -> str:
         root = etree.Element(f"{{{NS}}}xliff", version="1.2", nsmap={None: NS})
@@ -83,14 +123,69 @@ def _trans_unit(body: etree._Element, segment: Segment) -> None:
         state = {"state": REVIEWED_STATE} if not segment.fuzzy else {
             "state": MACHINE_STATE, "state-qualifier": "mt-suggestion"}
         _sub(unit, "target", state, segment.target)
-    for note in segment.notes:
-        _sub(unit, "note", {"from": "glossator", "priority": "1"}, f"note: {note}")
-    for finding in segment.qa:
-        _sub(unit, "note", {"from": "glossator", "priority": "1"}, f"qa: {finding}")
-    for pin in segment.pins:
-        _sub(unit, "note", {"from": "glossator", "annotates": "source"}, _pin_line(pin))
+    notes = {"note": [], "qa": [], "pin": [], "other": []}
+    pin_notes = iter(pin.note for pin in segment.pins)
+    for key, value in facts(segment):
+        if key == "pin":
+            note = next(pin_notes)
+            notes["pin"].append(f"pin: {value} ({note})" if note else f"pin: {value}")
+        elif key in ("note", "qa"):
+            notes[key].append(f"{key}: {value}")
+        elif key != "kind":
+            notes["other"].append(f"{key}: {value}")
+    for text in (*notes["note"], *notes["qa"]):
+        _sub(unit, "note", {"from": "glossator", "priority": "1"}, text)
+    for text in notes["pin"]:
+        _sub(unit, "note", {"from": "glossator", "annotates": "source"}, text)
+    for text in notes["other"]:
+        _sub(unit, "note", {"from": "glossator"}, text)
 
 
-def _pin_line(pin: Pin) -> str:
-    line = f"pin: {pin.line()}"
-    return f"{line} ({pin.note})" if pin.note else line
+def _read_unit(unit: etree._Element) -> Segment:
+    source = target = None
+    comments = []
+    for child in unit:
+        name = local_name(child)
+        if name == "source" and source is None:
+            source = child
+        elif name == "target" and target is None:
+            target = child
+    segment_id = unit.get("id", "")
+    if not _ID.fullmatch(segment_id) and _ID.fullmatch(unit.get("resname", "")):
+        segment_id = unit.get("resname", "")
+    state = target.get("state", "") if target is not None else ""
+    approved = unit.get("approved") == "yes" or state in APPROVED_STATES
+    segment = Segment(id=segment_id, source=text_of(source), target=text_of(target),
+                      paragraph=int(segment_id.split(".")[0]) if _ID.fullmatch(segment_id)
+                      else 0, fuzzy=not approved)
+    if unit.get("restype", "").startswith("x-"):
+        apply_fact(segment, "kind", unit.get("restype")[2:])
+    for note in unit.iterchildren("{*}note"):
+        text = text_of(note)
+        if note.get("from") == "glossator" and _read_note(segment, text):
+            continue
+        comments.append(text)
+    segment.comment = "\n".join(comments)
+    return segment
+
+
+def _read_note(segment: Segment, text: str) -> bool:
+    key, _, value = text.partition(": ")
+    if key == "pin" and value.endswith(")"):
+        # `pin: LINE (NOTE)`: the note starts at the first " (" that leaves it balanced, so
+        # parentheses in a pinned form ("Agência (KCNA)") or in the note both read back.
+        for found in re.finditer(r" \(", value):
+            note = value[found.end():-1]
+            if _balanced(note) and apply_fact(segment, "pin", value[:found.start()]):
+                segment.pins[-1].note = note
+                return True
+    return apply_fact(segment, key, value)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0

@@ -29,6 +29,7 @@ from pathlib import Path
 from lxml import etree
 
 from glossator.errors import GlossaryError, LanguageError
+from glossator.formats.xml import parse_xml
 from glossator.glossary.csv import FLAGS_COLUMN, NOTE_COLUMN, SEPARATOR, TermIndex, term_problem
 from glossator.glossary.model import (
     ADMITTED,
@@ -126,13 +127,7 @@ def read_tbx(path: Path, source_lang: str | None = None) -> Glossary:
     """
     path = Path(path)
     data = read_regular(path, GlossaryError, what="glossary file", limit=MAX_GLOSSARY_BYTES)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             remove_comments=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        raise GlossaryError(f"malformed XML: {error.msg}", path=path,
-                            line=error.lineno or None) from None
+    root = parse_xml(data, path, error=GlossaryError)
     if _local(root) not in ("martif", "tbx"):
         raise GlossaryError(f"not a TBX file: the root element is <{_local(root)}>",
                             path=path, line=root.sourceline)

@@ -1,0 +1,394 @@
+"""`glossator serve`: LibreTranslate's HTTP API, with the glossary layer behind it.
+
+Same routes, field names, status codes and error shape (`{"error": "..."}`) as LibreTranslate,
+bodies as JSON, urlencoded or multipart forms, so its clients (libretranslatepy, Weblate,
+browser add-ons) work unchanged. One field is added to `/translate`: `glossary`, the pins found,
+landed and missed per text. Routes are thin: parse, check limits, call `TranslationService`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from glossator import __version__
+from glossator.errors import EngineError, GlossatorError
+from glossator.htmltext import parse_html
+from glossator.server.files import FileStore, safe_name, translate_po, translate_txt
+from glossator.server.limits import BodyLimit, KeyLimit, KeyRing, Limits, RateLimiter
+from glossator.server.service import TranslationService
+from glossator.textjob import TermCounts, TextResult
+
+MAX_ALTERNATIVES = 5
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass
+class ServerState:
+    service: TranslationService
+    limits: Limits
+    keys: KeyRing | None
+    rates: RateLimiter
+    files: FileStore
+
+
+def create_app(service: TranslationService, *, limits: Limits | None = None,
+               keys: KeyRing | None = None) -> Any:
+    """The ASGI app; `service` must be loaded (`TranslationService.load`) already."""
+    limits = limits or Limits()
+    state = ServerState(service, limits, keys, RateLimiter(), FileStore())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await service.close()
+            state.files.close()
+
+    routes = [
+        Route("/translate", _endpoint(state, translate), methods=["POST"]),
+        Route("/detect", _endpoint(state, detect), methods=["POST"]),
+        Route("/languages", _endpoint(state, languages), methods=["GET", "POST"]),
+        Route("/translate_file", _endpoint(state, translate_file), methods=["POST"]),
+        Route("/download_file/{file_id}", _endpoint(state, download_file), methods=["GET"],
+              name="download_file"),
+        Route("/health", _endpoint(state, health), methods=["GET"]),
+        Route("/frontend/settings", _endpoint(state, settings), methods=["GET"]),
+        Route("/spec", _endpoint(state, spec), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={HTTPException: _http_error})
+    return BodyLimit(app, limits.body_bytes)
+
+
+async def _http_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return JSONResponse({"error": error.detail}, status_code=error.status_code,
+                        headers=error.headers)
+
+
+def _endpoint(state: ServerState, handler: Any) -> Any:
+    async def endpoint(request: Request) -> Response:
+        try:
+            result = await handler(state, request)
+        except ApiError as error:
+            return JSONResponse({"error": error.message}, status_code=error.status)
+        except EngineError as error:  # the server's fault, not the request's
+            return JSONResponse({"error": f"Translation failed: {error}"}, status_code=500)
+        except GlossatorError as error:  # a bad file or text sent
+            return JSONResponse({"error": str(error)}, status_code=400)
+        return result if isinstance(result, Response) else JSONResponse(result)
+    return endpoint
+
+
+# Request fields ------------------------------------------------------------------------------
+
+
+class _Fields:
+    """A request's fields, from JSON or a form; a form's repeated `q` is a list."""
+
+    def __init__(self, values: dict[str, Any], uploads: dict[str, Any] | None = None) -> None:
+        self.values, self.uploads = values, uploads or {}
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self.values.get(name, default)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ApiError(400, f"Invalid request: {name} must be a string")
+        return value
+
+    def required(self, name: str) -> str:
+        value = self.text(name)
+        if not value:
+            raise ApiError(400, f"Invalid request: missing {name} parameter")
+        return value
+
+
+async def _fields(request: Request) -> _Fields:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            form = await request.form(max_files=1, max_fields=1000)
+        except (ValueError, AssertionError, HTTPException) as error:
+            raise ApiError(400, f"Invalid request: cannot read the form: {error}") from None
+        values: dict[str, Any] = {}
+        uploads: dict[str, Any] = {}
+        for key, value in form.multi_items():
+            if not isinstance(value, str):
+                uploads[key] = value
+            elif key == "q" and key in values:
+                previous = values[key]
+                values[key] = [*(previous if isinstance(previous, list) else [previous]),
+                               value]
+            else:
+                values[key] = value
+        return _Fields(values, uploads)
+    body = await request.body()
+    if not body.strip():
+        return _Fields(dict(request.query_params))
+    try:
+        values = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "Invalid request: the body is not valid JSON") from None
+    if not isinstance(values, dict):
+        raise ApiError(400, "Invalid request: the JSON body must be an object")
+    return _Fields(values)
+
+
+def _admit(state: ServerState, request: Request, fields: _Fields, characters: int) -> None:
+    """403 for a missing or unknown key where keys are required; 429 over a rate limit."""
+    if state.keys is not None:
+        found = state.keys.limit_for(fields.text("api_key"))
+        if found is None:
+            raise ApiError(403, "Invalid API key")
+        identity, limit = found
+    else:
+        identity = f"address {request.client.host if request.client else '?'}"
+        limit = KeyLimit(state.limits.requests_per_minute)
+    refused = state.rates.admit(identity, characters, limit)
+    if refused:
+        raise ApiError(429, refused)
+
+
+def _texts(state: ServerState, fields: _Fields) -> tuple[list[str], bool]:
+    """`q` as a list of texts, and whether it was sent as a list; 400 over the limits."""
+    q = fields.values.get("q")
+    if q is None or q == "" or q == []:  # as LibreTranslate: an empty q is a missing one
+        raise ApiError(400, "Invalid request: missing q parameter")
+    as_list = isinstance(q, list)
+    texts = q if as_list else [q]
+    if not all(isinstance(text, str) for text in texts):
+        raise ApiError(400, "Invalid request: q must be a string or a list of strings")
+    limits = state.limits
+    if as_list and limits.texts and len(texts) > limits.texts:
+        raise ApiError(400, f"Invalid request: request ({len(texts)}) exceeds text limit "
+                            f"({limits.texts})")
+    characters = sum(map(len, texts))
+    if limits.characters and characters > limits.characters:
+        raise ApiError(400, f"Invalid request: request ({characters}) exceeds character "
+                            f"limit ({limits.characters})")
+    return texts, as_list
+
+
+def _language(state: ServerState, code: str, role: str) -> str:
+    code = code.strip().lower().replace("_", "-")
+    known = state.service.sources() if role == "source" else {
+        t for s in state.service.sources() for t in state.service.targets(s)}
+    if code not in known:
+        raise ApiError(400, f"{code} is not supported")
+    return code
+
+
+# Routes --------------------------------------------------------------------------------------
+
+
+async def translate(state: ServerState, request: Request) -> dict[str, Any]:
+    fields = await _fields(request)
+    texts, as_list = _texts(state, fields)
+    source_code = fields.required("source")
+    target = _language(state, fields.required("target"), "target")
+    text_format = (fields.text("format") or "text").lower()
+    if text_format not in ("text", "html"):
+        raise ApiError(400, f"Invalid request: format must be text or html, not {text_format}")
+    alternatives = _alternatives(fields)
+    _admit(state, request, fields, sum(map(len, texts)))
+
+    detected: list[dict[str, Any]] | None = None
+    if source_code.strip().lower() == "auto":
+        assert state.service.detector is not None
+        plain = ([" ".join(parse_html(text).texts) for text in texts]
+                 if text_format == "html" else texts)
+        guesses = [state.service.detector.detect(text) for text in plain]
+        detected = [{"confidence": guess.confidence, "language": guess.language}
+                    for guess in guesses]
+        sources = [guess.language for guess in guesses]
+    else:
+        sources = [_language(state, source_code, "source")] * len(texts)
+
+    results: list[TextResult | None] = [None] * len(texts)
+    for source in dict.fromkeys(sources):
+        indexes = [i for i, s in enumerate(sources) if s == source]
+        done = await _translate_some(state, [texts[i] for i in indexes], source, target,
+                                     text_format, alternatives)
+        for i, result in zip(indexes, done):
+            results[i] = result
+
+    translated = [result.text for result in results if result]
+    response: dict[str, Any] = {"translatedText": translated if as_list else translated[0]}
+    if detected is not None:
+        response["detectedLanguage"] = detected if as_list else detected[0]
+    if alternatives:
+        found = [result.alternatives for result in results if result]
+        response["alternatives"] = found if as_list else found[0]
+    terms = [result.terms.as_dict() for result in results if result]
+    response["glossary"] = terms if as_list else terms[0]
+    return response
+
+
+def _alternatives(fields: _Fields) -> int:
+    value = fields.values.get("alternatives", 0)
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, "Invalid request: alternatives must be a whole number") from None
+    if not 0 <= count <= MAX_ALTERNATIVES:
+        raise ApiError(400, f"Invalid request: alternatives must be 0 to {MAX_ALTERNATIVES}")
+    return count
+
+
+async def _translate_some(state: ServerState, texts: list[str], source: str, target: str,
+                          text_format: str, alternatives: int) -> list[TextResult]:
+    """Texts of one source language; the same language in and out comes back unchanged."""
+    service = state.service
+    if source == target:
+        return [TextResult(text, _no_terms()) for text in texts]
+    if not service.supports(source, target):
+        raise ApiError(400, f"{source} → {target} is not supported")
+    if text_format == "html":
+        jobs = [parse_html(text) for text in texts]
+        nodes = [node for job in jobs for node in job.texts]
+        translated = iter(await _with_timeout(state, service.translate(nodes, source, target)))
+        results = []
+        for job in jobs:
+            mine = [next(translated) for _ in job.texts]
+            terms = _no_terms()
+            for result in mine:
+                terms.found += result.terms.found
+                terms.landed += result.terms.landed
+                terms.missed += result.terms.missed
+            results.append(TextResult(job.render([r.text for r in mine]), terms))
+        return results
+    return await _with_timeout(state, service.translate(texts, source, target, alternatives))
+
+
+def _no_terms() -> TermCounts:
+    return TermCounts()
+
+
+async def _with_timeout(state: ServerState, work: Any) -> Any:
+    try:
+        return await asyncio.wait_for(work, state.limits.timeout)
+    except asyncio.TimeoutError:
+        raise ApiError(503, f"Translation timed out (over {state.limits.timeout:g} s)") from None
+
+
+async def detect(state: ServerState, request: Request) -> list[dict[str, Any]]:
+    fields = await _fields(request)
+    texts, _as_list = _texts(state, fields)
+    _admit(state, request, fields, sum(map(len, texts)))
+    assert state.service.detector is not None
+    guesses = state.service.detector.rank(" ".join(texts))
+    return [{"confidence": guess.confidence, "language": guess.language} for guess in guesses]
+
+
+async def languages(state: ServerState, _request: Request) -> list[dict[str, Any]]:
+    service = state.service
+    codes = sorted(set(service.sources()) | {t for s in service.sources()
+                                             for t in service.targets(s)})
+    return [{"code": code, "name": _english_name(code),
+             "targets": service.targets(code) if code in service.sources() else []}
+            for code in codes]
+
+
+def _english_name(code: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+async def translate_file(state: ServerState, request: Request) -> dict[str, Any]:
+    fields = await _fields(request)
+    upload = fields.uploads.get("file")
+    if upload is None:
+        raise ApiError(400, "Invalid request: missing file parameter")
+    source = _language(state, fields.required("source"), "source")
+    target = _language(state, fields.required("target"), "target")
+    name, suffix = safe_name(upload.filename or "", target)
+    data = await upload.read()
+    _admit(state, request, fields, len(data))
+    if state.limits.characters and len(data) > state.limits.characters * 4:
+        raise ApiError(400, "Invalid request: the file exceeds the character limit")
+    if source != target and not state.service.supports(source, target):
+        raise ApiError(400, f"{source} → {target} is not supported")
+
+    async def translate_texts(texts: Any) -> list[TextResult]:
+        if source == target:
+            return [TextResult(text, _no_terms()) for text in texts]
+        return await _with_timeout(state, state.service.translate(texts, source, target))
+
+    file_id, folder = state.files.folder()
+    if suffix == ".po":
+        uploaded = folder / "upload.po"
+        uploaded.write_bytes(data)
+        text = await translate_po(uploaded, translate_texts)
+        uploaded.unlink()
+    else:
+        text = await translate_txt(data, translate_texts)
+    path = folder / name
+    await asyncio.to_thread(_write, path, text)
+    state.files.add(file_id, path, name)
+    return {"translatedFileUrl": str(request.url_for("download_file", file_id=file_id))}
+
+
+def _write(path: Any, text: str) -> None:
+    from glossator.fsutil import write_atomic
+
+    write_atomic(path, text)
+
+
+async def download_file(state: ServerState, request: Request) -> Response:
+    stored = state.files.get(request.path_params["file_id"])
+    if stored is None or not stored.path.exists():
+        raise ApiError(404, "File not found")
+    return FileResponse(stored.path, filename=stored.name,
+                        media_type="text/x-gettext-translation"
+                        if stored.name.endswith(".po") else "text/plain; charset=utf-8")
+
+
+async def health(_state: ServerState, _request: Request) -> dict[str, Any]:
+    return {"status": "ok"}
+
+
+async def settings(state: ServerState, _request: Request) -> dict[str, Any]:
+    service = state.service
+    source = "en" if "en" in service.sources() else service.sources()[0]
+    targets = service.targets(source)
+    target = targets[0] if targets else source
+    return {
+        "charLimit": state.limits.characters or -1,
+        "frontendTimeout": 500,
+        "apiKeys": state.keys is not None,
+        "keyRequired": state.keys is not None,
+        "suggestions": False,
+        "filesTranslation": True,
+        "supportedFilesFormat": [".txt", ".po"],
+        "language": {"source": {"code": source, "name": _english_name(source)},
+                     "target": {"code": target, "name": _english_name(target)}},
+        "glossary": {"sources": [s for s, m in service.matchers.items() if m]},
+    }
+
+
+async def spec(_state: ServerState, _request: Request) -> dict[str, Any]:
+    from glossator.server.openapi import SPEC
+
+    return {**SPEC, "info": {**SPEC["info"], "version": __version__}}

@@ -1,0 +1,470 @@
+"""The review workspace as a library: the project's PO files under one folder, read and changed
+one segment at a time. No HTTP here; glossator.server.review puts it on a local web page.
+
+Every change re-reads the PO under the lock a `translate` run takes (glossator.importer's
+`project_lock`), rewrites only the segment's own entry and writes the file atomically, so a
+killed server leaves the old file or the new one. Each segment has a *version*, a hash of its
+target and fuzzy flag as the page loaded it; a change whose version no longer matches the file
+(a run, another editor or another tab changed that segment) is not written but returned as a
+conflict for the reviewer to settle. Changes to other segments of the file are no conflict.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import polib
+
+from glossator.errors import FormatError, GlossaryError, UsageError, display_path
+from glossator.formats.po import load_pofile, po_document, update_pofile
+from glossator.fsutil import write_all
+from glossator.landing import form_pattern, is_flagged, missing_pins
+from glossator.model import INFO_NOTE, Document, Pin, Segment
+
+ACTIONS = ("edit", "approve", "revert")
+MAX_TEXT = 20_000  # characters of one edited segment
+NBEST = 4
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+_ENGINE_IN_SIGNATURE = re.compile(r"\|\s*engine\s+([a-z0-9_]+):")
+
+
+def segment_version(segment: Segment) -> str:
+    """What a change must match to be written: the target and fuzzy flag it was made on."""
+    digest = hashlib.sha256(f"{int(segment.fuzzy)}\x00{segment.target}".encode())
+    return digest.hexdigest()[:16]
+
+
+def segment_state(segment: Segment) -> str:
+    """"reviewed" (approved by a person), "edited" (changed, not approved) or "machine"."""
+    return "reviewed" if not segment.fuzzy else "edited" if segment.edited else "machine"
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    path: str  # relative to the workspace root, with "/"
+    name: str
+    language: str
+    total: int
+    reviewed: int
+    flagged: int
+    modified: float  # the PO's mtime
+
+
+@dataclass
+class SaveResult:
+    status: str  # "saved", "unchanged" (the file had this already) or "conflict"
+    segment: dict[str, Any]  # the segment as the file now holds it
+    mine: str = ""  # for a conflict: the text that was not written
+
+
+@dataclass
+class TermResult:
+    status: str  # "added" or "clash"
+    message: str
+    candidates: list[str] = field(default_factory=list)  # unreviewed segment ids holding it
+
+
+class Workspace:
+    """The PO files under `root` (a folder searched recursively, or one PO file)."""
+
+    def __init__(self, root: Path, *, engine_name: str = "auto", reviewer: str = "",
+                 glossary_paths: Sequence[str | Path] | None = None) -> None:
+        root = Path(root)
+        if not root.exists():
+            raise UsageError(f"no such file or folder: {display_path(root)}")
+        if root.is_file() and root.suffix != ".po":
+            raise UsageError(f"not a PO file or a folder: {display_path(root)}")
+        self.root = root.resolve()
+        self.engine_name = engine_name
+        self.reviewer = reviewer or os.environ.get("USER", "") or "reviewer"
+        from glossator.glossary.loader import glossary_files, select_glossaries
+
+        # Found once, from the folder the server starts in, as `translate` finds them.
+        self._glossary_files = [path.resolve() for path in glossary_files(
+            select_glossaries(glossary_paths).paths)]
+        self._engines: dict[str, Any] = {}
+        self._glossaries: dict[str, Any] = {}
+        self._lock = threading.Lock()  # engines and glossaries load once, whatever the threads
+        # One writer at a time in this process: the file lock (flock) is per open file, so two
+        # threads of this server would refuse each other instead of waiting.
+        self._write_lock = threading.Lock()
+        self._parsed: dict[Path, tuple[bytes, polib.POFile]] = {}  # by sha256 of the bytes
+
+    # Finding and reading files ---------------------------------------------------------
+
+    def po_files(self) -> list[Path]:
+        if self.root.is_file():
+            return [self.root]
+        found = []
+        for folder, subfolders, files in os.walk(self.root):
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            found += [Path(folder) / name for name in sorted(files)
+                      if name.endswith(".po") and not name.startswith(".")]
+        return [path for path in found if self._inside(path)]
+
+    def relative(self, path: Path) -> str:
+        if self.root.is_file():
+            return self.root.name
+        return path.resolve().relative_to(self.root).as_posix()
+
+    def resolve(self, relative: str) -> Path:
+        """The PO file `relative` names under the root; UsageError for anything else (an
+        absolute path, `..`, a link leading outside, a file that is not a PO)."""
+        if not relative or "\x00" in relative or relative.startswith(("/", "\\")):
+            raise UsageError(f"not a PO file of this workspace: {relative!r}")
+        if self.root.is_file():
+            if relative != self.root.name:
+                raise UsageError(f"not a PO file of this workspace: {relative!r}")
+            return self.root
+        parts = relative.split("/")
+        if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+            raise UsageError(f"not a PO file of this workspace: {relative!r}")
+        path = self.root.joinpath(*parts)
+        if path.suffix != ".po" or not self._inside(path) or not path.is_file():
+            raise UsageError(f"not a PO file of this workspace: {relative!r}")
+        return path
+
+    def _inside(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.root)
+        except (ValueError, OSError):
+            return False
+        return True
+
+    def articles(self) -> list[ArticleSummary]:
+        summaries = []
+        for path in self.po_files():
+            try:
+                document = po_document(load_pofile(path), path)
+            except FormatError:
+                continue  # not one of glossator's: the home page lists what it can open
+            segments = document.segments
+            summaries.append(ArticleSummary(
+                self.relative(path), document.name, document.target_lang or "?",
+                len(segments), sum(not s.fuzzy for s in segments),
+                sum(is_flagged(s) for s in segments), path.stat().st_mtime))
+        return summaries
+
+    def load(self, relative: str) -> Document:
+        path = self.resolve(relative)
+        pofile = load_pofile(path)
+        document = po_document(pofile, path)
+        for line in (pofile.header or "").splitlines():
+            if line.startswith("signature: ") and not document.signature:
+                document.signature = line[len("signature: "):]
+        return document
+
+    def article(self, relative: str) -> dict[str, Any]:
+        """Everything the article view shows, as plain data."""
+        document = self.load(relative)
+        self._add_pin_notes(document)
+        return {"path": relative, "name": document.name,
+                "source_lang": document.source_lang, "target_lang": document.target_lang or "",
+                "segments": [segment_view(segment) for segment in document.segments],
+                "glossaries": [path.name for path in self.glossary_files()]}
+
+    # Changing a segment ----------------------------------------------------------------
+
+    def save(self, relative: str, segment_id: str, base: str, action: str,
+             text: str | None = None, *, reviewer: str = "") -> SaveResult:
+        """Edit, approve (with an edit or as it is) or revert one segment to the machine text,
+        if the file still holds the version `base` of it; else a conflict."""
+        if action not in ACTIONS:
+            raise UsageError(f"unknown action {action!r} (choose from {', '.join(ACTIONS)})")
+        if text is not None:
+            if len(text) > MAX_TEXT:
+                raise UsageError(f"text too long ({len(text)} characters, limit {MAX_TEXT})")
+            text = _LINE_BREAKS.sub(" ", text).strip()
+        if action == "edit" and text is None:
+            raise UsageError("an edit needs the text")
+        path = self.resolve(relative)
+        with self._writing(path) as pofile:
+            document = _one_segment(pofile, path, segment_id)
+            segment = _find(document, segment_id, path)
+            wanted = copy.deepcopy(segment)
+            _apply(wanted, action, text, reviewer or self.reviewer)
+            if segment_version(segment) != base:
+                same = (segment.target, segment.fuzzy) == (wanted.target, wanted.fuzzy)
+                return SaveResult("unchanged" if same else "conflict", segment_view(segment),
+                                  mine="" if same else wanted.target)
+            if (segment.target, segment.fuzzy, segment.machine) == (
+                    wanted.target, wanted.fuzzy, wanted.machine):
+                return SaveResult("unchanged", segment_view(segment))
+            recheck(wanted, document.source_lang, document.target_lang or "")
+            self._write(path, pofile, [wanted])
+        return SaveResult("saved", segment_view(wanted))
+
+    @contextmanager
+    def _writing(self, path: Path) -> Iterator[polib.POFile]:
+        """Hold the thread lock and the lock a run takes; the PO as it is on disk now.
+
+        Parsing is most of a save's time, so the file last written or read here is kept
+        parsed, keyed by the hash of its bytes: a file anyone changed since is parsed again."""
+        from glossator.importer import project_lock
+
+        with self._write_lock, project_lock(path):
+            digest = _digest(path)
+            cached = self._parsed.pop(path, None)  # taken out: a failed write keeps nothing
+            if cached is not None and cached[0] == digest:
+                pofile = cached[1]
+            else:
+                pofile = load_pofile(path)
+                if _digest(path) != digest:  # changed while it was parsed: keep nothing
+                    digest = b""
+            yield pofile
+            if path not in self._parsed and digest:  # read, not written: keep it parsed
+                self._parsed[path] = (digest, pofile)
+
+    def _write(self, path: Path, pofile: polib.POFile, segments: list[Segment]) -> None:
+        """Write `pofile` with `segments` changed (under `_writing`) and keep it parsed."""
+        text = update_pofile(pofile, segments)
+        write_all({path: text})
+        self._parsed[path] = (hashlib.sha256(text.encode("utf-8")).digest(), pofile)
+
+    # The engine: alternatives and translating again ------------------------------------
+
+    def alternatives(self, relative: str, segment_id: str, count: int = NBEST) -> list[str]:
+        """The engine's n-best translations of the segment's source (one where the engine
+        gives one), pins not enforced: material for the reviewer."""
+        document = self.load(relative)
+        segment = _find(document, segment_id, document.path)
+        engine, source, target = self._engine_for(document)
+        [found] = engine.hypotheses([segment.source], source, target, count)
+        return list(dict.fromkeys(text for text in found if text.strip()))
+
+    def translate_again(self, relative: str, segment_id: str) -> dict[str, Any]:
+        """A fresh machine translation of one segment, pins enforced; nothing is written."""
+        from glossator.pinning import translate_segments
+
+        document = self.load(relative)
+        segment = copy.deepcopy(_find(document, segment_id, document.path))
+        engine, _source, _target = self._engine_for(document)
+        self._attach_pins([segment], document)
+        translate_segments(engine, [segment], document.source_lang, document.target_lang or "")
+        recheck(segment, document.source_lang, document.target_lang or "")
+        return {"text": segment.target, "missing": [pin.target_text
+                                                    for pin in missing_pins(segment)]}
+
+    def _engine_for(self, document: Document) -> tuple[Any, str, str]:
+        from glossator.engines import choose_engine
+        from glossator.languages import base_language
+
+        source = base_language(document.source_lang)
+        target = base_language(document.target_lang or "")
+        name = _signature_engine(document) or self.engine_name
+        with self._lock:
+            key = f"{name} {source} {target}"
+            if key not in self._engines:
+                self._engines[key] = choose_engine(name, source, target)
+            return self._engines[key], source, target
+
+    # Glossary: adding a term and re-pinning --------------------------------------------
+
+    def glossary_files(self) -> list[Path]:
+        return list(self._glossary_files)
+
+    def _glossary(self, source_lang: str) -> Any:
+        from glossator.glossary.loader import load_glossary
+
+        with self._lock:
+            if source_lang not in self._glossaries:
+                paths = self.glossary_files()
+                self._glossaries[source_lang] = (load_glossary(paths, source_lang)
+                                                 if paths else None)
+            return self._glossaries[source_lang]
+
+    def _add_pin_notes(self, document: Document) -> None:
+        """Pins read from a PO carry no glossary note: take it from the glossary."""
+        from glossator.glossary.csv import match_key
+
+        try:
+            glossary = self._glossary(document.source_lang)
+        except GlossaryError:
+            return  # a broken glossary shows no notes; adding a term will say what is wrong
+        if glossary is None:
+            return
+        notes = {match_key(variant).casefold(): concept for concept in glossary.concepts
+                 for variant in concept.variants}
+        for segment in document.segments:
+            for pin in segment.pins:
+                concept = notes.get(match_key(pin.source_text).casefold())
+                if concept is not None:
+                    pin.note, pin.concept = concept.note, concept.name
+
+    def _attach_pins(self, segments: list[Segment], document: Document) -> None:
+        from glossator.glossary.matcher import TermMatcher
+        from glossator.pinning import attach_pins
+
+        glossary = self._glossary(document.source_lang)
+        matcher = TermMatcher(glossary.concepts) if glossary else None
+        attach_pins(segments, matcher, document.target_lang or "")
+
+    def add_term(self, relative: str, term: str, rendering: str, glossary_name: str,
+                 note: str = "") -> TermResult:
+        """Add `term → rendering` to the named glossary file (linted first); a clash with the
+        glossary as loaded is reported and nothing is written. The result lists the article's
+        unreviewed segments that hold the term, for `repin`."""
+        from glossator.glossary.edit import append_concept, find_clash
+
+        document = self.load(relative)
+        language = document.target_lang or ""
+        files = {path.name: path for path in self.glossary_files()}
+        if glossary_name not in files:
+            raise GlossaryError(f"no glossary file {glossary_name!r} in this workspace")
+        clash = find_clash(self._glossary(document.source_lang), term, language, rendering)
+        if clash is not None:
+            return TermResult("clash", clash.message(language))
+        line = append_concept(files[glossary_name], term, language, rendering, note=note,
+                              source_lang=document.source_lang)
+        with self._lock:
+            self._glossaries.clear()
+        candidates = self.repin_candidates(relative, term)
+        return TermResult("added", f"{term} → {rendering} added to {glossary_name}:{line}",
+                          candidates)
+
+    def repin_candidates(self, relative: str, term: str) -> list[str]:
+        """Ids of machine-text segments (not reviewed, not edited) whose source holds `term`."""
+        document = self.load(relative)
+        segments = [copy.deepcopy(s) for s in document.segments if segment_state(s) == "machine"]
+        self._attach_pins(segments, document)
+        wanted = " ".join(term.split()).casefold()
+        return [segment.id for segment in segments
+                if any(" ".join(pin.source_text.split()).casefold() == wanted
+                       or pin.concept.casefold() == wanted for pin in segment.pins)]
+
+    def repin(self, relative: str, segment_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Translate the given machine-text segments again with the glossary as it is now and
+        save them; a segment a person touched meanwhile is left alone. The segments saved."""
+        from glossator.pinning import translate_segments
+
+        document = self.load(relative)
+        chosen = [copy.deepcopy(s) for s in document.segments
+                  if s.id in set(segment_ids) and segment_state(s) == "machine"]
+        if not chosen:
+            return []
+        versions = {segment.id: segment_version(segment) for segment in chosen}
+        engine, _source, _target = self._engine_for(document)
+        self._attach_pins(chosen, document)
+        translate_segments(engine, chosen, document.source_lang, document.target_lang or "")
+        path = self.resolve(relative)
+        with self._writing(path) as pofile:
+            on_disk = {s.id: s for s in po_document(pofile, path).segments}
+            saved = []
+            for segment in chosen:
+                current = on_disk.get(segment.id)
+                if current is None or segment_version(current) != versions[segment.id]:
+                    continue
+                segment.machine = ""
+                recheck(segment, document.source_lang, document.target_lang or "")
+                saved.append(segment)
+            if saved:
+                self._write(path, pofile, saved)
+        return [segment_view(segment) for segment in saved]
+
+
+def _digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _one_segment(pofile: polib.POFile, path: Path, segment_id: str) -> Document:
+    """The document with only the segment `segment_id` (reading all 500 costs a save 30 ms)."""
+    single = polib.POFile(wrapwidth=0)
+    single.metadata = pofile.metadata
+    single.extend(entry for entry in pofile
+                  if entry.msgctxt == segment_id and not entry.obsolete)
+    if not single:
+        raise FormatError(f"no segment {segment_id!r}", path=path)
+    return po_document(single, path)
+
+
+def _find(document: Document, segment_id: str, path: Path | None) -> Segment:
+    for segment in document.segments:
+        if segment.id == segment_id:
+            return segment
+    raise FormatError(f"no segment {segment_id!r}", path=path)
+
+
+def _signature_engine(document: Document) -> str:
+    from glossator.engines import ENGINES
+
+    found = _ENGINE_IN_SIGNATURE.search(document.signature or "")
+    return found.group(1) if found and found.group(1) in ENGINES else ""
+
+
+def _apply(segment: Segment, action: str, text: str | None, reviewer: str) -> None:
+    if action == "revert":
+        if segment.machine:
+            segment.target = segment.machine
+        segment.fuzzy, segment.reviewer = True, ""
+        return
+    if text is not None and text != segment.target:
+        if not segment.machine and segment.fuzzy and not segment.reviewer:
+            segment.machine = segment.target  # what the engine wrote, for "back to machine"
+        segment.target = text
+        segment.fuzzy, segment.reviewer = True, ""
+    if action == "approve":
+        if not segment.target.strip():
+            raise UsageError(f"segment {segment.id}: an empty translation cannot be approved")
+        segment.fuzzy = False
+        segment.previous_source = None
+        segment.reviewer = f"{reviewer}, {datetime.now(timezone.utc):%Y-%m-%dT%H:%MZ}"
+
+
+def recheck(segment: Segment, source_lang: str, target_lang: str) -> None:
+    """Pins verified and QA run again on the segment's text, as a run would."""
+    from glossator.pinning import flag_misses
+    from glossator.qa import check_segment
+
+    segment.notes = [note for note in segment.notes if note.startswith(INFO_NOTE)]
+    flag_misses([segment], target_lang)
+    segment.qa = [finding.line() for finding in check_segment(segment, source_lang,
+                                                               target_lang)]
+
+
+def segment_view(segment: Segment) -> dict[str, Any]:
+    """A segment as the page shows it: texts, state, remarks and where each pin stands."""
+    missed = missing_pins(segment)
+    return {
+        "id": segment.id, "kind": segment.kind, "paragraph": segment.paragraph,
+        "source": segment.source, "target": segment.target, "machine": segment.machine,
+        "state": segment_state(segment), "reviewer": segment.reviewer,
+        "flagged": is_flagged(segment, missed), "qa": segment.qa,
+        "notes": segment.notes, "version": segment_version(segment),
+        "source_marks": _marks(segment.source, segment.pins, missed, source=True),
+        "target_marks": _marks(segment.target, segment.pins, missed, source=False),
+    }
+
+
+def _marks(text: str, pins: list[Pin], missed: list[Pin],
+           *, source: bool) -> list[tuple[int, int, str, str]]:
+    """(start, end, state, title) for every pin occurrence in `text`, longest first where
+    two overlap. The page wraps each in a <mark> with the title as its tooltip."""
+    missed_ids = {id(pin) for pin in missed}
+    found = []
+    for pin in pins:
+        state = "missed" if id(pin) in missed_ids else "landed"
+        if not source and state == "missed":
+            continue
+        forms = (pin.source_text,) if source else (*pin.landing_forms, *pin.accepted)
+        title = f"{pin.concept or pin.source_text} → {pin.target_text}"
+        if pin.note:
+            title += f"\n{pin.note}"
+        for form in forms:
+            if form:
+                found += [(m.start(), m.end(), state, title)
+                          for m in re.finditer(form_pattern(form), text)]
+    chosen: list[tuple[int, int, str, str]] = []
+    for mark in sorted(found, key=lambda mark: (mark[0] - mark[1], mark[0])):
+        if all(mark[1] <= other[0] or other[1] <= mark[0] for other in chosen):
+            chosen.append(mark)
+    return sorted(chosen)

@@ -1,0 +1,155 @@
+"""`glossator review PATH --web` in a real browser: Playwright driving Debian's chromium.
+
+The server runs as a user starts it (the CLI in a subprocess), the reviewer works with the
+keyboard, and the PO on disk is checked with polib. Skipped where chromium or Playwright is
+missing (`.ci/run` installs chromium).
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import polib
+import pytest
+
+try:
+    from test_workspace import PO, project, translated
+except ImportError:  # run as a package
+    from tests.test_workspace import PO, project, translated
+
+from glossator.workspace import Workspace
+
+CHROMIUM = shutil.which("chromium")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None,
+                                 reason="chromium is not installed (apt-get install chromium)")]
+SCREENSHOT = Path("/tmp/review-shot.png")
+__all__ = ["project", "translated"]  # fixtures shared with test_workspace
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "glossator", "review", "out", "--web", "--engine", "bergamot",
+         "--reviewer", "Ana", "--glossary", "terms.csv"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = process.stdout.readline().strip()
+    assert url.startswith("http://127.0.0.1:") and "?token=" in url, process.stderr.read()
+    yield url, process
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def page(server) -> Iterator:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+def po_entries(project: Path) -> dict[str, polib.POEntry]:
+    return {entry.msgctxt: entry for entry in polib.pofile(str(project / "out" / PO))}
+
+
+def open_article(page, url: str) -> None:
+    page.goto(url)
+    assert "?token=" not in page.url  # the token left the address bar for a cookie
+    page.click(f"a[href='/article?path={PO}']")
+    page.wait_for_selector("body[data-ready='1']")
+
+
+def test_review_by_keyboard_add_a_term_and_settle_a_conflict(server, page, project: Path):
+    url, process = server
+    open_article(page, url)
+    assert page.locator(".seg").count() == 6
+
+    # Edit and approve two segments by keyboard: j selects, Enter edits, Ctrl+Enter approves
+    # and moves on to the next unreviewed segment.
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.locator("#s3\\.1 textarea").fill("O ministro Serguei Shoigu chegou a Pyongyang.")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#s3\\.1.reviewed")
+    assert page.locator(".seg.current").get_attribute("id") == "s3.2"
+    page.keyboard.press("Enter")
+    page.locator("#s3\\.2 textarea").fill("Ele reuniu-se com autoridades em Pyongyang.")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#s3\\.2.reviewed")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator(".seg.reviewed").count() == 2
+    entries = po_entries(project)
+    assert entries["3.1"].msgstr == "O ministro Serguei Shoigu chegou a Pyongyang."
+    assert entries["3.2"].msgstr == "Ele reuniu-se com autoridades em Pyongyang."
+    assert not entries["3.1"].fuzzy and not entries["3.2"].fuzzy
+    assert "reviewed: Ana, " in entries["3.1"].comment
+    assert "2/6 reviewed" in page.locator("#progress-text").text_content()
+
+    # Esc throws an edit away.
+    page.click("#s4\\.2 .src")
+    page.keyboard.press("Enter")
+    page.locator("#s4\\.2 textarea").fill("descartado")
+    page.keyboard.press("Escape")
+    assert page.locator("#s4\\.2 textarea").count() == 0
+    assert "descartado" not in page.locator("#s4\\.2 .tgt").text_content()
+
+    # Add a term from the review and re-pin the unreviewed segments holding it.
+    page.keyboard.press("t")
+    page.fill("#term-form input[name=term]", "North Korea")
+    page.fill("#term-form input[name=rendering]", "Coreia do Norte")
+    page.click("#term-form button[type=submit]")
+    page.wait_for_selector("#term-result .added")
+    page.click("#term-result button.repin")
+    page.wait_for_selector("#term-result >> text=re-pinned")
+    page.click("#term-dialog button:has-text('Close')")
+    assert "Coreia do Norte" in page.locator("#s4\\.1 .tgt mark.pin").all_text_contents()
+    assert "pin: North Korea → Coreia do Norte" in po_entries(project)["4.1"].comment
+
+    # A conflict: another tab changes 4.2 after this page loaded it.
+    workspace = Workspace(project / "out")
+    loaded = next(s for s in workspace.article(PO)["segments"] if s["id"] == "4.2")
+    workspace.save(PO, "4.2", loaded["version"], "edit", "Texto da outra aba.")
+    page.click("#s4\\.2 .src")
+    page.keyboard.press("Enter")
+    page.locator("#s4\\.2 textarea").fill("O ministro elogiou os laços com a Coreia do Norte.")
+    page.keyboard.press("Control+Enter")
+    conflict = page.wait_for_selector("#s4\\.2 .conflict")
+    assert "Texto da outra aba." in conflict.text_content()
+    page.click("#s4\\.2 .conflict button.keep-mine")
+    page.wait_for_selector("#s4\\.2.reviewed")
+    assert po_entries(project)["4.2"].msgstr == (
+        "O ministro elogiou os laços com a Coreia do Norte.")
+
+    page.click("#s1\\.1 .src")
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    # Ctrl+C stops the server cleanly.
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+
+
+def test_a_wrong_token_and_a_foreign_host_are_refused(server, page):
+    url, _process = server
+    parts = urlsplit(url)
+    response = page.request.get(f"{parts.scheme}://{parts.netloc}/?token=wrong")
+    assert response.status == 403
+    response = page.request.get(f"{parts.scheme}://{parts.netloc}/api/article?path={PO}")
+    assert response.status == 403
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("GET", f"/?{parts.query}", headers={"Host": f"evil.example:{parts.port}"})
+    assert connection.getresponse().status == 403
+    connection.close()

@@ -1,0 +1,340 @@
+"""The review workspace: the library (save, conflicts, revert, terms) and its web app through
+Starlette's TestClient (token, Host, CSRF, paths). The browser itself: test_review_web.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from starlette.testclient import TestClient
+
+from glossator.errors import GlossaryError, UsageError
+from glossator.formats.po import read_po
+from glossator.glossary.edit import append_concept
+from glossator.pipeline import run_translate
+from glossator.server.review import create_app
+from glossator.workspace import Workspace, segment_version
+
+ARTICLE = """Pyongyang, June 23 (AP)
+
+Shoigu visits Pyongyang
+
+Defence Minister Sergei Shoigu arrived in Pyongyang on Sunday. He met officials in Pyongyang.
+
+North Korea said the talks were useful. The minister praised the ties with North Korea.
+"""
+GLOSSARY = """en,pt,note,flags
+Sergei Shoigu,"Serguei Shoigu {m, no article}",Russian defence minister,
+Pyongyang,"Pyongyang {f, no article}",North Korea's capital,
+"""
+PO = "pt/visit.po"
+TOKEN = "test-token"
+CSRF = "test-csrf"
+HOST = "127.0.0.1:8123"
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output folder as `translate` leaves it (bergamot, en → pt), made once."""
+    root = tmp_path_factory.mktemp("workspace-template")
+    (root / "visit.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "terms.csv").write_text(GLOSSARY, encoding="utf-8")
+    run_translate([root / "visit.txt"], ["pt"], engine_name="bergamot", out=root / "out",
+                  glossary_paths=[root / "terms.csv"])
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, translated: Path) -> Path:
+    shutil.copytree(translated, tmp_path / "project")
+    return tmp_path / "project"
+
+
+@pytest.fixture
+def workspace(project: Path) -> Workspace:
+    return Workspace(project / "out", engine_name="bergamot", reviewer="Ana",
+                     glossary_paths=[project / "terms.csv"])
+
+
+def segment(workspace: Workspace, segment_id: str) -> dict:
+    return next(s for s in workspace.article(PO)["segments"] if s["id"] == segment_id)
+
+
+def entry(project: Path, segment_id: str) -> polib.POEntry:
+    po = polib.pofile(str(project / "out" / PO))
+    return next(e for e in po if e.msgctxt == segment_id)
+
+
+# The library ---------------------------------------------------------------------------------
+
+
+def test_lists_the_articles_with_their_progress(workspace: Workspace):
+    [article] = workspace.articles()
+    assert (article.path, article.language, article.reviewed) == (PO, "pt", 0)
+    assert article.total == len(workspace.article(PO)["segments"]) == 6
+
+
+def test_edit_then_approve_writes_the_po_and_keeps_the_machine_text(workspace, project):
+    before = segment(workspace, "3.1")
+    edited = workspace.save(PO, "3.1", before["version"], "edit",
+                            "O ministro Serguei Shoigu chegou a Pyongyang no domingo.")
+    assert edited.status == "saved" and edited.segment["state"] == "edited"
+    approved = workspace.save(PO, "3.1", edited.segment["version"], "approve")
+    assert approved.status == "saved"
+    on_disk = entry(project, "3.1")
+    assert on_disk.msgstr == "O ministro Serguei Shoigu chegou a Pyongyang no domingo."
+    assert "fuzzy" not in on_disk.flags
+    assert f"machine: {before['target']}" in on_disk.comment
+    assert "reviewed: Ana, " in on_disk.comment
+    # the other entries are untouched: still fuzzy, same text
+    assert entry(project, "3.2").msgstr == segment(workspace, "3.2")["target"]
+    assert "fuzzy" in entry(project, "3.2").flags
+
+
+def test_saved_text_is_checked_again_at_once(workspace):
+    before = segment(workspace, "3.1")
+    result = workspace.save(PO, "3.1", before["version"], "edit", "O ministro chegou no domingo.")
+    assert result.segment["flagged"]
+    assert any("Serguei Shoigu" in note for note in result.segment["notes"])
+    assert not any(mark[2] == "landed" and mark[3].startswith("Sergei")
+                   for mark in result.segment["target_marks"])
+
+
+def test_back_to_machine_text_restores_what_the_engine_wrote(workspace, project):
+    before = segment(workspace, "4.1")
+    edited = workspace.save(PO, "4.1", before["version"], "approve", "Texto meu.")
+    reverted = workspace.save(PO, "4.1", edited.segment["version"], "revert")
+    assert reverted.segment["target"] == before["target"]
+    assert reverted.segment["state"] == "machine"
+    assert "fuzzy" in entry(project, "4.1").flags
+
+
+def test_a_segment_changed_on_both_sides_is_a_conflict_and_nothing_is_written(workspace,
+                                                                              project):
+    loaded = segment(workspace, "3.2")
+    workspace.save(PO, "3.2", loaded["version"], "edit", "Mudado noutra aba.")
+    result = workspace.save(PO, "3.2", loaded["version"], "approve", "Mudado aqui.")
+    assert result.status == "conflict"
+    assert result.mine == "Mudado aqui."
+    assert result.segment["target"] == "Mudado noutra aba."
+    assert entry(project, "3.2").msgstr == "Mudado noutra aba."
+
+
+def test_a_change_to_another_segment_is_no_conflict(workspace, project):
+    first, second = segment(workspace, "3.1"), segment(workspace, "3.2")
+    workspace.save(PO, "3.1", first["version"], "edit", "Outra mão.")
+    result = workspace.save(PO, "3.2", second["version"], "edit", "A minha mão.")
+    assert result.status == "saved"
+    assert [entry(project, sid).msgstr for sid in ("3.1", "3.2")] == ["Outra mão.",
+                                                                    "A minha mão."]
+
+
+def test_paths_outside_the_workspace_are_refused(workspace, project):
+    (project / "out" / "link.po").symlink_to(project / "visit.txt")
+    for bad in ("../visit.txt", "/etc/passwd", "pt/../../terms.csv", "link.po", "pt",
+                "pt/visit.html", ".glossator.lock"):
+        with pytest.raises(UsageError):
+            workspace.resolve(bad)
+
+
+def test_adding_a_term_appends_a_linted_row_and_a_clash_is_not_written(workspace, project):
+    glossary = project / "terms.csv"
+    before = glossary.read_text(encoding="utf-8")
+    clash = workspace.add_term(PO, "Pyongyang", "Pionguiangue", "terms.csv")
+    assert clash.status == "clash" and "Pyongyang" in clash.message
+    assert glossary.read_text(encoding="utf-8") == before
+    added = workspace.add_term(PO, "North Korea", "Coreia do Norte", "terms.csv",
+                               note="the country")
+    assert added.status == "added"
+    assert glossary.read_text(encoding="utf-8") == (
+        before + "North Korea,Coreia do Norte,the country,\n")
+    assert added.candidates == ["4.1", "4.2"]
+
+
+def test_append_concept_refuses_what_would_not_lint(tmp_path: Path):
+    glossary = tmp_path / "g.csv"
+    glossary.write_text(GLOSSARY, encoding="utf-8")
+    with pytest.raises(GlossaryError, match="no de column"):
+        append_concept(glossary, "Moscow", "de", "Moskau")
+    with pytest.raises(GlossaryError, match="separates variants"):
+        append_concept(glossary, "A | B", "pt", "C")
+    with pytest.raises(GlossaryError, match="would not load"):
+        append_concept(glossary, "Sergei Shoigu", "pt", "Outro")  # a duplicate term
+    assert glossary.read_text(encoding="utf-8") == GLOSSARY
+    assert append_concept(glossary, "=cmd", "pt", "=cmd") == 4
+    assert glossary.read_text(encoding="utf-8").endswith("'=cmd,'=cmd,,\n")
+
+
+def test_repin_translates_machine_segments_again_and_leaves_edited_ones(workspace, project):
+    workspace.add_term(PO, "North Korea", "Coreia do Norte", "terms.csv")
+    edited = workspace.save(PO, "4.2", segment(workspace, "4.2")["version"], "edit",
+                            "O ministro elogiou os laços.")
+    saved = workspace.repin(PO, ["4.1", "4.2"])
+    assert [s["id"] for s in saved] == ["4.1"]
+    assert "Coreia do Norte" in entry(project, "4.1").msgstr
+    assert "pin: North Korea → Coreia do Norte" in entry(project, "4.1").comment
+    assert entry(project, "4.2").msgstr == edited.segment["target"]
+
+
+def test_translate_again_and_alternatives_use_the_engine_and_write_nothing(workspace, project):
+    text = (project / "out" / PO).read_text(encoding="utf-8")
+    again = workspace.translate_again(PO, "3.1")
+    assert "Serguei Shoigu" in again["text"] and again["missing"] == []
+    assert workspace.alternatives(PO, "3.1")
+    assert (project / "out" / PO).read_text(encoding="utf-8") == text
+
+
+# The web app ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client(workspace: Workspace) -> TestClient:
+    app = create_app(workspace, token=TOKEN, csrf=CSRF, hosts={HOST})
+    return TestClient(app, base_url=f"http://{HOST}", follow_redirects=False)
+
+
+def login(client: TestClient) -> None:
+    response = client.get(f"/?token={TOKEN}")
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert "httponly" in response.headers["set-cookie"].lower()
+    assert "samesite=strict" in response.headers["set-cookie"].lower()
+
+
+def test_every_request_needs_the_token(client: TestClient):
+    assert client.get("/").status_code == 403
+    assert client.get("/?token=wrong").status_code == 403
+    assert client.get(f"/api/article?path={PO}").status_code == 403
+    login(client)
+    home = client.get("/")
+    assert home.status_code == 200 and PO in home.text
+    assert home.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "script-src 'self'" in home.headers["content-security-policy"]
+
+
+def test_a_foreign_host_header_is_refused(client: TestClient):
+    login(client)
+    response = client.get("/", headers={"host": "evil.example:8123"})
+    assert response.status_code == 403
+
+
+def test_writes_need_the_csrf_header_and_a_matching_origin(client, workspace):
+    login(client)
+    version = segment(workspace, "3.1")["version"]
+    body = {"path": PO, "id": "3.1", "base": version, "action": "approve"}
+    assert client.post("/api/save", json=body).status_code == 403
+    assert client.post("/api/save", json=body, headers={"x-glossator-csrf": CSRF,
+                                                        "origin": "http://evil.example"}
+                       ).status_code == 403
+    ok = client.post("/api/save", json=body, headers={"x-glossator-csrf": CSRF,
+                                                      "origin": f"http://{HOST}"})
+    assert ok.status_code == 200 and ok.json()["segment"]["state"] == "reviewed"
+    again = client.post("/api/save", json={**body, "action": "edit", "text": "x"},
+                        headers={"x-glossator-csrf": CSRF})
+    assert again.status_code == 409 and again.json()["status"] == "conflict"
+
+
+def test_the_api_refuses_paths_outside_and_bad_bodies(client: TestClient):
+    login(client)
+    assert client.get("/api/article?path=../visit.txt").status_code == 404
+    assert client.get("/article?path=/etc/passwd").status_code == 404
+    headers = {"x-glossator-csrf": CSRF}
+    assert client.post("/api/save", content=b"[]", headers={
+        **headers, "content-type": "application/json"}).status_code == 400
+    assert client.post("/api/save", json={"path": PO}, headers=headers).status_code == 400
+
+
+def test_article_text_is_data_and_pages_escape_it(client, project):
+    po = project / "out" / PO
+    document = read_po(po)
+    document.segments[1].target = '<img src=x onerror="alert(1)">'
+    from glossator.formats.po import POFormat
+
+    po.write_text(POFormat().render(document), encoding="utf-8")
+    (project / "out" / "pt" / "<b>odd<i>.po").write_text(POFormat().render(document),
+                                                           encoding="utf-8")
+    login(client)
+    data = client.get(f"/api/article?path={PO}").json()
+    assert data["segments"][1]["target"] == '<img src=x onerror="alert(1)">'
+    home = client.get("/").text
+    assert "<b>odd" not in home and "&lt;b&gt;odd&lt;i&gt;.po" in home
+
+
+def test_segment_version_follows_target_and_fuzzy(workspace):
+    document = workspace.load(PO)
+    first = document.segments[0]
+    version = segment_version(first)
+    first.fuzzy = not first.fuzzy
+    assert segment_version(first) != version
+
+
+def test_alternatives_are_the_n_best_of_the_engine_the_po_names(tmp_path: Path, argos_dir):
+    from glossator.formats.po import POFormat
+    from glossator.model import Document, Segment
+
+    document = Document(name="a", source_lang="en", target_lang="de",
+                        signature="glossator 0 | engine argos:translate-en_de | glossary none")
+    document.segments = [Segment(id="1.1", source="The minister arrived on Sunday.",
+                                 paragraph=1, target="Der Minister kam.")]
+    (tmp_path / "out" / "de").mkdir(parents=True)
+    (tmp_path / "out" / "de" / "a.po").write_text(POFormat().render(document), encoding="utf-8")
+    workspace = Workspace(tmp_path / "out", engine_name="bergamot", glossary_paths=[])
+    found = workspace.alternatives("de/a.po", "1.1")
+    assert 1 < len(found) <= 4 and len(set(found)) == len(found)
+    assert list(workspace._engines) == ["argos en de"]  # the signature's engine, not --engine
+
+
+KILLED_SAVER = """
+import sys
+from glossator.workspace import Workspace
+
+workspace = Workspace(sys.argv[1], glossary_paths=[])
+round = 0
+while True:
+    round += 1
+    for segment in workspace.article("pt/visit.po")["segments"]:
+        workspace.save("pt/visit.po", segment["id"], segment["version"], "edit",
+                       f"round {round} " + "texto " * 50)
+        print(round, flush=True)
+"""
+
+
+def test_a_server_killed_mid_save_leaves_a_whole_po(project: Path):
+    import subprocess
+    import sys
+
+    from glossator.fsutil import remove_stale_temporaries
+
+    saver = subprocess.Popen([sys.executable, "-c", KILLED_SAVER, str(project / "out")],
+                             stdout=subprocess.PIPE, text=True)
+    for _ in range(8):  # let it write a few times, then kill it without warning
+        saver.stdout.readline()
+    saver.kill()
+    saver.wait()
+    document = read_po(project / "out" / PO)  # parses: the old file or the new one
+    assert len(document.segments) == 6
+    rounds = {segment.target.split()[1] for segment in document.segments
+              if segment.target.startswith("round ")}
+    assert rounds and all(segment.target.endswith("texto") or not segment.target.startswith(
+        "round ") for segment in document.segments)
+    remove_stale_temporaries(project / "out" / "pt")
+    assert sorted(p.name for p in (project / "out" / "pt").iterdir()) == [
+        "visit.html", "visit.po", "visit.txt"]
+
+
+def test_one_po_file_is_a_workspace_of_its_own(project: Path):
+    workspace = Workspace(project / "out" / PO, glossary_paths=[])
+    [article] = workspace.articles()
+    assert article.path == "visit.po"
+    assert workspace.resolve("visit.po") == (project / "out" / PO).resolve()
+    with pytest.raises(UsageError):
+        workspace.resolve("other.po")
+    with pytest.raises(UsageError, match="not a PO file or a folder"):
+        Workspace(project / "visit.txt")
+
+
+def test_the_token_redirect_never_leaves_the_server(client: TestClient):
+    response = client.get(f"http://{HOST}//evil.example/?token={TOKEN}")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/evil.example/"
