@@ -152,3 +152,39 @@ def test_text_job_keeps_line_breaks_and_spacing_between_sentences() -> None:
     for segment in job.segments:
         segment.target = f"<{segment.source}>"
     assert finish_text(job, "pt").text == "  <First one.> <Second one!>\n\n<Third  one?>\n"
+
+
+def _dictionary(table: dict[str, str]):
+    return lambda texts: [table.get(text, text.upper()) for text in texts]
+
+
+def test_html_sentence_through_inline_markup_is_translated_whole() -> None:
+    translate = _dictionary({
+        "Seoul and Washington held drills.": "Seul e Washington realizaram exercícios.",
+        "Washington": "Washington", "One": "Um"})
+    job = parse_html("<p>Seoul and <em>Washington</em> held drills. </p><ul><li>One</li></ul>")
+    first = job.first_pass()
+    assert first == ["Seoul and Washington held drills.", "Washington", "One"]
+    used, second = job.place(translate(first))
+    assert used == [0, 2] and second == []
+    assert job.finish([]) == ("<p>Seul e <em>Washington</em> realizaram exercícios. </p>"
+                              "<ul><li>Um</li></ul>")
+
+
+def test_html_inline_text_not_found_once_falls_back_to_nodes_keeping_markup() -> None:
+    translate = _dictionary({"Hello world, again.": "Olá, mundo, de novo.", "world": "terra",
+                             "Hello": "Olá", ", again.": ", de novo."})
+    job = parse_html('<p>Hello <a href="/w">world</a>, again.</p>')
+    used, second = job.place(translate(job.first_pass()))
+    assert used == [1] and second == ["Hello", ", again."]
+    assert job.finish(translate(second)) == '<p>Olá <a href="/w">terra</a>, de novo.</p>'
+
+
+def test_html_inline_part_found_where_the_sentence_words_it_a_little_differently() -> None:
+    translate = _dictionary({
+        "They said the KCNA report was false.": "Disseram que o relatório da KCNA era falso.",
+        "the KCNA report": "o relatório KCNA"})
+    job = parse_html('<p>They said <a href="/r">the KCNA report</a> was false.</p>')
+    used, second = job.place(translate(job.first_pass()))
+    assert second == []
+    assert job.finish([]) == '<p>Disseram que <a href="/r">o relatório da KCNA</a> era falso.</p>'

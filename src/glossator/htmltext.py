@@ -8,6 +8,14 @@ text node (an element's text and tail) that holds more than whitespace is collec
 caller translates them all in one batch, and written back with its surrounding whitespace. Text
 goes back as text, which lxml escapes: nothing of the input or of a translation becomes markup.
 Elements marked `translate="no"` or `class="notranslate"` keep their text.
+
+Text nodes cut a sentence wherever inline markup starts or ends ("Seoul and <em>Washington</em>
+held drills" would go to the engine as "Seoul and", "Washington", "held drills", and come back
+as broken Portuguese). So a block whose text flows through inline elements only (a, b, em, span
+...) is translated whole, as a sentence should be; each inline element's text is translated on
+its own too and looked for in the whole translation, and where every one is found once, in the
+same order, the markup is put back around it. Where not, that block falls back to node by node:
+markup is never dropped to gain fluency.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from html import escape
 
 from lxml import etree, html
@@ -29,6 +38,20 @@ _UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data|livescript)\s*:", re.
 _UNSAFE_STYLE = re.compile(r"expression|url\s*\(|javascript|behavior", re.IGNORECASE)
 _WHOLE_PAGE = re.compile(r"^\s*(?:<!doctype|<html)", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_SPACES = re.compile(r"\s+")
+NEAR_MATCH = 0.8  # how alike an inline part and a run of the whole translation must read
+_INLINE_ELEMENTS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"})
+
+
+@dataclass
+class _Run:
+    """A block whose text flows through inline elements, translated as one text."""
+
+    block: html.HtmlElement
+    children: list[html.HtmlElement]  # its inline elements, each holding text and no element
+    slots: list[int]  # its text nodes, as indexes into HtmlJob.slots
 
 
 @dataclass
@@ -40,19 +63,128 @@ class HtmlJob:
     # (element, "text" or "tail"): where each text node is
     slots: list[tuple[html.HtmlElement, str]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # each slot's text, whitespace stripped
+    runs: list[_Run] = field(default_factory=list)
+    _pending: list[int] = field(default_factory=list)  # slots left for the second pass
+    _filled: dict[int, str] = field(default_factory=dict)
+
+    def first_pass(self) -> list[str]:
+        """What to translate first: each run whole, then its inline texts, then every text
+        node outside runs."""
+        in_runs = {slot for run in self.runs for slot in run.slots}
+        texts = [_SPACES.sub(" ", run.block.text_content()).strip() for run in self.runs]
+        texts += [child.text.strip() for run in self.runs for child in run.children]
+        texts += [self.texts[i] for i in range(len(self.slots)) if i not in in_runs]
+        return texts
+
+    def place(self, translations: Sequence[str]) -> tuple[list[int], list[str]]:
+        """Put the first pass's translations in place. Returns which of them the output uses
+        (for counting terms) and the text nodes still to translate, node by node."""
+        if len(translations) != len(self.first_pass()):
+            raise ValueError("one translation per first-pass text is needed")
+        wholes = iter(translations[:len(self.runs)])
+        inline_count = sum(len(run.children) for run in self.runs)
+        inline = iter(translations[len(self.runs):len(self.runs) + inline_count])
+        used: list[int] = []
+        in_runs = {slot for run in self.runs for slot in run.slots}
+        rest = [i for i in range(len(self.slots)) if i not in in_runs]
+        for index, (run, whole) in enumerate(zip(self.runs, wholes)):
+            parts = [next(inline) for _ in run.children]
+            if _place_run(run, whole, parts):
+                used.append(index)
+                continue
+            first_inline = len(self.runs) + sum(len(r.children) for r in self.runs[:index])
+            used.extend(range(first_inline, first_inline + len(parts)))
+            for child, part in zip(run.children, parts):
+                self._filled[self.slots.index((child, "text"))] = part
+            self._pending += [slot for slot in run.slots if slot not in self._filled]
+        start = len(self.runs) + inline_count
+        for offset, slot in enumerate(rest):
+            self._filled[slot] = translations[start + offset]
+            used.append(start + offset)
+        return used, [self.texts[slot] for slot in self._pending]
+
+    def finish(self, translations: Sequence[str]) -> str:
+        """The markup, once the second pass (the nodes `place` left) is translated."""
+        if len(translations) != len(self._pending):
+            raise ValueError(f"{len(translations)} translations for {len(self._pending)} texts")
+        self._filled.update(zip(self._pending, translations))
+        for slot, translation in self._filled.items():
+            element, attribute = self.slots[slot]
+            _set_keeping_space(element, attribute, translation)
+        return self._serialize()
 
     def render(self, translations: Sequence[str]) -> str:
         """The markup with each text node replaced by its translation."""
         if len(translations) != len(self.slots):
             raise ValueError(f"{len(translations)} translations for {len(self.slots)} texts")
         for (element, attribute), translation in zip(self.slots, translations):
-            original = getattr(element, attribute)
-            lead = original[:len(original) - len(original.lstrip())]
-            trail = original[len(original.rstrip()):]
-            setattr(element, attribute, lead + translation + trail)
+            _set_keeping_space(element, attribute, translation)
+        return self._serialize()
+
+    def _serialize(self) -> str:
         if self.whole_page:
             return html.tostring(self.root, encoding="unicode", doctype="<!DOCTYPE html>")
         return _serialize_children(self.root)
+
+
+def _set_keeping_space(element: html.HtmlElement, attribute: str, translation: str) -> None:
+    original = getattr(element, attribute) or ""
+    lead = original[:len(original) - len(original.lstrip())]
+    trail = original[len(original.rstrip()):] if original.strip() else ""
+    setattr(element, attribute, lead + translation + trail)
+
+
+def _find_once(part: str, whole: str) -> tuple[int, int] | None:
+    """Where `part` is in `whole`: its one exact occurrence, else the one run of words that
+    reads nearly the same (a part translated alone often differs from the same words in the
+    sentence by an article or a preposition: "o relatório KCNA" / "o relatório da KCNA")."""
+    if not part.strip():
+        return None
+    exact = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", whole)]
+    if exact:
+        return (exact[0], exact[0] + len(part)) if len(exact) == 1 else None
+    words = [m.span() for m in re.finditer(r"\S+", whole)]
+    size = len(part.split())
+    scored = []
+    for count in range(max(1, size - 2), size + 3):
+        for first in range(len(words) - count + 1):
+            start, end = words[first][0], words[first + count - 1][1]
+            while end > start and not whole[end - 1].isalnum() and part[-1].isalnum():
+                end -= 1  # "KCNA," holds "KCNA"
+            ratio = SequenceMatcher(None, part.casefold(), whole[start:end].casefold()).ratio()
+            scored.append((ratio, start, end))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < NEAR_MATCH:
+        return None
+    if len(scored) > 1 and scored[1][0] >= NEAR_MATCH and not _overlap(scored[0], scored[1]):
+        return None  # two places read alike: which one is meant is not known
+    return scored[0][1], scored[0][2]
+
+
+def _overlap(a: tuple[float, int, int], b: tuple[float, int, int]) -> bool:
+    return a[1] < b[2] and b[1] < a[2]
+
+
+def _place_run(run: _Run, whole: str, parts: Sequence[str]) -> bool:
+    """Cut `whole` around each inline part, found once each and in document order; False
+    (nothing changed) where that cannot be done."""
+    spans, position = [], 0
+    for part in parts:
+        span = _find_once(part, whole)
+        if span is None or span[0] < position:
+            return False
+        spans.append(span)
+        position = span[1]
+    block, last = run.block, run.children[-1].tail or ""
+    lead = (block.text or "")[:len(block.text or "") - len((block.text or "").lstrip())]
+    trail = last[len(last.rstrip()):]
+    block.text = lead + whole[:spans[0][0]]
+    for number, (child, (start, end)) in enumerate(zip(run.children, spans)):
+        child.text = whole[start:end]
+        after = spans[number + 1][0] if number + 1 < len(spans) else len(whole)
+        child.tail = whole[end:after]
+    run.children[-1].tail += trail
+    return True
 
 
 def _serialize_children(root: html.HtmlElement) -> str:
@@ -72,7 +204,28 @@ def parse_html(markup: str) -> HtmlJob:
     _neutralise(root)
     job = HtmlJob(root, whole_page)
     _collect(root, job, translate=True)
+    job.runs = _runs(job)
     return job
+
+
+def _runs(job: HtmlJob) -> list[_Run]:
+    """Blocks whose children are all inline elements holding text only, none kept untranslated."""
+    slot_of = {(id(element), attribute): index
+               for index, (element, attribute) in enumerate(job.slots)}
+    runs = []
+    for block in job.root.iter():
+        children = list(block)
+        if not children or ((id(block), "text") not in slot_of and not any(
+                (id(child), "tail") in slot_of for child in children)):
+            continue
+        if not all(isinstance(child.tag, str) and _local_name(child.tag) in _INLINE_ELEMENTS
+                   and len(child) == 0 and (id(child), "text") in slot_of
+                   for child in children):
+            continue
+        keys = [(id(block), "text")] + [(id(child), attribute) for child in children
+                                         for attribute in ("text", "tail")]
+        runs.append(_Run(block, children, [slot_of[key] for key in keys if key in slot_of]))
+    return runs
 
 
 def _neutralise(root: html.HtmlElement) -> None:

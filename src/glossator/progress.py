@@ -8,6 +8,7 @@ above it, so the bar is never torn.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TextIO
@@ -131,6 +132,15 @@ def make_progress(*, quiet: bool = False, stream: TextIO | None = None) -> Progr
     stream = stream or sys.stderr
     if quiet:
         return Progress()
-    if stream.isatty():
+    if stream.isatty() and _columns(stream) > 0:
         return BarProgress(stream)
     return PlainProgress(stream)
+
+
+def _columns(stream: TextIO) -> int:
+    """The terminal's width; 0 where it has none (a pty nobody sized), where a bar shows
+    nothing at all."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError):
+        return 0

@@ -262,18 +262,29 @@ async def _translate_some(state: ServerState, texts: list[str], source: str, tar
     if not service.supports(source, target):
         raise ApiError(400, f"{source} → {target} is not supported")
     if text_format == "html":
+        # Two passes, each one batch: blocks whole (and their inline parts), then the text
+        # nodes of blocks whose markup could not be put back around the whole translation.
         jobs = [parse_html(text) for text in texts]
-        nodes = [node for job in jobs for node in job.texts]
-        translated = iter(await _with_timeout(state, service.translate(nodes, source, target)))
+        firsts = [job.first_pass() for job in jobs]
+        done = iter(await _with_timeout(state, service.translate(
+            [text for first in firsts for text in first], source, target)))
+        counted, seconds = [], []
+        for job, first in zip(jobs, firsts):
+            mine = [next(done) for _ in first]
+            used, second = job.place([result.text for result in mine])
+            counted.append([mine[index] for index in used])
+            seconds.append(second)
+        done = iter(await _with_timeout(state, service.translate(
+            [text for second in seconds for text in second], source, target)))
         results = []
-        for job in jobs:
-            mine = [next(translated) for _ in job.texts]
+        for job, second, used_results in zip(jobs, seconds, counted):
+            mine = [next(done) for _ in second]
             terms = _no_terms()
-            for result in mine:
+            for result in used_results + mine:
                 terms.found += result.terms.found
                 terms.landed += result.terms.landed
                 terms.missed += result.terms.missed
-            results.append(TextResult(job.render([r.text for r in mine]), terms))
+            results.append(TextResult(job.finish([r.text for r in mine]), terms))
         return results
     return await _with_timeout(state, service.translate(texts, source, target, alternatives))
 
