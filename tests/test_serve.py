@@ -217,20 +217,21 @@ def test_keys_are_required_and_rate_limited(keyed: Server) -> None:
 def test_sigterm_lets_the_request_in_flight_finish(setup: tuple[dict[str, str], Path]
                                                    ) -> None:
     env, root = setup
-    running = Server(["--engine", "bergamot", "--no-glossary"], env, root)
+    running = Server(["--engine", "bergamot", "--no-glossary", "--char-limit", "0"], env, root)
+    # Enough work (several seconds on two cores) that the signal lands mid-decode.
     text = " ".join(f"The {n}th delegation arrived in the capital on a cold morning."
-                    for n in range(60))
+                    for n in range(800))
     replies: list[httpx.Response] = []
     sender = threading.Thread(target=lambda: replies.append(httpx.post(
         f"{running.url}/translate", json={"q": text, "source": "en", "target": "pt"},
-        timeout=60)))
+        timeout=120)))
     sender.start()
     threading.Event().wait(0.5)  # the request is being decoded
     assert running.process.poll() is None and not replies  # still decoding
     # uvicorn stops gracefully, then re-raises the signal: the exit reads "killed by SIGTERM"
     assert running.stop() in (0, -signal.SIGTERM)
-    sender.join(60)
+    sender.join(120)
     assert replies and replies[0].status_code == 200
-    assert json.loads(replies[0].text)["translatedText"].count("delegação") >= 50
+    assert json.loads(replies[0].text)["translatedText"].count("delegação") >= 750
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{running.url}/health")

@@ -353,6 +353,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_engine_and_glossary(sub: argparse.ArgumentParser) -> None:
+    """The options `translate` and `serve` share: which engine, and which glossaries."""
+    sub.add_argument("--engine", default="auto", help="auto (default), argos or bergamot")
+    sub.add_argument("--beam-size", type=_whole_number(1), default=4,
+                     help="beam size for argos models, 1 or more (default: 4)")
+    sub.add_argument("--glossary", action="append", metavar="PATH",
+                     help="glossary CSV or TBX file, or folder (repeatable; replaces the "
+                          "default: ./glossaries/, $GLOSSATOR_GLOSSARIES, the user data folder)")
+    sub.add_argument("--no-glossary", action="store_true", help="pin no terms")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glossator",
@@ -393,24 +404,16 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--from", dest="source", default="en", metavar="LANG",
                            help="source language (default: en)")
     translate.add_argument("--out", default="locale", help="output folder (default: locale)")
-    translate.add_argument("--engine", default="auto",
-                           help="auto (default), argos or bergamot")
+    _add_engine_and_glossary(translate)
     translate.add_argument("--formats", default="po,html,txt",
                            help="comma-separated, from po,tmx,xliff,tsv,html,txt "
                                 "(default: po,html,txt)")
-    translate.add_argument("--beam-size", type=_whole_number(1), default=4,
-                           help="beam size for argos models, 1 or more (default: 4)")
     translate.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                            help="where argos models decode: auto (default: cuda when "
                                 "CTranslate2 sees a GPU, else cpu), cpu or cuda")
     translate.add_argument("--compute-type", metavar="TYPE",
                            help="CTranslate2 compute type for argos, e.g. int8, int8_float16, "
                                 "float16 (default: the model's own on cpu, int8_float16 on cuda)")
-    translate.add_argument("--glossary", action="append", metavar="PATH",
-                           help="glossary CSV or TBX file, or folder (repeatable; replaces the "
-                                "default: ./glossaries/, $GLOSSATOR_GLOSSARIES, the user data "
-                                "folder)")
-    translate.add_argument("--no-glossary", action="store_true", help="pin no terms")
     translate.add_argument("--always-mask", action="store_true",
                            help="mask every pinned term before translating, even where the "
                                 "model renders it right by itself")
@@ -525,13 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="port, 0 for a free one (default: 5000)")
     serve.add_argument("--workers", type=_whole_number(1), metavar="N",
                        help="decoding threads each engine uses (default: one per core)")
-    serve.add_argument("--engine", default="auto", help="auto (default), argos or bergamot")
-    serve.add_argument("--beam-size", type=_whole_number(1), default=4,
-                       help="beam size for argos models (default: 4)")
-    serve.add_argument("--glossary", action="append", metavar="PATH",
-                       help="glossary CSV or TBX file, or folder (repeatable; default as for "
-                            "translate)")
-    serve.add_argument("--no-glossary", action="store_true", help="pin no terms")
+    _add_engine_and_glossary(serve)
     serve.add_argument("--api-keys", metavar="FILE",
                        help="require a key: one SHA256-HEX [REQ/MIN [CHARS/MIN]] a line")
     serve.add_argument("--char-limit", type=_whole_number(0), default=10000,

@@ -29,7 +29,6 @@ import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from glossator.errors import FormatError
@@ -37,7 +36,8 @@ from glossator.formats import reader_for
 from glossator.formats.po import load_pofile, po_document, update_pofile
 from glossator.fsutil import LOCK_NAME, output_lock, write_all
 from glossator.languages import base_language, display_name, tag_language
-from glossator.model import INFO_NOTE, Document, Segment
+from glossator.model import Document, Segment, approval_stamp
+from glossator.qa import recheck
 
 Report = Callable[[str], None]
 _SEGMENT_ID = re.compile(r"\d+\.\d+")  # glossator's ids; a tool's own ids match by source
@@ -92,8 +92,7 @@ def import_units(path: Path, po_path: Path | None = None, *, reviewer: str = "",
     if po_path.exists() and os.path.realpath(po_path) == os.path.realpath(path):
         raise FormatError("this is the project PO itself; import a copy edited elsewhere",
                           path=path)
-    stamp = f"{reviewer or f'import of {path.name}'}, " \
-            f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%MZ}"
+    stamp = approval_stamp(reviewer or f"import of {path.name}")
     with project_lock(po_path):
         pofile = load_pofile(po_path)
         project = po_document(pofile, po_path)
@@ -101,7 +100,7 @@ def import_units(path: Path, po_path: Path | None = None, *, reviewer: str = "",
         result = ImportResult(po_path)
         changed = _apply(imported, project, result, stamp, include_unapproved)
         if changed:
-            _recheck(project, changed)
+            recheck(changed, project.source_lang, project.target_lang or "")
             write_all({po_path: update_pofile(pofile, changed)})
             result.written = True
     for line in result.lines():
@@ -159,20 +158,6 @@ def _merge_unit(unit: Segment, entry: Segment, stamp: str, include_unapproved: b
     entry.previous_source = None
     entry.reviewer = stamp
     return "approved"
-
-
-def _recheck(document: Document, changed: list[Segment]) -> None:
-    """Pins verified and QA run again on the changed segments, as a run would."""
-    from glossator.pinning import flag_misses
-    from glossator.qa import check_segment
-
-    target_lang = document.target_lang or ""
-    for segment in changed:
-        segment.notes = [note for note in segment.notes if note.startswith(INFO_NOTE)]
-    flag_misses(changed, target_lang)
-    for segment in changed:
-        segment.qa = [finding.line() for finding in
-                      check_segment(segment, document.source_lang, target_lang)]
 
 
 def _find_po(imported: Document, path: Path, out: Path) -> Path:

@@ -6,6 +6,7 @@ No file format or engine is imported here; formats and engines import this modul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from glossator.glossary.model import (
@@ -77,6 +78,11 @@ class Pin:
                    gender=first.gender, number=first.number, article=first.article)
 
 
+def approval_stamp(reviewer: str) -> str:
+    """What `Segment.reviewer` records: who approved, and when (UTC, to the minute)."""
+    return f"{reviewer}, {datetime.now(timezone.utc):%Y-%m-%dT%H:%MZ}"
+
+
 @dataclass
 class Segment:
     """One sentence of an article; `id` is "paragraph.sentence", both 1-based."""
@@ -93,8 +99,8 @@ class Segment:
     previous_source: str | None = None  # a changed source keeps its old msgid here
     comment: str = ""  # the reviewer's own comment ("# " in PO), kept as written
     origin: str = ""  # where a translation not made in this run came from, e.g. the memory
-    machine: str = ""  # what the engine wrote, kept once a person edits `target`
-    reviewer: str = ""  # who approved the target and when: "NAME, 2026-11-28T15:30Z"
+    machine: str = ""  # what the engine wrote, so a person's edit of `target` shows
+    reviewer: str = ""  # who approved the target and when: `approval_stamp(NAME)`
 
     @property
     def sentence(self) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from glossator.glossary import grammar
 from glossator.landing import deprecated_used, form_pattern, missing_pins
 from glossator.languages import base_language, display_name
-from glossator.model import Document, Pin, Segment
+from glossator.model import INFO_NOTE, Document, Pin, Segment
 
 if TYPE_CHECKING:
     from translate.filters.checks import StandardChecker
@@ -77,6 +78,19 @@ def check_document(document: Document) -> list[Finding]:
         segment.qa = [finding.line() for finding in found]
         findings.extend(found)
     return findings
+
+
+def recheck(segments: Sequence[Segment], source_lang: str, target_lang: str) -> None:
+    """Pins verified and QA run again on segments whose text a person changed, as a run
+    would: the notes of missed pins and the QA lines are replaced, informational notes kept."""
+    from glossator.pinning import flag_misses
+
+    for segment in segments:
+        segment.notes = [note for note in segment.notes if note.startswith(INFO_NOTE)]
+    flag_misses(list(segments), target_lang)
+    for segment in segments:
+        segment.qa = [finding.line()
+                      for finding in check_segment(segment, source_lang, target_lang)]
 
 
 def check_segment(segment: Segment, source_lang: str, target_lang: str) -> list[Finding]:

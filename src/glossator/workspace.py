@@ -19,7 +19,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,8 @@ from glossator.errors import FormatError, GlossaryError, UsageError, display_pat
 from glossator.formats.po import load_pofile, po_document, update_pofile
 from glossator.fsutil import write_all
 from glossator.landing import form_pattern, is_flagged, missing_pins
-from glossator.model import INFO_NOTE, Document, Pin, Segment
+from glossator.model import Document, Pin, Segment, approval_stamp
+from glossator.qa import recheck
 
 ACTIONS = ("edit", "approve", "revert")
 MAX_TEXT = 20_000  # characters of one edited segment
@@ -200,7 +200,7 @@ class Workspace:
             if (segment.target, segment.fuzzy, segment.machine) == (
                     wanted.target, wanted.fuzzy, wanted.machine):
                 return SaveResult("unchanged", segment_view(segment))
-            recheck(wanted, document.source_lang, document.target_lang or "")
+            recheck([wanted], document.source_lang, document.target_lang or "")
             self._write(path, pofile, [wanted])
         return SaveResult("saved", segment_view(wanted))
 
@@ -251,7 +251,7 @@ class Workspace:
         engine, _source, _target = self._engine_for(document)
         self._attach_pins([segment], document)
         translate_segments(engine, [segment], document.source_lang, document.target_lang or "")
-        recheck(segment, document.source_lang, document.target_lang or "")
+        recheck([segment], document.source_lang, document.target_lang or "")
         return {"text": segment.target, "missing": [pin.target_text
                                                     for pin in missing_pins(segment)]}
 
@@ -365,7 +365,7 @@ class Workspace:
                 if current is None or segment_version(current) != versions[segment.id]:
                     continue
                 segment.machine = ""
-                recheck(segment, document.source_lang, document.target_lang or "")
+                recheck([segment], document.source_lang, document.target_lang or "")
                 saved.append(segment)
             if saved:
                 self._write(path, pofile, saved)
@@ -417,18 +417,7 @@ def _apply(segment: Segment, action: str, text: str | None, reviewer: str) -> No
             raise UsageError(f"segment {segment.id}: an empty translation cannot be approved")
         segment.fuzzy = False
         segment.previous_source = None
-        segment.reviewer = f"{reviewer}, {datetime.now(timezone.utc):%Y-%m-%dT%H:%MZ}"
-
-
-def recheck(segment: Segment, source_lang: str, target_lang: str) -> None:
-    """Pins verified and QA run again on the segment's text, as a run would."""
-    from glossator.pinning import flag_misses
-    from glossator.qa import check_segment
-
-    segment.notes = [note for note in segment.notes if note.startswith(INFO_NOTE)]
-    flag_misses([segment], target_lang)
-    segment.qa = [finding.line() for finding in check_segment(segment, source_lang,
-                                                               target_lang)]
+        segment.reviewer = approval_stamp(reviewer)
 
 
 def segment_view(segment: Segment) -> dict[str, Any]:
