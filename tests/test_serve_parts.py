@@ -129,6 +129,31 @@ def test_gatherer_decodes_concurrent_requests_together_and_interleaves_big_ones(
     assert sum(map(len, batches)) == 23
 
 
+def test_gatherer_waits_for_the_answered_requests_to_come_back_before_a_small_batch() -> None:
+    batches: list[list[str]] = []
+    release = threading.Event()
+
+    def decode(segments: list[Segment]) -> None:
+        release.wait(5)
+        batches.append([s.source for s in segments])
+
+    async def scenario() -> None:
+        with ThreadPoolExecutor(1) as pool:
+            gatherer = Gatherer(decode, pool, wait=0.2, batch_segments=8, piece_segments=4)
+            first = asyncio.ensure_future(gatherer.translate(_segments("a", 1)))
+            await asyncio.sleep(0.3)  # "a" is decoding
+            queued = asyncio.ensure_future(gatherer.translate(_segments("b", 1)))
+            await asyncio.sleep(0)
+            release.set()
+            await first
+            # the client answered first sends its next request at once: it joins "b"
+            await asyncio.gather(queued, gatherer.translate(_segments("c", 1)))
+            await gatherer.close()
+
+    asyncio.run(scenario())
+    assert batches == [["a0"], ["b0", "c0"]]
+
+
 def test_gatherer_off_decodes_one_request_per_call() -> None:
     calls: list[int] = []
 

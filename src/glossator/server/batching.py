@@ -1,11 +1,12 @@
 """Gather the sentences of concurrent requests for one language pair into one engine call.
 
 Each pair has one `Gatherer`: a request hands it its segments and waits. The gatherer waits a
-few milliseconds for others, then decodes in a worker thread — one decode at a time per pair,
-never on the event loop — and while that decode runs, new requests queue up for the next one.
-A request is cut into pieces of `piece_segments`, and a batch takes one piece from each waiting
-request in turn up to `batch_segments`, so a huge request shares every batch with the small
-ones that arrive after it instead of holding them back until it is done.
+few milliseconds for others before every batch that is not yet full, then decodes in a worker
+thread — one decode at a time per pair, never on the event loop — and while that decode runs,
+new requests queue up for the next one. A request is cut into pieces of `piece_segments`, and a
+batch takes one piece from each waiting request in turn up to `batch_segments`, so a huge
+request shares every batch with the small ones that arrive after it instead of holding them
+back until it is done.
 """
 
 from __future__ import annotations
@@ -86,9 +87,12 @@ class Gatherer:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            if self.gather and self.wait > 0:
-                await asyncio.sleep(self.wait)
             while self._waiting:
+                # Wait for more only while the batch is not full: after a decode, the requests
+                # it answered send their next ones within milliseconds, and a batch taken
+                # before they arrive would leave them all for the one after.
+                if self.gather and self.wait > 0 and self._queued() < self.batch_segments:
+                    await asyncio.sleep(self.wait)
                 batch, owners = self._take()
                 if not batch:
                     continue
@@ -104,6 +108,9 @@ class Gatherer:
                     request.outstanding -= 1
                     if request.outstanding == 0 and not request.done.done():
                         request.done.set_result(None)
+
+    def _queued(self) -> int:
+        return sum(len(piece) for request in self._waiting for piece in request.pieces)
 
     def _take(self) -> tuple[list[Segment], list[_Request]]:
         """One batch: a piece of each waiting request in turn, up to `batch_segments`.
