@@ -72,6 +72,8 @@ def open_article(page, url: str) -> None:
 
 def test_review_by_keyboard_add_a_term_and_settle_a_conflict(server, page, project: Path):
     url, process = server
+    # a second article of the pair, untouched, for "re-pin in other articles"
+    shutil.copy(project / "out" / PO, project / "out" / "pt" / "copy.po")
     open_article(page, url)
     assert page.locator(".seg").count() == 6
 
@@ -115,6 +117,12 @@ def test_review_by_keyboard_add_a_term_and_settle_a_conflict(server, page, proje
     page.wait_for_selector("#term-result .added")
     page.click("#term-result button.repin")
     page.wait_for_selector("#term-result >> text=re-pinned")
+    elsewhere = page.locator("#term-result button.repin-elsewhere")
+    assert "2 unreviewed segment(s) in 1 other article(s)" in elsewhere.text_content()
+    elsewhere.click()
+    page.wait_for_selector("#term-result >> text=re-pinned in other articles")
+    copy = {e.msgctxt: e for e in polib.pofile(str(project / "out" / "pt" / "copy.po"))}
+    assert all("pin: North Korea → Coreia do Norte" in copy[i].comment for i in ("4.1", "4.2"))
     page.click("#term-dialog button:has-text('Close')")
     assert "Coreia do Norte" in page.locator("#s4\\.1 .tgt mark.pin").all_text_contents()
     assert "pin: North Korea → Coreia do Norte" in po_entries(project)["4.1"].comment

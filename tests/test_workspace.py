@@ -153,6 +153,31 @@ def test_adding_a_term_appends_a_linted_row_and_a_clash_is_not_written(workspace
     assert added.candidates == ["4.1", "4.2"]
 
 
+def test_a_new_term_is_offered_for_re_pinning_in_the_other_articles_of_the_pair(
+        workspace, project):
+    out = project / "out"
+    (out / "pt" / "2024").mkdir()
+    shutil.copy(out / PO, out / "pt" / "2024" / "again.po")
+    french = polib.pofile(str(out / PO))
+    french.metadata["Language"] = "fr"
+    french.save(str(out / "pt" / "french.po"))
+    workspace.save("pt/2024/again.po", "4.1",
+                   segment_version_of(workspace, "pt/2024/again.po", "4.1"), "approve", None)
+    added = workspace.add_term(PO, "North Korea", "Coreia do Norte", "terms.csv")
+    assert added.candidates == ["4.1", "4.2"]
+    assert added.elsewhere == {"pt/2024/again.po": ["4.2"]}  # 4.1 reviewed there; fr left out
+    [saved] = workspace.repin("pt/2024/again.po", added.elsewhere["pt/2024/again.po"])
+    assert "Coreia do Norte" in saved["target"]
+    again = {e.msgctxt: e for e in polib.pofile(str(out / "pt" / "2024" / "again.po"))}
+    assert "pin: North Korea → Coreia do Norte" in again["4.2"].comment
+    assert "pin: North Korea" not in again["4.1"].comment
+
+
+def segment_version_of(workspace: Workspace, path: str, segment_id: str) -> str:
+    return next(s for s in workspace.article(path)["segments"]
+                if s["id"] == segment_id)["version"]
+
+
 def test_append_concept_refuses_what_would_not_lint(tmp_path: Path):
     glossary = tmp_path / "g.csv"
     glossary.write_text(GLOSSARY, encoding="utf-8")

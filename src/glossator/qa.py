@@ -186,7 +186,12 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) ->
 
 
 def has_word_list(language: str) -> bool:
-    return _word_list_path(base_language(language)).is_file()
+    return _has_word_list(base_language(language))
+
+
+@cache
+def _has_word_list(code: str) -> bool:  # asked once per segment: importlib.resources is slow
+    return _word_list_path(code).is_file()
 
 
 def word_list(language: str) -> frozenset[str] | None:

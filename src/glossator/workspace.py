@@ -72,6 +72,8 @@ class TermResult:
     status: str  # "added" or "clash"
     message: str
     candidates: list[str] = field(default_factory=list)  # unreviewed segment ids holding it
+    # the same, in the workspace's other articles of the language pair: path → ids
+    elsewhere: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Workspace:
@@ -313,7 +315,8 @@ class Workspace:
                  note: str = "") -> TermResult:
         """Add `term → rendering` to the named glossary file (linted first); a clash with the
         glossary as loaded is reported and nothing is written. The result lists the article's
-        unreviewed segments that hold the term, for `repin`."""
+        unreviewed segments that hold the term, here and in the other articles of the same
+        language pair, for `repin`."""
         from glossator.glossary.edit import append_concept, find_clash
 
         document = self.load(relative)
@@ -329,8 +332,23 @@ class Workspace:
         with self._lock:
             self._glossaries.clear()
         candidates = self.repin_candidates(relative, term)
+        elsewhere = {}
+        here = self.resolve(relative).resolve()
+        for path in self.po_files():
+            if path.resolve() == here:
+                continue
+            other = self.relative(path)
+            try:
+                pair = self.load(other)
+                if (pair.source_lang, pair.target_lang) != (document.source_lang, language):
+                    continue
+                found = self.repin_candidates(other, term)
+            except (FormatError, UsageError):
+                continue  # not one of glossator's POs: the home page leaves it out too
+            if found:
+                elsewhere[other] = found
         return TermResult("added", f"{term} → {rendering} added to {glossary_name}:{line}",
-                          candidates)
+                          candidates, elsewhere)
 
     def repin_candidates(self, relative: str, term: str) -> list[str]:
         """Ids of machine-text segments (not reviewed, not edited) whose source holds `term`."""

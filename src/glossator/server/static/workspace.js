@@ -305,6 +305,22 @@ async function addTerm(event) {
           out.append(el("p", { text: `${segments.length} segment(s) re-pinned` }));
         } }));
     }
+    const others = Object.entries(result.elsewhere || {});
+    if (result.status === "added" && others.length) {
+      const count = others.reduce((sum, [, ids]) => sum + ids.length, 0);
+      out.append(el("button", { type: "button", class: "repin-elsewhere",
+        text: `Re-pin ${count} unreviewed segment(s) in ${others.length} other article(s)`,
+        title: others.map(([path, ids]) => `${path}: ${ids.join(", ")}`).join("\n"),
+        onclick: async (event) => {
+          event.target.disabled = true;
+          let saved = 0;
+          for (const [path, ids] of others) {
+            const { segments } = await post("/api/repin", { path, ids });
+            saved += segments.length;
+          }
+          out.append(el("p", { text: `${saved} segment(s) re-pinned in other articles` }));
+        } }));
+    }
   } catch (error) { out.replaceChildren(el("p", { class: "clash", text: error.message })); }
 }
 
