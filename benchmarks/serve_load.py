@@ -24,12 +24,14 @@ gathering off); p95 reported; no error, no request lost; memory after 10,000 req
 
     .venv/bin/python benchmarks/serve_load.py [--requests 3] [--rounds 2] [--memory-requests 10000]
 
-Measured 2026-12-07 on 2 cores (req/s, gathering on / off): argos 1 client 1.4 / 1.5, 8 clients
-4.5 / 1.6, 32 clients 5.6 / 1.6 (3.50x; 3.91x in a run of argos alone, p95 5.7-5.9 s against
-20-22 s); bergamot 32 clients 39.4 / 24.2 (1.63x, p95 862 ms); no error, no request lost;
-bergamot's RSS 320 MB after the first 992 requests and 320 MB after 10,912 (+0.3%). Before the
-gatherer waited to fill a batch after each decode (it took whatever had come back), the same
-day gave argos 4.0 req/s at 8 clients and 3.51x at 32; on 2026-11-28, 2.71x-3.27x.
+Measured 2026-12-07 on 2 cores (req/s, gathering on / off): argos 1 client 1.5 / 1.6, 8 clients
+4.4 / 1.5, 32 clients 5.3 / 1.6 (3.31x; 3.50x and 3.91x in two other runs that day, p95 at 32
+clients 5.7-6.5 s against 20-22 s); bergamot 1 client 29.0 / 31.7 (p50 38 / 32 ms), 32 clients
+47.5 / 29.7 (1.60x, p95 767 ms); no error, no request lost; bergamot's RSS 314 MB after the
+first 992 requests, 319 MB after 10,912 (every checkpoint 314-323 MB). Two changes that
+day: the gatherer waits to fill a batch after each decode (before, it took whatever had come
+back: argos 4.0 req/s at 8 clients, 3.51x at 32), and the listening socket turns Nagle off
+(before, every response waited ~40 ms for a delayed ACK: bergamot p50 at 1 client 91 ms).
 """
 
 from __future__ import annotations
