@@ -9,7 +9,7 @@ Rows, each measured in a subprocess of its own:
   Argos' size (as in `engine_speed.py`; no glossary, since a random model never writes a pinned
   term and every pin would take the fallbacks): `glossator translate` of the corpus as a library
   call (pinning, QA, rendering and writing included) against the same engine translating the
-  distinct segments of the corpus in batches of the same size, in the same process; two
+  distinct segments of the corpus in batches of the same size, in the same process; three
   interleaved rounds, best of each. The ratio is given by wall time and by CPU time (all
   threads of the process): on a machine others share, CPU time is the steadier measure. The
   share of the run spent in engine calls is shown: the rest is the driver's own work; engine
@@ -42,6 +42,11 @@ Measured 2026-11-28 on 2 cores that other jobs shared (helper D's rows):
 - argos, random Argos-size model, 4 articles: 1.09x wall and CPU, 100 % in engine calls.
 - peak RSS 584 MiB for 100 and for 1,000 articles (1.00x); RSS at the end 181 / 189 MiB.
 - resume: 1,000 unchanged articles 0.58 s, 10,000 in 2.29 s (whole CLI runs).
+
+Measured 2026-12-07, quiet machine, two full runs (the second with three rounds): bergamot
+0.75x then 1.00x wall (0.82x, 1.02x CPU; the raw engine alone gave 62.9 then 54.8 seg/s, and a
+separate three-round run 0.92x), argos 0.97x both, Ray 0.89x and 0.94x, peak RSS 584 / 584 MiB
+(RSS at the end 161 / 232 MiB), resume 0.90 / 0.81 s for 1,000 and 3.78 / 4.66 s for 10,000.
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "glossaries" / "north-korea.csv"
 CHUNK = 2000
-ROUNDS = 2
+ROUNDS = 3
 NAMES = ("Abbott", "Barros", "Castell", "Duarte", "Eklund", "Farago", "Gomez", "Halvorsen",
          "Ibarra", "Jansen", "Kowalski", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrov",
          "Quintero", "Rossi", "Sandoval", "Tanaka", "Ulrich", "Varga", "Weber", "Xavier",
