@@ -331,28 +331,24 @@ class Workspace:
                               source_lang=document.source_lang)
         with self._lock:
             self._glossaries.clear()
-        candidates = self.repin_candidates(relative, term)
+        candidates = self._repin_candidates(document, term)
         elsewhere = {}
         here = self.resolve(relative).resolve()
         for path in self.po_files():
             if path.resolve() == here:
                 continue
-            other = self.relative(path)
             try:
-                pair = self.load(other)
-                if (pair.source_lang, pair.target_lang) != (document.source_lang, language):
-                    continue
-                found = self.repin_candidates(other, term)
-            except (FormatError, UsageError):
-                continue  # not one of glossator's POs: the home page leaves it out too
-            if found:
-                elsewhere[other] = found
+                other = self.load(self.relative(path))
+            except (FormatError, UsageError):  # not glossator's, or gone since it was listed
+                continue
+            same_pair = (other.source_lang, other.target_lang) == (document.source_lang, language)
+            if same_pair and (found := self._repin_candidates(other, term)):
+                elsewhere[self.relative(path)] = found
         return TermResult("added", f"{term} → {rendering} added to {glossary_name}:{line}",
                           candidates, elsewhere)
 
-    def repin_candidates(self, relative: str, term: str) -> list[str]:
+    def _repin_candidates(self, document: Document, term: str) -> list[str]:
         """Ids of machine-text segments (not reviewed, not edited) whose source holds `term`."""
-        document = self.load(relative)
         segments = [copy.deepcopy(s) for s in document.segments if segment_state(s) == "machine"]
         self._attach_pins(segments, document)
         wanted = " ".join(term.split()).casefold()
