@@ -101,10 +101,14 @@ def test_finding_nothing_is_a_one_line_error(tmp_path, arguments, error, message
                  glob="*.rst" if arguments and arguments[0].endswith("2024") else "*.txt")
 
 
-def test_a_bad_list_file_names_its_line(tmp_path):
+def test_a_list_file_holds_paths_as_bytes_and_a_bad_line_is_named(tmp_path):
+    # Linux file names are bytes: one that is not UTF-8 is still a file to translate.
     listing = tmp_path / "list.txt"
     listing.write_bytes(b"a.txt\nb\xff.txt\n")
-    with pytest.raises(InputError, match=r"list.txt:2: is not UTF-8 text"):
+    found = discover([], files_from=listing)
+    assert [os.fsencode(source.path.name) for source in found] == [b"a.txt", b"b\xff.txt"]
+    listing.write_bytes(b"a.txt\nb\x00.txt\n")
+    with pytest.raises(InputError, match=r"list.txt:2: a path holds a NUL character"):
         discover([], files_from=listing)
 
 

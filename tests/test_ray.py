@@ -23,6 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 ARTICLES = sorted((REPO / "benchmarks" / "articles").glob("*.txt"))[:4]
 GLOSSARY = REPO / "glossaries" / "north-korea.csv"
 # The PO header's dates (and the hash over them) differ between two runs; nothing else may.
+# Each run's output folder sits beside the archive's (tmp_path_factory.mktemp), so the path to
+# the article that every PO records, relative to its output folder, is the same in all.
 _DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*$'
                     r"|(?<=^# resume: [0-9a-f]{32} )\S+$", re.MULTILINE)
 
@@ -72,25 +74,27 @@ def test_cluster_addresses_are_checked_before_ray_is_imported():
 
 @pytest.mark.slow
 def test_a_run_on_ray_writes_what_an_in_process_run_writes(local_ray, archive, in_process,
-                                                            tmp_path):
+                                                            tmp_path_factory):
     local, expected = in_process
-    on_ray = translate(archive, tmp_path / "ray", cluster="ray")
+    out = tmp_path_factory.mktemp("ray")
+    on_ray = translate(archive, out, cluster="ray")
     assert (on_ray.translated, on_ray.skipped, on_ray.failed) == (len(ARTICLES), 0, [])
     assert len([name for name in expected if name.endswith(".po")]) == len(ARTICLES)
-    assert outputs(tmp_path / "ray") == expected
+    assert outputs(out) == expected
     assert [r.line() for r in on_ray.term_reports] == [r.line() for r in local.term_reports]
 
 
 @pytest.mark.slow
 def test_an_actor_killed_mid_run_has_its_chunk_redone(local_ray, archive, in_process,
-                                                       tmp_path, monkeypatch):
+                                                       tmp_path, tmp_path_factory, monkeypatch):
     marker = tmp_path / "crashed"
     # The first actor to start its second chunk exits at once, as a killed process does.
     monkeypatch.setenv(CRASH_ENV, f"2:{marker}")
-    result = translate(archive, tmp_path / "ray", cluster="ray")
+    out = tmp_path_factory.mktemp("ray")
+    result = translate(archive, out, cluster="ray")
     assert marker.exists()
     assert (result.translated, result.failed) == (len(ARTICLES), [])
-    written = outputs(tmp_path / "ray")
+    written = outputs(out)
     assert written == in_process[1]
     for name, text in written.items():
         if name.endswith(".po"):

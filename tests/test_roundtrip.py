@@ -166,8 +166,8 @@ def test_glossary_edit_changes_only_unreviewed_segments_with_the_term(tmp_path, 
 
 @pytest.mark.parametrize(("damage", "message"), [
     (lambda text: text.replace('msgstr "domingo', 'msgstr domingo', 1), "not a valid PO file"),
-    (lambda text: text.replace("seed.txt:", "other-article.txt:"),
-     "belongs to article 'other-article.txt'"),
+    (lambda text: text.replace("X-Glossator-Article: ../seed.txt", "X-Glossator-Article: "
+                               "../other-article.txt"), "holds the translation of "),
     (lambda text: text.replace('"Language: pt\\n"', '"Language: de\\n"'),
      "holds a German (Deutsch) translation"),
 ])
@@ -175,7 +175,10 @@ def test_bad_previous_po_is_refused_and_kept(tmp_path, article, damage, message)
     out = tmp_path / "locale"
     translate(article, out)
     po_path = out / "pt" / "seed.po"
-    po_path.write_text(damage(po_path.read_text(encoding="utf-8")), encoding="utf-8")
+    (tmp_path / "other-article.txt").write_text("Another article.\n", encoding="utf-8")
+    damaged = damage(po_path.read_text(encoding="utf-8"))
+    assert damaged != po_path.read_text(encoding="utf-8")
+    po_path.write_text(damaged, encoding="utf-8")
     before = {p: p.read_bytes() for p in (out / "pt").iterdir()}
     result = run_cli("translate", str(article), "--to", "pt", "--out", str(out))
     assert result.returncode == 6

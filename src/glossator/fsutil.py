@@ -14,7 +14,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 from glossator.errors import FormatError, display_path
@@ -240,3 +240,21 @@ def _lock_holder(fd: int) -> str:
         text = ""
     first = text.splitlines()[0] if text else ""
     return first if first and first.isprintable() else "another process"
+
+
+@contextmanager
+def project_lock(po_path: Path) -> Iterator[None]:
+    """The locks a writer of one PO file holds so that no `translate` run writes it meanwhile.
+
+    A run locks its output folder (`output_lock`), which leaves a lock file there; the PO may
+    lie any number of folders below it (`OUT/LANG/2024/06/23/NAME.po`). So every folder above
+    the PO's real path that holds a lock file is locked, outermost first, and where none does,
+    the PO's own folder. Taking them all, not the nearest alone, means a lock file left in a
+    folder between the PO and the output folder can never stand in for the run's.
+    """
+    real = Path(os.path.realpath(po_path))
+    holders = [folder for folder in real.parents if (folder / LOCK_NAME).is_file()]
+    with ExitStack() as stack:
+        for folder in reversed(holders or [real.parent]):
+            stack.enter_context(output_lock(folder, [os.path.relpath(real.parent, folder)]))
+        yield

@@ -27,21 +27,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossator.errors import FormatError
 from glossator.formats import reader_for
 from glossator.formats.po import load_pofile, po_document, update_pofile
-from glossator.fsutil import LOCK_NAME, output_lock, write_all
+from glossator.fsutil import project_lock, write_all
 from glossator.languages import base_language, display_name, tag_language
 from glossator.model import Document, Segment, approval_stamp
 from glossator.qa import recheck
 
 Report = Callable[[str], None]
 _SEGMENT_ID = re.compile(r"\d+\.\d+")  # glossator's ids; a tool's own ids match by source
-LOCK_LEVELS = 4  # how far above a PO a run's lock is looked for: OUT/LANG/A/B/NAME.po
 
 
 def _silent(_message: str) -> None:
@@ -183,17 +181,6 @@ def _find_po(imported: Document, path: Path, out: Path) -> Path:
                       + (f" and {len(candidates) - 1} other spelling(s) of the language"
                          if len(candidates) > 1 else "")
                       + "; give it with --po, or the output folder with --out", path=path)
-
-
-def project_lock(po_path: Path) -> AbstractContextManager[None]:
-    """The lock a translate run holds for this PO — on OUT for OUT/LANG/[SUBFOLDER/]NAME.po,
-    found by its lock file — so that an import (or another writer of the PO) and a run never
-    write it at once; on the PO's own folder when no run has locked a folder above it."""
-    folder = po_path.parent
-    for ancestor in list(folder.parents)[:LOCK_LEVELS]:
-        if (ancestor / LOCK_NAME).is_file():
-            return output_lock(ancestor, [str(folder.relative_to(ancestor))])
-    return output_lock(folder)
 
 
 def _check_languages(imported: Document, project: Document, path: Path) -> None:

@@ -139,7 +139,8 @@ def discover(arguments: Sequence[str | Path], *, glob: str = DEFAULT_GLOB,
         named.extend(_read_list(files_from, stdin))
     if not named:
         raise UsageError("no article given")
-    skip = {os.path.abspath(folder) for folder in exclude}
+    # Real paths: an output folder reached through a link into the inputs is still left out.
+    skip = {os.path.realpath(folder) for folder in exclude}
     found: list[tuple[Path, str]] = []  # (path as found, root folder)
     for argument in named:
         text = os.fspath(argument)
@@ -171,17 +172,16 @@ def discover(arguments: Sequence[str | Path], *, glob: str = DEFAULT_GLOB,
 
 
 def _read_list(files_from: str | Path, stdin: TextIO | None) -> list[str]:
+    # A path is bytes on Linux: bytes that are not UTF-8 are kept as os.fsdecode keeps them.
     if os.fspath(files_from) == "-":
-        text = (stdin or sys.stdin).read()
+        reader = stdin or sys.stdin
+        raw = getattr(reader, "buffer", None)
+        text = os.fsdecode(raw.read()) if raw is not None else reader.read()
         where: str | Path = "<stdin>"
     else:
         where = files_from
         data = read_regular(files_from, InputError, what="list file", limit=MAX_ARTICLE_BYTES)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data[:error.start].count(b"\n") + 1
-            raise InputError("is not UTF-8 text", path=where, line=line) from None
+        text = os.fsdecode(data)
     names = [line.rstrip("\r") for line in text.split("\n")]
     for number, name in enumerate(names, start=1):
         if "\x00" in name:
@@ -192,7 +192,7 @@ def _read_list(files_from: str | Path, stdin: TextIO | None) -> list[str]:
 def _walk(folder: Path, glob: str, skip: set[str]) -> Iterator[Path]:
     for directory, folders, files in os.walk(folder):
         folders[:] = sorted(name for name in folders if not name.startswith(".")
-                            and os.path.abspath(os.path.join(directory, name)) not in skip)
+                            and os.path.realpath(os.path.join(directory, name)) not in skip)
         for name in sorted(files):
             if not name.startswith(".") and fnmatch.fnmatchcase(name, glob):
                 yield Path(directory, name)
@@ -209,5 +209,5 @@ def _fixed_part(pattern: str) -> str:
 
 
 def _inside(path: str, folders: set[str]) -> bool:
-    absolute = os.path.abspath(path)
+    absolute = os.path.realpath(path)
     return any(absolute == folder or absolute.startswith(folder + os.sep) for folder in folders)

@@ -111,6 +111,14 @@ class Segment:
         """A person changed the machine text but has not approved it yet (still fuzzy)."""
         return self.fuzzy and bool(self.machine) and self.target != self.machine
 
+    @property
+    def person_written(self) -> bool:
+        """The target is a person's text, which no run may replace: reviewed, edited, kept
+        from an earlier source (`previous_source`), or fuzzy with no record of what the engine
+        wrote (glossator always records it, so someone else wrote this one)."""
+        return bool(self.target) and (not self.fuzzy or bool(self.previous_source)
+                                      or not self.machine or self.target != self.machine)
+
 
 @dataclass
 class Document:
@@ -121,6 +129,7 @@ class Document:
     segments: list[Segment] = field(default_factory=list)
     path: Path | None = None
     article: str = ""  # file name of the source article, recorded in every output
+    source_key: str = ""  # which article this is: placement.article_key, kept in the PO header
     dropped: list[str] = field(default_factory=list)  # cruft lines removed while reading
     target_lang: str | None = None
     header_notes: list[str] = field(default_factory=list)  # lines for the output header

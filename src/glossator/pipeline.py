@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,14 @@ from typing import Protocol, TextIO
 from glossator import __version__
 from glossator.article import Article, decode_article, parse_article
 from glossator.context import DEFAULT_CHUNK_SEGMENTS, RunContext
-from glossator.errors import GlossatorError, InputError, LanguageError, UsageError, display_path
+from glossator.errors import (
+    FormatError,
+    GlossatorError,
+    InputError,
+    LanguageError,
+    UsageError,
+    display_path,
+)
 from glossator.executors import Chunk, EngineCache, LocalExecutor
 from glossator.formats import Format
 from glossator.fsutil import ensure_writable_dir, output_lock, write_all
@@ -33,6 +41,7 @@ from glossator.languages import base_language, display_name, parse_language
 from glossator.merge import check_previous, merge, reviewed_pairs
 from glossator.model import Document, Pin, Segment
 from glossator.pinning import TermReport, attach_pins, flag_misses
+from glossator.placement import OutputIndex, article_key, key_path, recorded_key, text_name
 from glossator.progress import Progress
 from glossator.resume import fingerprint, header_note, seal, source_digest, up_to_date
 
@@ -54,8 +63,8 @@ def build_document(article: Article, source_lang: str,
         split_note,
     )
 
-    document = Document(name=article.name, source_lang=source_lang, path=article.path,
-                        article=article.path.name)
+    document = Document(name=text_name(article.name), source_lang=source_lang,
+                        path=article.path, article=text_name(article.path.name))
     for number, paragraph in enumerate(article.paragraphs, start=1):
         text = paragraph.text
         protected = protect(text) if protect else ()
@@ -165,12 +174,12 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
         always_mask=always_mask, glossary_paths=tuple(str(p) for p in chosen.paths),
         glossary_signature=glossary.signature() if glossary else "none", cluster=cluster,
         chunk_segments=chunk_segments, force=force, keep_going=keep_going)
-    _refuse_shared_outputs(sources, formats, out, target_codes, source)
-    engines = EngineCache(context)
-    models = {code: engines.model_id(code) for code in target_codes}  # no model is loaded
-    job = _Job(context, out, formats, models, TermMatcher(glossary.concepts) if glossary else None,
+    job = _Job(context, out, formats, {}, TermMatcher(glossary.concepts) if glossary else None,
                report, progress)
-    plan = job.plan(sources)
+    placed = job.place(sources)
+    engines = EngineCache(context)
+    job.models.update({code: engines.model_id(code) for code in target_codes})  # none loaded
+    plan = job.plan(placed)
     ensure_writable_dir(out)
 
     # Every input is valid: only now say what was found.
@@ -214,30 +223,6 @@ def _executor(context: RunContext, engines: EngineCache, report: Report) -> Exec
 
         return RayExecutor(context, context.cluster, report=report)
     return LocalExecutor(context, engines)
-
-
-def _refuse_shared_outputs(sources: Sequence[Source], formats: Sequence[Format], out: Path,
-                           codes: Sequence[str], source: str) -> None:
-    """Two articles whose outputs would have one name ("story.txt" and "story.md" in one
-    folder) would overwrite each other: one would be lost. Such a run is refused before
-    anything is loaded or translated."""
-    owners: dict[PurePath, Source] = {}
-    folder = out / codes[0]
-    for item in sources:
-        stub = Document(name=item.stem.name, source_lang=source, path=item.path,
-                        article=item.path.name)
-        for fmt in formats:
-            name = item.stem.parent / fmt.filename(stub)
-            if name == PurePath(MEMORY_FILE):
-                raise InputError(f"its {fmt.name} output would be {display_path(folder / name)}"
-                                 ", the translation memory; rename the article",
-                                 path=item.path)
-            first = owners.setdefault(name, item)
-            if first is not item:
-                raise InputError(f"same output file as {display_path(first.path)} "
-                                 f"({display_path(folder / name)}): one article would be lost; "
-                                 "rename one, or translate them in separate runs with different "
-                                 "--out folders", path=item.path)
 
 
 @dataclass
@@ -287,22 +272,76 @@ class _Job:
         self.memories: dict[str, dict[str, str]] = {}
         self.result = RunResult([], [], 0)
         self.chunk_ids = itertools.count(1)
+        self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
 
     # Before anything is written ---------------------------------------------------------------
 
-    def fingerprint(self, code: str, digest: str) -> str:
-        return fingerprint(__version__, digest, self.context.source, code, self.models[code],
+    def fingerprint(self, code: str, item: Source, digest: str) -> str:
+        return fingerprint(__version__, digest, article_key(item.path, self.out),
+                           self.context.source, code, self.models[code],
                            self.context.glossary_signature, _segmenter_id(),
                            self.context.output_options())
 
+    def stem(self, code: str, item: Source) -> PurePath:
+        """Where `item`'s outputs in language `code` go, below `OUT/LANG/`, without extension."""
+        return self.stems.get((code, item.path), item.stem)
+
     def outputs(self, code: str, item: Source) -> dict[str, Path]:
         """Format name → output path of `item` in language `code`."""
-        stub = Document(name=item.stem.name, source_lang=self.context.source)
-        folder = self.out / code / item.stem.parent
-        return {fmt.name: folder / fmt.filename(stub) for fmt in self.formats}
+        stem = self.stem(code, item)
+        stub = Document(name=stem.name, source_lang=self.context.source)
+        return {fmt.name: self.out / code / stem.parent / fmt.filename(stub)
+                for fmt in self.formats}
 
     def previous_path(self, code: str, item: Source) -> Path:
-        return self.out / code / item.stem.parent / f"{item.stem.name}.po"
+        stem = self.stem(code, item)
+        return self.out / code / stem.parent / f"{stem.name}.po"
+
+    def place(self, sources: Sequence[Source]) -> list[Source]:
+        """Decide where each article's outputs go in each language (see `placement`): the PO
+        that records the article, wherever it is, else the mirrored path. Two articles of the
+        run with one output file, or an article whose output is another article's PO, are
+        refused before anything is translated (with `keep_going`: that article is left out)."""
+        placed = list(sources)
+        for code in self.context.targets:
+            index = OutputIndex(self.out / code)
+            owners: dict[PurePath, Source] = {}
+            for item in list(placed):
+                try:
+                    self._place(code, item, index, owners)
+                except GlossatorError as error:
+                    if not self.context.keep_going:
+                        raise
+                    self.result.failed.append(error)
+                    placed.remove(item)
+        return placed
+
+    def _place(self, code: str, item: Source, index: OutputIndex,
+               owners: dict[PurePath, Source]) -> None:
+        key = article_key(item.path, self.out)
+        stem = index.stem_of(key, item.stem)
+        if stem is None:
+            stem = item.stem
+            po = self.previous_path(code, item)
+            other = recorded_key(po)
+            if other is not None and other != key and key_path(other, self.out).exists():
+                raise FormatError(
+                    f"holds the translation of {display_path(key_path(other, self.out))}, not of "
+                    f"{display_path(item.path)}; give one of them another --out, or translate "
+                    "both in one run so that their folders keep them apart", path=po)
+        self.stems[(code, item.path)] = stem
+        folder = self.out / code
+        for fmt, name in self.outputs(code, item).items():
+            relative = PurePath(os.path.relpath(name, folder))
+            if relative == PurePath(MEMORY_FILE):
+                raise InputError(f"its {fmt} output would be {display_path(name)}, the "
+                                 "translation memory; rename the article", path=item.path)
+            first = owners.setdefault(relative, item)
+            if first is not item:
+                raise InputError(f"same output file as {display_path(first.path)} "
+                                 f"({display_path(name)}): one article would be lost; "
+                                 "rename one, or translate them in separate runs with different "
+                                 "--out folders", path=item.path)
 
     def plan(self, sources: Sequence[Source]) -> list[_Item]:
         """Read every article (as bytes; parsed only when it must be translated) and each
@@ -343,7 +382,7 @@ class _Job:
             return False
         paths = self.outputs(code, item)
         po = paths.pop("po", None)
-        return po is not None and up_to_date(po, self.fingerprint(code, digest),
+        return po is not None and up_to_date(po, self.fingerprint(code, item, digest),
                                              paths.values())
 
     def _check_previous(self, code: str, item: Source) -> None:
@@ -351,8 +390,9 @@ class _Job:
 
         path = self.previous_path(code, item)
         if path.exists():
-            stub = Document(name=item.stem.name, source_lang=self.context.source,
-                            article=item.path.name)
+            stub = Document(name=text_name(item.stem.name), source_lang=self.context.source,
+                            article=text_name(item.path.name),
+                            source_key=article_key(item.path, self.out))
             check_previous(read_po(path), stub, code, path)
 
     # Translating ------------------------------------------------------------------------------
@@ -463,7 +503,8 @@ class _Language:
             previous_path = job.previous_path(self.code, item.source)
             previous = read_po(previous_path) if previous_path.exists() else None
             document = build_document(article, self.context.source, job.protect)
-            document.name = item.source.stem.name
+            document.name = text_name(job.stem(self.code, item.source).name)
+            document.source_key = article_key(path, job.out)
             if previous:
                 check_previous(previous, document, self.code, previous_path)
         except GlossatorError as error:
@@ -473,9 +514,7 @@ class _Language:
             return None
         document.target_lang = self.code
         attach_pins(document.segments, job.matcher, self.code)
-        if previous and self.context.force:
-            previous.segments = [s for s in previous.segments if not _machine_only(s)]
-        merged = merge(document, previous, self.memory)
+        merged = merge(document, previous, self.memory, retranslate=self.context.force)
         if previous or merged.kept:
             job.report(f"{_label(item)} ({self.code}): {merged.summary()}")
         return _Pending(item, document, source_digest(data)), merged.to_translate
@@ -571,7 +610,7 @@ class _Language:
         paths = self.job.outputs(self.code, pending.item.source)
         for fmt in self.job.formats:
             if fmt.name == "po":
-                print_ = self.job.fingerprint(self.code, pending.digest)
+                print_ = self.job.fingerprint(self.code, pending.item.source, pending.digest)
                 document.header_notes.append(header_note(print_))
                 files[paths[fmt.name]] = seal(fmt.render(document), print_)
                 document.header_notes.pop()
@@ -606,12 +645,6 @@ def _copy_translation(translated: Segment | _Translation, segment: Segment) -> N
 
 def _copy_grammar(known: Pin, pin: Pin) -> None:
     pin.gender, pin.number, pin.article = known.gender, known.number, known.article
-
-
-def _machine_only(segment: Segment) -> bool:
-    """A previous entry that is plain machine output: fuzzy, untouched by a person."""
-    return (segment.fuzzy and not segment.previous_source and not segment.comment
-            and (not segment.machine or segment.machine == segment.target))
 
 
 def _article_bytes(path: Path) -> bytes:

@@ -1,7 +1,7 @@
 """The review workspace as a library: the project's PO files under one folder, read and changed
 one segment at a time. No HTTP here; glossator.server.review puts it on a local web page.
 
-Every change re-reads the PO under the lock a `translate` run takes (glossator.importer's
+Every change re-reads the PO under the lock a `translate` run takes (glossator.fsutil's
 `project_lock`), rewrites only the segment's own entry and writes the file atomically, so a
 killed server leaves the old file or the new one. Each segment has a *version*, a hash of its
 target and fuzzy flag as the page loaded it; a change whose version no longer matches the file
@@ -26,7 +26,7 @@ import polib
 
 from glossator.errors import FormatError, GlossaryError, UsageError, display_path
 from glossator.formats.po import load_pofile, po_document, update_pofile
-from glossator.fsutil import write_all
+from glossator.fsutil import project_lock, write_all
 from glossator.landing import form_pattern, is_flagged, missing_pins
 from glossator.model import Document, Pin, Segment, approval_stamp
 from glossator.qa import recheck
@@ -212,8 +212,6 @@ class Workspace:
 
         Parsing is most of a save's time, so the file last written or read here is kept
         parsed, keyed by the hash of its bytes: a file anyone changed since is parsed again."""
-        from glossator.importer import project_lock
-
         with self._write_lock, project_lock(path):
             digest = _digest(path)
             cached = self._parsed.pop(path, None)  # taken out: a failed write keeps nothing
@@ -378,7 +376,6 @@ class Workspace:
                 current = on_disk.get(segment.id)
                 if current is None or segment_version(current) != versions[segment.id]:
                     continue
-                segment.machine = ""
                 recheck([segment], document.source_lang, document.target_lang or "")
                 saved.append(segment)
             if saved:

@@ -21,6 +21,7 @@ from glossator.formats.comments import read_lines, to_lines
 from glossator.inputs import read_regular
 from glossator.languages import plural_forms
 from glossator.model import Document, Segment
+from glossator.placement import ARTICLE_FIELD, key_name, text_name
 
 _ID = re.compile(r"\d+\.\d+")
 # polib reads `msgstr domingo` as "oming": lines holding strings are checked before parsing.
@@ -48,13 +49,14 @@ def build_pofile(document: Document) -> polib.POFile:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     language = document.target_lang or ""
     pofile = polib.POFile(wrapwidth=0)
-    header = [f"{document.name}: {document.source_lang} → {language}, made by glossator"]
+    name = text_name(document.name)
+    header = [f"{name}: {document.source_lang} → {language}, made by glossator"]
     if document.signature:
         header.append(f"signature: {document.signature}")
     header.extend(document.header_notes)
     pofile.header = "\n".join(header)
     pofile.metadata = {
-        "Project-Id-Version": document.name,
+        "Project-Id-Version": name,
         "Report-Msgid-Bugs-To": "",
         "POT-Creation-Date": now,
         "PO-Revision-Date": now,
@@ -68,6 +70,8 @@ def build_pofile(document: Document) -> polib.POFile:
         "X-Generator": f"glossator {__version__}",
         "X-Source-Language": document.source_lang,
     }
+    if document.source_key:
+        pofile.metadata[ARTICLE_FIELD] = document.source_key
     source_name = document.article or document.name
     for segment in document.segments:
         pofile.append(segment_entry(segment, source_name))
@@ -83,12 +87,20 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
         msgctxt=segment.id,
         msgid=segment.source,
         msgstr=segment.target,
-        occurrences=[(source_name, str(segment.paragraph))],
+        occurrences=[(_occurrence_name(source_name), str(segment.paragraph))],
         comment="\n".join(to_lines(segment)),
         tcomment=segment.comment,
         flags=["fuzzy"] if segment.fuzzy else [],
         previous_msgid=segment.previous_source,
     )
+
+
+def _occurrence_name(name: str) -> str:
+    """A file name for a `#:` line: one with white space between U+2068 and U+2069, as GNU
+    gettext writes it, so editors show one name (glossator itself reads the article from the
+    header, `placement.ARTICLE_FIELD`)."""
+    name = text_name(name)
+    return f"\u2068{name}\u2069" if any(char.isspace() for char in name) else name
 
 
 def load_pofile(path: Path) -> polib.POFile:
@@ -147,6 +159,9 @@ def po_document(pofile: polib.POFile, path: Path) -> Document:
     document = Document(name=path.stem, path=path,
                         source_lang=pofile.metadata.get("X-Source-Language", "en"),
                         target_lang=pofile.metadata.get("Language") or None)
+    document.source_key = pofile.metadata.get(ARTICLE_FIELD, "")
+    if document.source_key:
+        document.article = key_name(document.source_key)
     for entry in pofile:
         if entry.obsolete:
             if entry.msgctxt and _ID.fullmatch(entry.msgctxt):
@@ -158,7 +173,7 @@ def po_document(pofile: polib.POFile, path: Path) -> Document:
                               path=path, line=entry.linenum)
         document.segments.append(_segment(entry))
         if entry.occurrences and not document.article:
-            document.article = entry.occurrences[0][0]
+            document.article = entry.occurrences[0][0].strip("\u2068\u2069")
     if not document.segments:
         raise FormatError("no segments (an empty PO file, or not one glossator wrote)",
                           path=path)

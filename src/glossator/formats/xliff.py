@@ -42,6 +42,7 @@ from glossator.formats.xml import XML_SPACE, local_name, parse_xml, text_of, xml
 from glossator.inputs import read_regular
 from glossator.languages import tag_language
 from glossator.model import Document, Segment
+from glossator.placement import text_name
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 
@@ -83,7 +84,8 @@ class XLIFFFormat(Format):
     def render(self, document: Document) -> str:
         root = etree.Element(f"{{{NS}}}xliff", version="1.2", nsmap={None: NS})
         file = _sub(root, "file", {
-            "original": document.path.name if document.path else document.name,
+            "original": text_name(document.article
+                                  or (document.path.name if document.path else document.name)),
             "source-language": tag_language(document.source_lang),
             "datatype": "plaintext",
             "tool-id": "glossator",
