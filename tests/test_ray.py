@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from glossator.cluster import CRASH_ENV, RayExecutor, check_address
+from glossator.cluster import CRASH_ENV, RETRIES, RayExecutor, check_address
 from glossator.context import RunContext
 from glossator.errors import EngineError, UsageError
 from glossator.pipeline import run_translate
@@ -141,3 +141,29 @@ def test_errors_on_ray_reach_the_driver_as_one_line(local_ray):
     gpu_run = RunContext(source="en", targets=("pt",), engine_name="argos", device="cuda")
     with pytest.raises(EngineError, match="has no GPU to give an actor"):
         RayExecutor(gpu_run, "ray")
+
+
+@pytest.mark.slow
+def test_a_run_whose_actors_keep_dying_stops_and_stderr_holds_glossators_lines_only(
+        cli, argos_dir, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("The minister arrived.\n\nTalks began at noon.\n", encoding="utf-8")
+    # Every actor exits on its first part: the one part dies on RETRIES + 1 actors in turn.
+    run = cli("translate", str(article), "--to", "de", "--engine", "argos", "--no-glossary",
+              "--cluster", "ray", "--out", str(tmp_path / "out"), env={CRASH_ENV: "1"})
+    assert run.returncode == EngineError.exit_code, run.stderr
+    assert run.stdout == ""
+    lines = run.stderr.splitlines()
+    own = ("glossary: ", "translating ", "ray: ", "progress ", "glossator: ")
+    # Ray prints what its raylet says of a dead worker as "\x1b[33m(raylet)\x1b[0m ..." lines.
+    assert [line for line in lines if not line.startswith(own)] == [], run.stderr
+    died = r"an actor died \(pid \d+ on \S+: The actor died unexpectedly[^)]*\)"
+    retries = [line for line in lines if line.startswith("ray: ")]
+    assert len(retries) == RETRIES, run.stderr
+    for count, line in enumerate(retries, 1):
+        assert re.fullmatch(rf"ray: {died}; chunk 1 \(de\) part 1 goes to a fresh actor "
+                            rf"\(retry {count} of {RETRIES}\)", line), line
+    assert re.fullmatch(r"glossator: chunk 1 \(de\) part 1 failed, the run stops: its Ray actor "
+                        rf"died {RETRIES + 1} times; last: pid \d+ on \S+: The actor died "
+                        r"unexpectedly.*", lines[-1]), lines[-1]
+    assert "fresh actor" not in lines[-1]

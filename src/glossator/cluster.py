@@ -17,6 +17,7 @@ import contextlib
 import importlib.util
 import logging
 import os
+import re
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +35,8 @@ MIN_PART_SEGMENTS = 64  # a smaller chunk is not worth cutting further
 # Variables an actor's engines read, passed on so actors see the driver's settings even on a
 # Ray that was started before they were set.
 FORWARDED_ENV = ("ARGOS_PACKAGES_DIR",)
-# Tests only: "N:PATH" makes the first actor to reach its N-th part exit, once (PATH marks it).
+# Tests only: "N:PATH" makes the first actor to reach its N-th part exit, once (PATH marks it);
+# "N" alone makes every actor exit on its N-th part.
 CRASH_ENV = "GLOSSATOR_TEST_ACTOR_CRASH"
 
 
@@ -74,10 +76,11 @@ def _maybe_crash(count: int) -> None:
     at, _, marker = setting.partition(":")
     if count != int(at):
         return
-    try:
-        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return
+    if marker:
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
     os._exit(1)
 
 
@@ -138,7 +141,8 @@ class RayExecutor:
                 raise EngineError(f"cannot start or reach Ray at {address}: "
                                   f"{_one_line(error)}") from None
             self.started_ray = True
-            _notices_to_stderr()
+        # A Ray this run started prints none of its own lines: `run` reports what they say.
+        self._unmute = _mute_raylet_notices() if self.started_ray else _nothing
         self._ray = ray
         self._actors: list[Any] = []
         gpu = context.device == "cuda"
@@ -197,15 +201,15 @@ class RayExecutor:
             try:
                 result, model = ray.get(ref)
             except ray.exceptions.RayActorError as error:
-                self._replace(actor, load)
                 part.tries += 1
-                self.retried += 1
-                self.report(f"ray: an actor died ({_one_line(error)}); chunk {part.chunk_id} "
-                            f"part {part.index + 1} goes to a fresh actor")
+                name = f"chunk {part.chunk_id} ({part.chunk.target}) part {part.index + 1}"
                 if part.tries > RETRIES:
-                    raise EngineError(f"chunk {part.chunk_id} ({part.chunk.target}): its Ray "
-                                      f"actor died {part.tries} times; last: "
-                                      f"{_one_line(error)}") from None
+                    raise EngineError(f"{name} failed, the run stops: its Ray actor died "
+                                      f"{part.tries} times; last: {_death(error)}") from None
+                self._replace(actor, load)
+                self.retried += 1
+                self.report(f"ray: an actor died ({_death(error)}); {name} goes to a fresh "
+                            f"actor (retry {part.tries} of {RETRIES})")
                 queue.appendleft(part)
                 continue
             except ray.exceptions.RayTaskError as error:
@@ -258,6 +262,7 @@ class RayExecutor:
         self._actors = []
         if self.started_ray:
             self._ray.shutdown()
+            self._unmute()
 
 
 @contextlib.contextmanager
@@ -276,20 +281,40 @@ def _ray_quiet() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _notices_to_stderr() -> None:
-    """Ray prints what its raylet reports (a worker that died) on stdout, which is for output
-    paths only: send it to stderr. Done through a private name, so only where it exists."""
+def _mute_raylet_notices() -> Callable[[], None]:
+    """Ray's driver prints what its raylet reports (a worker that died, with advice) as
+    coloured `(raylet)` lines even with `log_to_driver=False`, which would break the rule that
+    stderr holds glossator's lines only; `run` reports a dead actor itself. Done through a
+    private name, so only where it exists; returns what undoes it."""
     from ray._private import worker
 
     show = getattr(worker, "print_to_stdstream", None)
-    if show is None or getattr(show, "_glossator", False):
-        return
+    if show is None:
+        return _nothing
 
-    def to_stderr(data: dict[str, Any], ignore_prefix: bool) -> None:
-        show({**data, "is_err": True}, ignore_prefix)
+    def drop(data: dict[str, Any], ignore_prefix: bool) -> None:
+        pass
 
-    to_stderr._glossator = True  # type: ignore[attr-defined]
-    worker.print_to_stdstream = to_stderr
+    def unmute() -> None:
+        worker.print_to_stdstream = show
+
+    worker.print_to_stdstream = drop
+    return unmute
+
+
+def _nothing() -> None:
+    pass
+
+
+def _death(error: BaseException) -> str:
+    """Why Ray says an actor died, in one line, after the process and node it ran on where Ray
+    names them: what its `(raylet)` notice would have told."""
+    text = str(error)
+    pid = re.search(r"^\s*pid: (\d+)\s*$", text, re.MULTILINE)
+    ip = re.search(r"^\s*ip: (\S+)\s*$", text, re.MULTILINE)
+    if pid and ip:
+        return f"pid {pid[1]} on {ip[1]}: {_one_line(error)}"
+    return _one_line(error)
 
 
 def _one_line(error: BaseException | object) -> str:
