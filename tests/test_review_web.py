@@ -150,6 +150,68 @@ def test_review_by_keyboard_add_a_term_and_settle_a_conflict(server, page, proje
     assert process.wait(timeout=20) == 0
 
 
+def change_on_disk(project: Path, segment_id: str, text: str) -> str:
+    """Another tab edits the segment after the page loaded it; the text the page shows."""
+    workspace = Workspace(project / "out")
+    loaded = next(s for s in workspace.article(PO)["segments"] if s["id"] == segment_id)
+    workspace.save(PO, segment_id, loaded["version"], "edit", text)
+    return loaded["target"]
+
+
+def test_keep_mine_approves_the_text_the_reviewer_saw(server, page, project: Path):
+    url, _process = server
+    open_article(page, url)
+    seen = change_on_disk(project, "3.1", "Texto do disco.")
+    page.click("#s3\\.1 .src")
+    page.keyboard.press("Control+Enter")  # approve as shown, without editing
+    conflict = page.wait_for_selector("#s3\\.1 .conflict")
+    assert conflict.text_content().count("Texto do disco.") == 1  # on disk only, not "Yours"
+    assert seen in conflict.text_content()
+    page.click("#s3\\.1 .conflict button.keep-mine")
+    page.wait_for_selector("#s3\\.1.reviewed")
+    assert po_entries(project)["3.1"].msgstr == seen
+    assert not po_entries(project)["3.1"].fuzzy
+
+
+def test_esc_in_a_conflict_shows_the_disk_version_and_keeps_mine_at_hand(server, page,
+                                                                          project: Path):
+    url, _process = server
+    open_article(page, url)
+    change_on_disk(project, "3.2", "Texto do disco.")
+    page.click("#s3\\.2 .src")
+    page.keyboard.press("Enter")
+    page.locator("#s3\\.2 textarea").fill("O meu texto.")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#s3\\.2 .conflict")
+    page.keyboard.press("Escape")
+    assert page.locator("#s3\\.2 textarea").count() == 0
+    assert page.locator("#s3\\.2 .tgt").inner_text() == "Texto do disco."
+    assert "O meu texto." in page.locator("#s3\\.2 .offers").inner_text()
+    page.keyboard.press("Control+Enter")  # the next action is made on the disk version
+    page.wait_for_selector("#s3\\.2.reviewed")
+    assert page.locator("#s3\\.2 .conflict").count() == 0
+    assert po_entries(project)["3.2"].msgstr == "Texto do disco."
+    assert not po_entries(project)["3.2"].fuzzy
+
+
+def test_a_line_break_typed_in_the_editor_is_saved_and_shown(server, page, project: Path):
+    url, _process = server
+    open_article(page, url)
+    page.click("#s3\\.1 .src")
+    page.keyboard.press("Enter")
+    page.locator("#s3\\.1 textarea").fill("Linha um.\nLinha dois.")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("#s3\\.1.edited")
+    assert po_entries(project)["3.1"].msgstr == "Linha um.\nLinha dois."
+    assert page.locator("#s3\\.1 .tgt").inner_text() == "Linha um.\nLinha dois."
+    page.keyboard.press("Enter")
+    page.locator("#s3\\.1 textarea").fill("Linha um.\n")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector("#s3\\.1 textarea", state="detached")
+    assert po_entries(project)["3.1"].msgstr == "Linha um."
+    assert "start or end" in page.locator("#status").inner_text()
+
+
 def test_a_wrong_token_and_a_foreign_host_are_refused(server, page):
     url, _process = server
     parts = urlsplit(url)

@@ -363,3 +363,112 @@ def test_the_token_redirect_never_leaves_the_server(client: TestClient):
     response = client.get(f"http://{HOST}//evil.example/?token={TOKEN}")
     assert response.status_code == 303
     assert response.headers["location"] == "/evil.example/"
+
+
+# Reviewed work is sacred (issue 15) ------------------------------------------------------------
+
+
+def msgfmt_accepts(po_path: Path) -> bool:
+    import os
+    import subprocess
+
+    return subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(po_path)]).returncode == 0
+
+
+def test_a_line_break_typed_by_the_reviewer_is_kept(workspace, project):
+    before = segment(workspace, "3.1")
+    typed = "O ministro chegou.\nReuniu-se com autoridades."
+    result = workspace.save(PO, "3.1", before["version"], "edit", typed)
+    assert result.segment["target"] == entry(project, "3.1").msgstr == typed
+    assert segment(workspace, "3.1")["target"] == typed
+    assert (result.status, result.notice) == ("saved", "")
+    assert msgfmt_accepts(project / "out" / PO)
+
+
+def test_line_breaks_at_the_ends_are_trimmed_and_the_reviewer_is_told(workspace, project):
+    before = segment(workspace, "3.2")
+    result = workspace.save(PO, "3.2", before["version"], "approve",
+                            "\n  Ele reuniu-se.\r\nEm Pyongyang. \n")
+    assert result.status == "saved"
+    assert entry(project, "3.2").msgstr == "Ele reuniu-se.\nEm Pyongyang."
+    assert "start or end" in result.notice
+    assert msgfmt_accepts(project / "out" / PO)
+
+
+def test_an_approval_that_conflicts_never_offers_the_disk_text_as_the_reviewers(workspace,
+                                                                               project):
+    seen = segment(workspace, "4.1")
+    workspace.save(PO, "4.1", seen["version"], "edit", "Texto de outra pessoa.")
+    without_text = workspace.save(PO, "4.1", seen["version"], "approve")
+    assert without_text.status == "conflict"
+    assert without_text.mine == ""  # not known here: never the text on disk
+    with_text = workspace.save(PO, "4.1", seen["version"], "approve", seen["target"])
+    assert (with_text.status, with_text.mine) == ("conflict", seen["target"])
+    assert entry(project, "4.1").msgstr == "Texto de outra pessoa."
+    # approved on disk by someone else meanwhile: still not "unchanged" for a blind approval
+    approved = workspace.save(PO, "4.1", segment(workspace, "4.1")["version"], "approve")
+    assert approved.segment["state"] == "reviewed"
+    assert workspace.save(PO, "4.1", seen["version"], "approve").status == "conflict"
+
+
+def test_a_linked_po_is_written_through_its_link_and_listed_once(workspace, project):
+    link = project / "out" / "pt" / "alias.po"
+    link.symlink_to("visit.po")
+    assert [article.path for article in workspace.articles()] == [PO]
+    version = next(s for s in workspace.article("pt/alias.po")["segments"]
+                   if s["id"] == "3.1")["version"]
+    result = workspace.save("pt/alias.po", "3.1", version, "edit", "Pela ligação.")
+    assert result.status == "saved"
+    assert link.is_symlink() and link.resolve() == (project / "out" / PO).resolve()
+    assert entry(project, "3.1").msgstr == "Pela ligação."
+
+
+def test_a_link_to_a_po_outside_the_workspace_stays_refused(workspace, project):
+    shutil.copy(project / "out" / PO, project / "elsewhere.po")
+    (project / "out" / "pt" / "outside.po").symlink_to(project / "elsewhere.po")
+    (project / "out" / "pt" / "page.po").symlink_to("visit.html")  # inside, but not a PO
+    (project / "out" / "pt" / "loop.po").symlink_to("loop.po")
+    for bad in ("pt/outside.po", "pt/page.po", "pt/loop.po"):
+        with pytest.raises(UsageError):
+            workspace.resolve(bad)
+    assert [article.path for article in workspace.articles()] == [PO]
+
+
+def test_an_added_term_is_one_the_loader_reads_back(tmp_path: Path):
+    from glossator.glossary.loader import load_glossary
+
+    glossary = tmp_path / "g.csv"
+    glossary.write_text(GLOSSARY, encoding="utf-8")
+    kept = [("Smith, John", 'John "JJ" Smith'), ('The "Guardian"', "O Guardian"),
+            ("'t Hooft", "#'t Hooft"), ("'=x", "-y"), ("US  Senate", "Senado, EUA")]
+    for term, rendering in kept:
+        append_concept(glossary, term, "pt", rendering)
+    loaded = {concept.name: concept.rendering("pt")[0]
+              for concept in load_glossary([glossary], "en").concepts}
+    assert all(loaded[term] == rendering for term, rendering in kept)
+    written = glossary.read_text(encoding="utf-8")
+    for term in ("#MeToo", " #MeToo", "North Korea ", " North Korea", "\tNorth Korea"):
+        with pytest.raises(GlossaryError):
+            append_concept(glossary, term, "pt", "Coreia do Norte")
+    with pytest.raises(GlossaryError, match="start or end"):
+        append_concept(glossary, "North Korea", "pt", "Coreia do Norte ")
+    assert glossary.read_text(encoding="utf-8") == written
+
+
+def test_a_term_in_another_glossary_file_is_refused_not_added(workspace, project):
+    glossaries = project / "glossaries"
+    glossaries.mkdir()
+    (glossaries / "a.csv").write_text(GLOSSARY, encoding="utf-8")
+    (glossaries / "b.csv").write_text("en,pt\n", encoding="utf-8")
+    workspace = Workspace(project / "out", engine_name="bergamot", glossary_paths=[glossaries])
+    with pytest.raises(GlossaryError, match="would not load"):
+        workspace.add_term(PO, "Sergei Shoigu", "Serguei Shoigu", "b.csv")
+    assert (glossaries / "b.csv").read_text(encoding="utf-8") == "en,pt\n"
+
+
+def test_deeply_nested_json_is_a_one_line_400(client: TestClient):
+    login(client)
+    response = client.post("/api/save", content=b"[" * 100_000, headers={
+        "x-glossator-csrf": CSRF, "content-type": "application/json"})
+    assert response.status_code == 400
+    assert "\n" not in response.json()["error"]

@@ -7,6 +7,9 @@ killed server leaves the old file or the new one. Each segment has a *version*, 
 target and fuzzy flag as the page loaded it; a change whose version no longer matches the file
 (a run, another editor or another tab changed that segment) is not written but returned as a
 conflict for the reviewer to settle. Changes to other segments of the file are no conflict.
+
+A PO that is a symbolic link to another PO under the root is read and written through the
+link: the file it points to is replaced (atomically, as any), and the link stays a link.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from glossator.qa import recheck
 ACTIONS = ("edit", "approve", "revert")
 MAX_TEXT = 20_000  # characters of one edited segment
 NBEST = 4
-_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
+TRIMMED = "white space or line breaks at the start or end were removed"
 _ENGINE_IN_SIGNATURE = re.compile(r"\|\s*engine\s+([a-z0-9_]+):")
 
 
@@ -64,7 +68,10 @@ class ArticleSummary:
 class SaveResult:
     status: str  # "saved", "unchanged" (the file had this already) or "conflict"
     segment: dict[str, Any]  # the segment as the file now holds it
-    mine: str = ""  # for a conflict: the text that was not written
+    # For a conflict: the text the reviewer sent (for "revert", the machine text), which was
+    # not written; "" where the request carried none. Never the file's text passed off as theirs.
+    mine: str = ""
+    notice: str = ""  # what the reviewer must be told was changed in their text, if anything
 
 
 @dataclass
@@ -112,16 +119,21 @@ class Workspace:
             subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
             found += [Path(folder) / name for name in sorted(files)
                       if name.endswith(".po") and not name.startswith(".")]
-        return [path for path in found if self._inside(path)]
+        return _each_file_once([path for path in found if self._inside(path)])
 
     def relative(self, path: Path) -> str:
+        """The name `path` has under the root: a link's own name, not its target's."""
         if self.root.is_file():
             return self.root.name
-        return path.resolve().relative_to(self.root).as_posix()
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.resolve().relative_to(self.root).as_posix()
 
     def resolve(self, relative: str) -> Path:
-        """The PO file `relative` names under the root; UsageError for anything else (an
-        absolute path, `..`, a link leading outside, a file that is not a PO)."""
+        """The real PO file `relative` names under the root, a link followed, so that writing
+        it keeps the link; UsageError for anything else (an absolute path, `..`, a link leading
+        outside or to a file that is not a PO, a file that is not a PO)."""
         if not relative or "\x00" in relative or relative.startswith(("/", "\\")):
             raise UsageError(f"not a PO file of this workspace: {relative!r}")
         if self.root.is_file():
@@ -132,14 +144,19 @@ class Workspace:
         if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
             raise UsageError(f"not a PO file of this workspace: {relative!r}")
         path = self.root.joinpath(*parts)
-        if path.suffix != ".po" or not self._inside(path) or not path.is_file():
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+            raise UsageError(f"not a PO file of this workspace: {relative!r}") from None
+        if (path.suffix != ".po" or real.suffix != ".po" or not real.is_relative_to(self.root)
+                or not real.is_file()):
             raise UsageError(f"not a PO file of this workspace: {relative!r}")
-        return path
+        return real
 
     def _inside(self, path: Path) -> bool:
         try:
             path.resolve().relative_to(self.root)
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # outside, or a loop of links
             return False
         return True
 
@@ -180,13 +197,22 @@ class Workspace:
     def save(self, relative: str, segment_id: str, base: str, action: str,
              text: str | None = None, *, reviewer: str = "") -> SaveResult:
         """Edit, approve (with an edit or as it is) or revert one segment to the machine text,
-        if the file still holds the version `base` of it; else a conflict."""
+        if the file still holds the version `base` of it; else a conflict.
+
+        `text` is kept as typed, line breaks inside it too, but for white space at its start
+        or end: that is removed (msgfmt -c refuses a translation that begins or ends with a
+        line break where its source does not, and glossator's sources never do), and the
+        result's `notice` says so, for the page to tell the reviewer. Approving the text the
+        page shows means sending it, so that a change made on disk meanwhile is a conflict,
+        not approved unseen.
+        """
         if action not in ACTIONS:
             raise UsageError(f"unknown action {action!r} (choose from {', '.join(ACTIONS)})")
+        notice = ""
         if text is not None:
             if len(text) > MAX_TEXT:
                 raise UsageError(f"text too long ({len(text)} characters, limit {MAX_TEXT})")
-            text = _LINE_BREAKS.sub(" ", text).strip()
+            text, notice = _as_kept(text)
         if action == "edit" and text is None:
             raise UsageError("an edit needs the text")
         path = self.resolve(relative)
@@ -196,15 +222,20 @@ class Workspace:
             wanted = copy.deepcopy(segment)
             _apply(wanted, action, text, reviewer or self.reviewer)
             if segment_version(segment) != base:
-                same = (segment.target, segment.fuzzy) == (wanted.target, wanted.fuzzy)
-                return SaveResult("unchanged" if same else "conflict", segment_view(segment),
-                                  mine="" if same else wanted.target)
+                # An approval without its text approves what the reviewer saw, which the file
+                # no longer holds: never "unchanged", even where the file's text is approved.
+                blind = action == "approve" and text is None
+                if not blind and (segment.target, segment.fuzzy) == (wanted.target,
+                                                                      wanted.fuzzy):
+                    return SaveResult("unchanged", segment_view(segment), notice=notice)
+                mine = segment.machine if action == "revert" else text or ""
+                return SaveResult("conflict", segment_view(segment), mine=mine, notice=notice)
             if (segment.target, segment.fuzzy, segment.machine) == (
                     wanted.target, wanted.fuzzy, wanted.machine):
-                return SaveResult("unchanged", segment_view(segment))
+                return SaveResult("unchanged", segment_view(segment), notice=notice)
             recheck([wanted], document.source_lang, document.target_lang or "")
             self._write(path, pofile, [wanted])
-        return SaveResult("saved", segment_view(wanted))
+        return SaveResult("saved", segment_view(wanted), notice=notice)
 
     @contextmanager
     def _writing(self, path: Path) -> Iterator[polib.POFile]:
@@ -326,7 +357,8 @@ class Workspace:
         if clash is not None:
             return TermResult("clash", clash.message(language))
         line = append_concept(files[glossary_name], term, language, rendering, note=note,
-                              source_lang=document.source_lang)
+                              source_lang=document.source_lang,
+                              together=self.glossary_files())
         with self._lock:
             self._glossaries.clear()
         candidates = self._repin_candidates(document, term)
@@ -381,6 +413,24 @@ class Workspace:
             if saved:
                 self._write(path, pofile, saved)
         return [segment_view(segment) for segment in saved]
+
+
+def _each_file_once(paths: list[Path]) -> list[Path]:
+    """`paths` less the second name of any file: a file's own name wins over a link to it."""
+    real = {path: path.resolve() for path in paths}
+    first: dict[Path, Path] = {}
+    for path in sorted(paths, key=lambda path: path.is_symlink()):  # stable: own names first
+        first.setdefault(real[path], path)
+    kept = set(first.values())
+    return [path for path in paths if path in kept]
+
+
+def _as_kept(text: str) -> tuple[str, str]:
+    """The reviewer's text as the PO keeps it, and the notice to show when that differs from
+    what was typed. A textarea's "\\r\\n" (or "\\r") is the same line break as "\\n"."""
+    text = _CARRIAGE_RETURN.sub("\n", text)
+    kept = text.strip()
+    return kept, TRIMMED if kept != text else ""
 
 
 def _digest(path: Path) -> bytes:

@@ -1,8 +1,14 @@
 """Add one concept row to a glossary CSV file, keeping its columns, quoting and line endings.
 
-The new file is linted (glossator.glossary.loader.lint) before it replaces the old one, so a
-row that would break the glossary is refused with the linter's message and nothing is written.
-A term the loaded glossary already pins to another rendering is a clash: reported, not written.
+The new file is linted (glossator.glossary.loader.lint), with the files loaded together with
+it, before it replaces the old one, so a row that would break the glossary is refused with the
+linter's message and nothing is written. A term the loaded glossary already pins to another
+rendering is a clash: reported, not written.
+
+What is written is what the loader reads back, exactly: a term or rendering it would read
+otherwise is refused, never changed. So a cell with white space at its start or end (the
+loader reads cells without it) and a source term starting with `#` (the row would be a
+comment) are refused; commas and quotes are quoted as CSV quotes them.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,19 +59,24 @@ def find_clash(glossary: Glossary | None, term: str, language: str,
 
 
 def append_concept(path: Path, term: str, language: str, rendering: str, *,
-                   note: str = "", source_lang: str = "en") -> int:
+                   note: str = "", source_lang: str = "en",
+                   together: Sequence[Path] = ()) -> int:
     """Append the row `term → rendering` (for `language`) to the CSV glossary `path`; return
-    the line the row is on. GlossaryError where the file has no column for the language, the
-    term or rendering is not a valid cell, or the new file would not lint clean."""
+    the line the row is on. `together` are the glossary files loaded with `path` (it among
+    them, in their order), linted with the new file. GlossaryError where the file has no
+    column for the language, the term or rendering is not one the loader would read back as
+    given, or the new file would not lint clean."""
     path = Path(path)
     if path.suffix.lower() != ".csv":
         raise GlossaryError("terms can be added to a CSV glossary only", path=path)
-    term, rendering, note = (" ".join(text.split()) for text in (term, rendering, note))
+    note = note.strip()  # the loader reads a note without the white space around it
     for text in (term, rendering):
-        problem = term_problem(text) or (f"{text!r} holds {SEPARATOR!r}, which separates "
-                                         "variants" if SEPARATOR in text else None)
+        problem = _cell_problem(text)
         if problem:
             raise GlossaryError(problem, path=path)
+    if term.startswith("#"):
+        raise GlossaryError(f"term {term!r} starts with '#', which glossary CSV files read as "
+                            "a comment; add the term with another spelling first", path=path)
     data = read_regular(path, GlossaryError, what="glossary", limit=MAX_GLOSSARY_BYTES)
     try:
         text = data.decode("utf-8-sig")
@@ -88,9 +100,18 @@ def append_concept(path: Path, term: str, language: str, rendering: str, *,
     if text and not text.endswith(("\n", "\r")):
         text += newline
     new_text = bom + text + row.getvalue()
-    _lint(path, new_text, source_lang)
+    _lint(path, new_text, source_lang, together)
     write_all({path: new_text})
     return len(text.splitlines()) + 1
+
+
+def _cell_problem(text: str) -> str | None:
+    """Why `text` cannot be written as one term of a cell and read back as it is, or None."""
+    if text != text.strip():
+        return f"{text!r} has white space at its start or end, which a glossary cell drops"
+    if SEPARATOR in text:
+        return f"{text!r} holds {SEPARATOR!r}, which separates variants"
+    return term_problem(text)
 
 
 def _header(text: str, path: Path) -> list[str]:
@@ -100,14 +121,22 @@ def _header(text: str, path: Path) -> list[str]:
     raise GlossaryError("no header row", path=path)
 
 
-def _lint(path: Path, text: str, source_lang: str) -> None:
+def _lint(path: Path, text: str, source_lang: str, together: Sequence[Path]) -> None:
+    """GlossaryError where `text`, in place of `path` among the files `together`, would not
+    load; its message names `path`, not the copy linted."""
     from glossator.glossary.loader import lint
 
     with tempfile.TemporaryDirectory(prefix="glossator-term-") as folder:
         candidate = Path(folder) / path.name
         candidate.write_text(text, encoding="utf-8", newline="")
-        _glossary, findings = lint([candidate], source_lang)
+        files = [candidate if Path(other).resolve() == path.resolve() else Path(other)
+                 for other in together]
+        _glossary, findings = lint(files if candidate in files else [*files, candidate],
+                                   source_lang)
     errors = [finding for finding in findings if finding.severity == "error"]
     if errors:
-        raise GlossaryError(f"the new row would not load: {errors[0].message}", path=path,
-                            line=errors[0].line or None)
+        first = errors[0]  # in the new file, or in another one the new row collides with
+        where = path if first.path == str(candidate) else first.path
+        message = first.message.replace(str(candidate), str(path))
+        raise GlossaryError(f"the new row would not load: {message}", path=where,
+                            line=first.line or None)

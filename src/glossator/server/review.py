@@ -207,6 +207,8 @@ async def _body(request: Request) -> dict[str, Any]:
         body = json.loads(data)
     except (ValueError, UnicodeDecodeError):
         raise _BadRequest("not valid JSON") from None
+    except RecursionError:  # arrays or objects nested thousands deep, under the size limit
+        raise _BadRequest("JSON nested too deeply") from None
     if not isinstance(body, dict):
         raise _BadRequest("a JSON object is needed")
     return body

@@ -4,7 +4,8 @@
 
 const CSRF = document.querySelector('meta[name="glossator-csrf"]').content;
 const state = { article: null, rows: new Map(), order: [], current: -1, filter: "all",
-                editing: null, selection: { src: "", tgt: "" } };
+                editing: null, selection: { src: "", tgt: "" },
+                conflicts: new Map() };  // segment id → { theirs, mine, action } to settle
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -75,11 +76,18 @@ function renderRow(segment) {
   return row;
 }
 
-function update(segment, { keepEditor = false } = {}) {
-  const old = state.rows.get(segment.id);
+// The page's data for a segment, its row left as it is.
+function remember(segment) {
   const index = state.article.segments.findIndex((s) => s.id === segment.id);
   state.article.segments[index] = segment;
+  state.rows.get(segment.id).segment = segment;
+}
+
+function update(segment, { keepEditor = false } = {}) {
+  const old = state.rows.get(segment.id);
+  remember(segment);
   if (keepEditor && state.editing === segment.id) return;
+  state.conflicts.delete(segment.id);  // the new row shows the segment as it now is
   const row = renderRow(segment);
   if (old) old.node.replaceWith(row);
   state.rows.set(segment.id, { node: row, segment });
@@ -152,7 +160,9 @@ function startEdit(id) {
   const { node, segment } = state.rows.get(id);
   if (state.editing === id) { node.querySelector("textarea").focus(); return; }
   state.editing = id;
-  const editor = el("textarea", { class: "editor", rows: "3", "aria-label": `Translation of ${id}` });
+  const lines = segment.target.split("\n").length;
+  const editor = el("textarea", { class: "editor", rows: String(Math.max(3, lines + 1)),
+                                  "aria-label": `Translation of ${id}` });
   editor.value = segment.target;
   editor.addEventListener("keydown", editorKeys);
   node.querySelector(".tgt").replaceChildren(editor);
@@ -168,8 +178,8 @@ function editorText(id) {
 function cancelEdit() {
   const id = state.editing;
   if (!id) return;
-  state.editing = null;
-  update(state.rows.get(id).segment);
+  if (state.conflicts.has(id)) takeTheirs(id);  // the text loaded with the page is gone from disk
+  else { state.editing = null; update(state.rows.get(id).segment); }
   select(state.order.indexOf(id));
 }
 
@@ -179,13 +189,17 @@ async function save(id, action, text) {
     const result = await post("/api/save", { id, base: segment.version, action, text });
     if (result.status === "conflict") { conflict(id, result, action); return false; }
     update(result.segment);
-    flash(`${id}: ${result.status}`);
+    // A notice says the text was changed (white space trimmed at its ends): never silently.
+    flash(result.notice ? `${id}: ${result.status}, but ${result.notice}` : `${id}: ${result.status}`,
+          Boolean(result.notice));
     return true;
   } catch (error) { flash(`${id}: ${error.message}`, true); return false; }
 }
 
 async function approve(id) {
-  const text = state.editing === id ? editorText(id) : undefined;
+  // The text approved is the one on screen, sent along: should the file hold another by now,
+  // that is a conflict, never an approval of a text the reviewer has not seen.
+  const text = state.editing === id ? editorText(id) : state.rows.get(id).segment.target;
   if (await save(id, "approve", text)) {
     if (!step(1, (other) => visible(other) && state.rows.get(other).segment.state !== "reviewed"))
       flash("no unreviewed segment after this one");
@@ -195,24 +209,41 @@ async function approve(id) {
 async function saveEdit(id) { await save(id, "edit", editorText(id)); select(state.order.indexOf(id)); }
 async function revert(id) { await save(id, "revert"); }
 
+// "Yours" is the text the page sent (what the reviewer saw or typed), as the server
+// returns it in `mine`; the row keeps showing it until the conflict is settled.
 function conflict(id, result, action) {
   const { node } = state.rows.get(id);
   const theirs = result.segment;
+  const mine = result.mine;
+  state.conflicts.set(id, { theirs, mine, action });
   const box = el("div", { class: "conflict", role: "alert" },
     el("p", { text: "This segment was changed on disk since the page loaded." }),
-    el("p", {}, el("b", { text: "On disk: " }), theirs.target),
-    el("p", {}, el("b", { text: "Yours: " }), result.mine),
-    el("button", { type: "button", class: "keep-mine", text: "Keep mine", onclick: async () => {
-      state.rows.get(id).segment = theirs;
-      const index = state.article.segments.findIndex((s) => s.id === id);
-      state.article.segments[index] = theirs;
-      state.editing = null;
-      await save(id, action, result.mine);
-    } }),
-    el("button", { type: "button", class: "take-theirs", text: "Take the one on disk",
-                   onclick: () => { state.editing = null; update(theirs); } }));
+    el("p", { class: "theirs" }, el("b", { text: "On disk: " }), theirs.target),
+    mine ? el("p", { class: "mine" }, el("b", { text: "Yours: " }), mine) : null,
+    mine ? el("button", { type: "button", class: "keep-mine", text: "Keep mine",
+                          onclick: () => keepMine(id) }) : null,
+    el("button", { type: "button", class: "take-theirs", text: "Take the one on disk (Esc)",
+                   onclick: () => takeTheirs(id) }));
   node.querySelector(".conflict")?.remove();
   node.append(box);
+}
+
+async function keepMine(id) {
+  const { theirs, mine, action } = state.conflicts.get(id);
+  remember(theirs);  // the reviewer has seen the version on disk: it is the one replaced
+  await save(id, action, mine);
+}
+
+// The row shows the version on disk (its version the base of the next action); the
+// reviewer's text, not saved, stays offered below the row to use again.
+function takeTheirs(id) {
+  const pending = state.conflicts.get(id);
+  if (!pending) return;
+  update(pending.theirs);
+  if (pending.mine && pending.mine !== pending.theirs.target) {
+    offer(id, "Your text, not saved", [pending.mine]);
+    flash(`${id}: the version on disk is shown; yours was not saved and is kept below the segment`);
+  } else flash(`${id}: the version on disk is shown`);
 }
 
 async function alternatives(id) {
@@ -234,7 +265,7 @@ async function translateAgain(id) {
 function offer(id, label, texts) {
   const { node } = state.rows.get(id);
   node.querySelector(".offers")?.remove();
-  const list = el("ul", { class: "offers", "aria-label": label });
+  const list = el("ul", { class: "offers", "aria-label": label }, el("li", {}, el("b", { text: label })));
   for (const text of texts)
     list.append(el("li", {}, el("button", { type: "button", text: "Use", onclick: () => {
       startEdit(id);
@@ -267,6 +298,7 @@ function pageKeys(event) {
   else if (event.key === "k" || event.key === "ArrowUp") { event.preventDefault(); step(-1); }
   else if ((event.key === "Enter" || event.key === "e") && id && !event.ctrlKey) { event.preventDefault(); startEdit(id); }
   else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && id) { event.preventDefault(); approve(id); }
+  else if (event.key === "Escape" && state.conflicts.has(id)) { event.preventDefault(); takeTheirs(id); }
   else if (event.key === "t") { event.preventDefault(); openTerm(); }
 }
 
@@ -347,7 +379,7 @@ function chrome(article) {
         filters,
         el("button", { type: "button", id: "add-term", text: "Add term (t)", onclick: openTerm })),
       el("p", { id: "status", role: "status" }),
-      el("p", { class: "keys", text: "j/k or ↑/↓ move · Enter edit · Ctrl+Enter approve and go to the next unreviewed · Ctrl+S save without approving · Esc undo the edit" })),
+      el("p", { class: "keys", text: "j/k or ↑/↓ move · Enter edit · Ctrl+Enter approve and go to the next unreviewed · Ctrl+S save without approving · Esc undo the edit (in a conflict: take the one on disk, yours kept below)" })),
     el("main", { class: "review", id: "segments" }),
     el("dialog", { id: "term-dialog" },
       el("form", { id: "term-form", onsubmit: addTerm },
