@@ -291,7 +291,7 @@ def test_memory_refuses_missing_file_and_other_source_language(tmp_path: Path):
         read_memory(path, "en", "pt")
 
 
-def test_memory_does_not_expand_external_entities(tmp_path: Path):
+def test_memory_with_external_entities_is_refused(tmp_path: Path):
     secret = write(tmp_path, "secret.txt", "TOP SECRET")
     path = write(tmp_path, "xxe.tmx", f"""<?xml version="1.0"?>
 <!DOCTYPE tmx [<!ENTITY leak SYSTEM "file://{secret}">]>
@@ -299,7 +299,9 @@ def test_memory_does_not_expand_external_entities(tmp_path: Path):
 <tu><tuv xml:lang="en"><seg>a</seg></tuv><tuv xml:lang="pt"><seg>b&leak;</seg></tuv></tu>
 </body></tmx>
 """)
-    assert "TOP SECRET" not in "".join(read_memory(path, "en", "pt").values())
+    with pytest.raises(FormatError, match=r"declares an entity \(leak\)") as caught:
+        read_memory(path, "en", "pt")
+    assert "TOP SECRET" not in str(caught.value)
 
 
 # XLIFF ---------------------------------------------------------------------------------------

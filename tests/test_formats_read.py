@@ -268,7 +268,7 @@ def test_bad_xliff_is_one_error_naming_file_and_line(tmp_path: Path, text: str, 
     assert caught.value.line == line and "\n" not in str(caught.value)
 
 
-def test_xml_readers_resolve_no_entity(tmp_path: Path):
+def test_xml_readers_refuse_entities_and_resolve_none(tmp_path: Path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET", encoding="utf-8")
     path = tmp_path / "evil.xlf"
@@ -278,6 +278,60 @@ def test_xml_readers_resolve_no_entity(tmp_path: Path):
 <xliff version="1.2"><file original="x.txt" source-language="en" target-language="pt">
 <body><trans-unit id="1.1" approved="yes"><source>A &leak; &c;</source>
 <target>B &leak; &c;</target></trans-unit></body></file></xliff>""", encoding="utf-8")
-    segment = get_format("xliff").read(path).segments[0]
-    assert "TOP SECRET" not in segment.source + segment.target
-    assert "aaaa" not in segment.source + segment.target
+    with pytest.raises(FormatError, match=r"declares an entity \(leak, a, b, c\)") as caught:
+        get_format("xliff").read(path)
+    assert caught.value.line == 2 and "TOP SECRET" not in str(caught.value)
+
+
+def test_a_reference_to_an_undeclared_entity_is_refused(tmp_path: Path):
+    """Naming an external DTD (not loaded) lets libxml2 leave `&e;` in the text unexpanded."""
+    path = tmp_path / "back.tmx"
+    path.write_text("""<?xml version="1.0"?>
+<!DOCTYPE tmx SYSTEM "tmx14.dtd">
+<tmx version="1.4"><header srclang="en" creationtool="x" segtype="sentence" o-tmf="x"
+ adminlang="en" datatype="plaintext"/><body>
+<tu tuid="1.1"><tuv xml:lang="en"><seg>Kim met Shoigu.</seg></tuv>
+<tuv xml:lang="pt"><seg>&e;</seg></tuv></tu>
+</body></tmx>""", encoding="utf-8")
+    with pytest.raises(FormatError, match="uses the entity &e;") as caught:
+        get_format("tmx").read(path)
+    assert caught.value.line == 6
+
+
+TWO_FILES = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="news/first.txt" source-language="en" target-language="pt"><body>
+    <trans-unit id="1.1" approved="yes"><source>One.</source><target>Um.</target></trans-unit>
+  </body></file>
+  <file original="C:\\news\\second.txt" source-language="en" target-language="pt-BR"><body>
+    <trans-unit id="1.1"><source>Two.</source><target>Dois.</target></trans-unit>
+    <trans-unit id="1.2"><source>Three.</source><target>Tres.</target></trans-unit>
+  </body></file>
+</xliff>
+"""
+
+
+def test_each_file_of_an_xliff_is_a_document_with_its_own_units(tmp_path: Path):
+    path = tmp_path / "both.xlf"
+    path.write_text(TWO_FILES, encoding="utf-8")
+    documents = get_format("xliff").read_documents(path)
+    assert [(d.name, d.article, d.target_lang, [s.source for s in d.segments])
+            for d in documents] == [("first", "first.txt", "pt", ["One."]),
+                                    ("second", "second.txt", "pt-BR", ["Two.", "Three."])]
+    with pytest.raises(FormatError, match="holds 2 articles"):
+        get_format("xliff").read(path)
+    assert [len(d.segments) for d in get_format("tmx").read_documents(
+        written(tmp_path, "tmx", review_document()))] == [9]
+
+
+@pytest.mark.parametrize("name", ["xliff", "tmx", "tsv"])
+def test_a_segment_id_of_thousands_of_digits_reads_as_no_paragraph(tmp_path: Path, name: str):
+    path = written(tmp_path, name, review_document())
+    huge = "9" * 5000
+    text = path.read_text(encoding="utf-8")
+    for old, new in (("3.1", f"{huge}.1"), (">3<", f">{huge}<"), ("4.1", "⁴.1"), (">4<", ">⁴<")):
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    segments = get_format(name).read(path).segments
+    assert (segments[2].id, segments[2].paragraph) == (f"{huge}.1", 0)
+    assert (segments[4].id, segments[4].paragraph) == ("⁴.1", 0)

@@ -283,3 +283,31 @@ def test_grammar_and_statuses_survive_csv_tbx_csv(tmp_path: Path) -> None:
     assert write_csv(back) == write_csv(glossary)
     assert "Coreia do Norte {f, article} | Coréia do Norte {deprecated} | Korea do Norte" in \
         write_csv(back)
+
+
+def doctype_tbx(doctype: str, term: str) -> str:
+    return ('<?xml version="1.0"?>\n' + doctype + '\n<martif type="TBX" xml:lang="en">\n'
+            "<text><body><termEntry><langSet xml:lang='en'><tig><term>Shoigu</term></tig>"
+            f"</langSet><langSet xml:lang='pt'><tig><term>{term}</term></tig></langSet>"
+            "</termEntry></body></text>\n</martif>\n")
+
+
+def test_tbx_naming_its_dtd_is_read_without_loading_it(tmp_path: Path) -> None:
+    """As Translate Toolkit and Weblate write TBX; the DTD is named, never fetched."""
+    path = tmp_path / "weblate.tbx"
+    path.write_text(doctype_tbx('<!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">', "Choigu"),
+                    encoding="utf-8")
+    (concept,) = read_tbx(path).concepts
+    assert concept.variants == ("Shoigu",) and "pt" in concept.renderings
+
+
+@pytest.mark.parametrize(("doctype", "message"), [
+    ('<!DOCTYPE martif [\n<!ENTITY e "Choigu">\n]>', "declares an entity (e)"),
+    ('<!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">', "uses the entity &e;"),
+])
+def test_tbx_with_an_entity_is_refused(tmp_path: Path, doctype: str, message: str) -> None:
+    path = tmp_path / "entity.tbx"
+    path.write_text(doctype_tbx(doctype, "&e;"), encoding="utf-8")
+    with pytest.raises(GlossaryError) as raised:
+        read_tbx(path)
+    assert message in str(raised.value) and str(raised.value).startswith(f"{path}:")

@@ -4,12 +4,14 @@ rules of a re-run; and `build` says what is not reviewed."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
+from lxml import etree
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
@@ -74,7 +76,7 @@ def test_approved_units_become_reviewed_and_the_rest_is_untouched(project: Path,
     before = entries(project)
     back = edit_xliff(exported(project), {"3.1": (REVISED, True), "3.2": (None, True),
                                           "4.1": ("Rascunho.", False)}, tmp_path / "back.xlf")
-    result = import_units(back, out=tmp_path / "locale", reviewer="Ana Lima")
+    [result] = import_units(back, out=tmp_path / "locale", reviewer="Ana Lima")
     assert result.po_path == project and result.written
     assert (result.approved, result.edited) == (["3.1", "3.2"], [])
     assert (result.unapproved, result.empty) == (["4.1", "5.1", "7.1"], ["7.2"])
@@ -105,9 +107,9 @@ def test_pins_and_qa_are_checked_again_on_changed_entries(project: Path, tmp_pat
 
 def test_unapproved_units_land_as_edits_only_when_asked(project: Path, tmp_path):
     back = edit_xliff(exported(project), {"3.1": (REVISED, False)}, tmp_path / "back.xlf")
-    skipped = import_units(back, out=tmp_path / "locale")
+    [skipped] = import_units(back, out=tmp_path / "locale")
     assert "3.1" in skipped.unapproved and not skipped.written
-    result = import_units(back, out=tmp_path / "locale", include_unapproved=True)
+    [result] = import_units(back, out=tmp_path / "locale", include_unapproved=True)
     assert result.edited == ["3.1"]
     segment = {s.id: s for s in read_po(project).segments}["3.1"]
     assert segment.fuzzy and segment.target == REVISED and segment.edited
@@ -129,7 +131,7 @@ def test_changed_source_conflict_and_unknown_units_are_reported_not_applied(proj
                              "6.1": ("Kim agradeceu a Putin, outra vez.", True),
                              "9.9": ("Nada.", True)}, tmp_path / "back2.xlf")
     messages: list[str] = []
-    result = import_units(back, out=tmp_path / "locale", report=messages.append)
+    [result] = import_units(back, out=tmp_path / "locale", report=messages.append)
     assert (result.source_changed, result.conflicts, result.unknown) == (["7.2"], ["6.1"],
                                                                         ["9.9"])
     assert not result.written and project.read_text(encoding="utf-8") == before
@@ -139,7 +141,7 @@ def test_changed_source_conflict_and_unknown_units_are_reported_not_applied(proj
 
 def test_a_reviewed_unit_exported_and_approved_again_is_no_change(project: Path, tmp_path):
     before = project.read_bytes()
-    result = import_units(exported(project), out=tmp_path / "locale")
+    [result] = import_units(exported(project), out=tmp_path / "locale")
     assert set(result.unchanged) == {"1.1", "2.1", "6.1"} and not result.written
     assert project.read_bytes() == before
 
@@ -152,7 +154,7 @@ def test_tmx_units_count_as_approved(project: Path, tmp_path):
     # Translate Toolkit keeps the x-status prop; a tool that approves drops it.
     text = path.read_text(encoding="utf-8").replace('<prop type="x-status">fuzzy</prop>', "", 1)
     path.write_text(text, encoding="utf-8")
-    result = import_units(path, project)
+    [result] = import_units(path, project)
     assert result.approved == ["3.1"] and result.unapproved == ["3.2", "4.1", "5.1", "7.1"]
     assert entries(project)["3.1"].msgstr == REVISED
 
@@ -178,7 +180,7 @@ def test_xliff_as_weblate_and_omegat_write_it(project: Path, tmp_path):
     </group></body>
   </file>
 </xliff>""", encoding="utf-8")
-    result = import_units(path, out=tmp_path / "locale", include_unapproved=True)
+    [result] = import_units(path, out=tmp_path / "locale", include_unapproved=True)
     assert (result.approved, result.edited) == (["3.1"], ["3.2"])
     after = entries(project)
     assert after["3.1"].msgstr == REVISED and not after["3.1"].fuzzy
@@ -196,7 +198,7 @@ def test_units_without_glossator_ids_match_by_source(project: Path, tmp_path):
 <tu tuid="17"><tuv xml:lang="EN-US"><seg>Unknown sentence.</seg></tuv>
 <tuv xml:lang="PT-BR"><seg>Frase desconhecida.</seg></tuv></tu>
 </body></tmx>""", encoding="utf-8")
-    result = import_units(path, project, reviewer="OmegaT")
+    [result] = import_units(path, project, reviewer="OmegaT")
     assert (result.unchanged, result.approved) == (["6.1"], ["7.1"])
     assert result.unknown == ["17"]
     assert not entries(project)["7.1"].fuzzy
@@ -213,7 +215,7 @@ def test_a_po_from_poedit_rewrapped_and_unfuzzied(project: Path, tmp_path):
             entry.msgstr = REVISED
             entry.flags.remove("fuzzy")
     pofile.save()
-    result = import_units(copy, project, reviewer="Poedit")
+    [result] = import_units(copy, project, reviewer="Poedit")
     assert result.approved == ["3.1", "3.2"]
     assert entries(project)["3.1"].msgstr == REVISED
     assert msgfmt_accepts(project)
@@ -221,7 +223,7 @@ def test_a_po_from_poedit_rewrapped_and_unfuzzied(project: Path, tmp_path):
 
 def test_the_project_po_is_found_or_named(project: Path, tmp_path):
     back = exported(project)
-    with pytest.raises(FormatError, match="no project PO for it: looked for"):
+    with pytest.raises(FormatError, match=f"no project PO for {NAME!r}: looked for"):
         import_units(back, out=tmp_path / "elsewhere")
     with pytest.raises(FormatError, match="the project PO itself"):
         import_units(project, project)
@@ -242,7 +244,7 @@ def test_import_is_refused_while_a_run_holds_the_folder(project: Path, tmp_path)
           pytest.raises(FormatError, match="another glossator run")):
         import_units(back, out=tmp_path / "locale")
     assert project.read_bytes() == before
-    assert import_units(back, out=tmp_path / "locale").written
+    assert import_units(back, out=tmp_path / "locale")[0].written
 
 
 # The command ---------------------------------------------------------------------------------
@@ -326,3 +328,258 @@ def test_translate_export_approve_import_round_trip(tmp_path: Path, seed_article
     pofile.save()
     edited = {s.id: s for s in read_po(po_path).segments}["4.1"]
     assert edited.edited and edited.machine != edited.target
+
+
+# Files that must not be trusted --------------------------------------------------------------
+
+
+def approved_tmx(po_path: Path, path: Path, header: dict[str, str]) -> Path:
+    """The PO's TMX with 3.1 revised and approved, and header props (type → value) replaced."""
+    text = exported(po_path, "tmx").read_text(encoding="utf-8")
+    text = text.replace(read_po(po_path).segments[2].target, REVISED)
+    text = text.replace('<prop type="x-status">fuzzy</prop>', "", 1)  # 3.1's: approved
+    for kind, value in header.items():
+        text = re.sub(rf'<prop type="{kind}">[^<]*</prop>',
+                      lambda _, kind=kind, value=value: f'<prop type="{kind}">{value}</prop>',
+                      text, count=1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def victim(project: Path, tmp_path: Path) -> Path:
+    """Another project's PO, outside the output folder, at victim/locale/pt/a.po."""
+    path = tmp_path / "victim" / "locale" / "pt" / "a.po"
+    path.parent.mkdir(parents=True)
+    shutil.copy(project, path)
+    return path
+
+
+def without_language(po_path: Path) -> None:
+    """The PO with no Language header, as a PO written by hand may be: no language to check."""
+    text = po_path.read_text(encoding="utf-8")
+    po_path.write_text(text.replace('"Language: pt\\n"\n', "", 1), encoding="utf-8")
+    assert "Language: pt" not in po_path.read_text(encoding="utf-8")
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], path: Path, message: str) -> None:
+    assert result.returncode == 6, result.stderr
+    assert result.stderr.startswith(f"glossator: {path}"), result.stderr
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    ({"x-document": "../../victim/locale/pt/a"}, "'../../victim/locale/pt/a' is not a file name"),
+    ({"x-document": "{victim}"}, "is not a file name"),
+    ({"x-document": "..\\..\\victim"}, "is not a file name"),
+    ({"x-document": "a", "x-targetlang": "../victim/locale/pt"},
+     "target language '../victim/locale/pt' is not a language code"),
+], ids=["relative", "absolute", "backslashes", "language"])
+def test_tmx_names_from_the_file_cannot_reach_a_po_outside_out(project: Path, victim: Path,
+                                                                tmp_path: Path, header, message):
+    header = {kind: value.format(victim=victim.with_suffix("")) for kind, value in header.items()}
+    without_language(victim)
+    before = victim.read_bytes(), project.read_bytes()
+    path = approved_tmx(project, tmp_path / "back.tmx", header)
+    result = run_cli("import", str(path), "--out", str(tmp_path / "locale"))
+    assert_refused(result, path, message)
+    assert (victim.read_bytes(), project.read_bytes()) == before
+
+
+def test_xliff_target_language_cannot_reach_a_po_outside_out(project: Path, victim: Path,
+                                                              tmp_path: Path):
+    without_language(victim)
+    before = victim.read_bytes()
+    back = edit_xliff(exported(project), {"3.1": (REVISED, True)}, tmp_path / "back.xlf")
+    text = re.sub('original="[^"]*"', 'original="a.txt"', back.read_text(encoding="utf-8"))
+    back.write_text(text.replace('target-language="pt"',
+                                 'target-language="../victim/locale/pt"'), encoding="utf-8")
+    result = run_cli("import", str(back), "--out", str(tmp_path / "locale"))
+    assert_refused(result, back, "target language '../victim/locale/pt' is not a language")
+    assert victim.read_bytes() == before
+
+
+@pytest.mark.parametrize("original", ["..", "sub/..", "x/\\", "a\\."])
+def test_xliff_original_gives_one_file_name_or_is_refused(project: Path, tmp_path: Path,
+                                                          original: str):
+    back = exported(project)
+    text = back.read_text(encoding="utf-8")
+    back.write_text(re.sub('original="[^"]*"', lambda _: f'original="{original}"', text),
+                    encoding="utf-8")
+    with pytest.raises(FormatError, match="not a file name"):
+        import_units(back, out=tmp_path / "locale")
+
+
+def test_xliff_original_as_a_path_names_the_article_by_its_file_name(project: Path,
+                                                                     tmp_path: Path):
+    """Tools write `original` as a path (Okapi, a Windows machine): only its last part is
+    the article's name, looked for inside --out."""
+    back = edit_xliff(exported(project), {"3.1": (REVISED, True)}, tmp_path / "back.xlf")
+    text = back.read_text(encoding="utf-8")
+    original = f"C:\\news\\..\\{NAME}.txt"
+    back.write_text(re.sub('original="[^"]*"', lambda _: f'original="{original}"', text),
+                    encoding="utf-8")
+    [result] = import_units(back, out=tmp_path / "locale")
+    assert result.po_path == project and result.approved == ["3.1"]
+
+
+def test_a_po_found_through_a_link_out_of_out_is_refused(project: Path, victim: Path,
+                                                         tmp_path: Path):
+    before = victim.read_bytes()
+    back = edit_xliff(exported(project), {"3.1": (REVISED, True)}, tmp_path / "back.xlf")
+    project.unlink()
+    project.symlink_to(victim)
+    with pytest.raises(FormatError, match="outside the output folder"):
+        import_units(back, out=tmp_path / "locale")
+    project.unlink()
+    nested = tmp_path / "locale" / "pt" / "world" / f"{NAME}.po"  # found in a subfolder
+    nested.parent.mkdir()
+    nested.symlink_to(victim)
+    with pytest.raises(FormatError, match="outside the output folder"):
+        import_units(back, out=tmp_path / "locale")
+    assert victim.read_bytes() == before
+
+
+ENTITIES = {
+    "internal": '<!DOCTYPE xliff [\n<!ENTITY e "Texto aprovado.">\n]>',
+    "system": '<!DOCTYPE xliff [\n<!ENTITY e SYSTEM "file:///etc/hostname">\n]>',
+    "undeclared, external DTD": '<!DOCTYPE xliff SYSTEM "xliff-core-1.2.dtd">',
+}
+
+
+@pytest.mark.parametrize("doctype", ENTITIES.values(), ids=ENTITIES.keys())
+def test_a_file_with_entities_is_refused(project: Path, tmp_path: Path, doctype: str):
+    before = project.read_bytes()
+    back = edit_xliff(exported(project), {"3.1": ("&e;", True)}, tmp_path / "back.xlf")
+    text = back.read_text(encoding="utf-8").replace("&amp;e;", "&e;")
+    back.write_text(text.replace("<xliff ", f"{doctype}\n<xliff ", 1), encoding="utf-8")
+    result = run_cli("import", str(back), "--out", str(tmp_path / "locale"))
+    assert_refused(result, back, "entit")
+    assert project.read_bytes() == before
+
+
+def test_a_tmx_with_entities_is_refused(project: Path, tmp_path: Path):
+    before = project.read_bytes()
+    path = approved_tmx(project, tmp_path / "back.tmx", {})
+    text = path.read_text(encoding="utf-8").replace(REVISED, "&e;")
+    path.write_text(text.replace("<tmx ", '<!DOCTYPE tmx [<!ENTITY e "Aprovado.">]>\n<tmx ', 1),
+                    encoding="utf-8")
+    result = run_cli("import", str(path), "--out", str(tmp_path / "locale"))
+    assert_refused(result, path, "declares an entity")
+    assert project.read_bytes() == before
+
+
+def test_a_file_over_the_import_limit_is_refused_before_it_is_read(project: Path,
+                                                                   tmp_path: Path):
+    from glossator.inputs import MAX_IMPORT_BYTES
+
+    before = project.read_bytes()
+    path = exported(project)
+    with path.open("r+b") as handle:  # sparse: the size is what is checked, not the bytes
+        handle.truncate(MAX_IMPORT_BYTES + 1)
+    result = run_cli("import", str(path), "--out", str(tmp_path / "locale"))
+    assert_refused(result, path, f"file is {MAX_IMPORT_BYTES + 1:,} bytes")
+    assert "limit for a file to import" in result.stderr
+    assert project.read_bytes() == before
+
+
+HUGE = "1" * 5000
+
+
+def test_a_po_with_a_huge_paragraph_number_is_one_error(project: Path, tmp_path: Path):
+    copy = tmp_path / "from-poedit.po"
+    text = project.read_text(encoding="utf-8")
+    copy.write_text(text.replace('msgctxt "3.1"', f'msgctxt "{HUGE}.1"'), encoding="utf-8")
+    lines = copy.read_text(encoding="utf-8").split("\n")
+    previous, huge = lines.index('msgctxt "2.1"') + 1, lines.index(f'msgctxt "{HUGE}.1"') + 1
+    result = run_cli("import", str(copy), "--po", str(project))
+    assert_refused(result, copy, "no segment id")
+    line = int(result.stderr.removeprefix(f"glossator: {copy}:").split(":")[0])
+    assert previous < line <= huge  # a line of that entry
+
+
+@pytest.mark.parametrize(("name", "old", "new"), [
+    ("xliff", 'id="3.1"', f'id="{HUGE}.1"'),
+    ("tmx", 'tuid="3.1"', f'tuid="{HUGE}.1"'),
+    ("tmx", '<prop type="x-paragraph">3</prop>', f'<prop type="x-paragraph">{HUGE}</prop>'),
+    ("tmx", '<prop type="x-paragraph">3</prop>', '<prop type="x-paragraph">³</prop>'),
+    ("tsv", "3.1\t", f"{HUGE}.1\t"),
+    ("tsv", "3.1\t", "³.1\t"),
+])
+def test_a_huge_or_odd_segment_id_is_not_glossators(project: Path, tmp_path: Path, name: str,
+                                                    old: str, new: str):
+    path = exported(project, name)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run_cli("import", str(path), "--po", str(project))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+
+
+def two_article_xliff(project: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """One XLIFF holding two articles, 3.1 approved in each with its own text: the project's
+    and "second.po"; its path and the second PO's."""
+    second = project.with_name("second.po")  # the PO of another article, "second"
+    second.write_text(project.read_text(encoding="utf-8").replace(f"#: {NAME}", "#: second"),
+                      encoding="utf-8")
+    first_file = etree.fromstring(exported(project).read_bytes())
+    second_file = etree.fromstring(exported(second).read_bytes())
+    first_file.append(second_file[0])
+    for file, text in zip(first_file, (REVISED, "Texto do segundo artigo.")):
+        unit = file.find(".//{*}trans-unit[@id='3.1']")
+        unit.set("approved", "yes")
+        unit.find("{*}target").text = text
+        unit.find("{*}target").set("state", "signed-off")
+    path = tmp_path / "both.xlf"
+    path.write_bytes(etree.tostring(first_file, xml_declaration=True, encoding="UTF-8"))
+    return path, second
+
+
+def test_every_file_of_a_multi_file_xliff_goes_to_its_own_po(project: Path, tmp_path: Path):
+    path, second = two_article_xliff(project, tmp_path)
+    root = etree.fromstring(path.read_bytes())
+    root[1].find(".//{*}trans-unit[@id='5.1']").set("id", "9.9")  # in the second article only
+    path.write_bytes(etree.tostring(root))
+    result = run_cli("import", str(path), "--out", str(tmp_path / "locale"), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(project), str(second)]
+    assert result.stderr == (f"glossator: {path}: {second}: not applied, no such segment in "
+                             "the PO: 1 (9.9)\n")
+    result = run_cli("import", str(path), "--out", str(tmp_path / "locale"))
+    assert f"{project}: 0 approved" in result.stderr and f"{second}: 0 approved" in result.stderr
+    assert entries(project)["3.1"].msgstr == REVISED and not entries(project)["3.1"].fuzzy
+    assert entries(second)["3.1"].msgstr == "Texto do segundo artigo."
+    assert not entries(second)["3.1"].fuzzy
+
+
+def test_a_multi_file_xliff_with_a_po_missing_writes_nothing(project: Path, tmp_path: Path):
+    path, second = two_article_xliff(project, tmp_path)
+    second.unlink()
+    before = project.read_bytes()
+    result = run_cli("import", str(path), "--out", str(tmp_path / "locale"))
+    assert_refused(result, path, "no project PO for 'second'")
+    assert project.read_bytes() == before
+    named = run_cli("import", str(path), "--po", str(project))
+    assert_refused(named, path, "holds 2 articles")
+    assert project.read_bytes() == before
+
+
+def test_a_multi_file_import_stopped_by_a_run_says_what_it_wrote(project: Path,
+                                                                 tmp_path: Path):
+    from glossator.fsutil import output_lock
+
+    path, second = two_article_xliff(project, tmp_path)
+    german = tmp_path / "locale" / "de" / second.name
+    german.parent.mkdir()
+    german.write_text(second.read_text(encoding="utf-8").replace("Language: pt", "Language: de"),
+                      encoding="utf-8")
+    second.unlink()
+    root = etree.fromstring(path.read_bytes())
+    root[1].set("target-language", "de")
+    path.write_bytes(etree.tostring(root))
+    with (output_lock(german.parent),
+          pytest.raises(FormatError, match="another glossator run") as caught):
+        import_units(path, out=tmp_path / "locale")
+    assert str(caught.value).endswith(f"(already imported into {project})")
+    assert entries(project)["3.1"].msgstr == REVISED

@@ -7,6 +7,7 @@ person wrote is in its article's one PO — reviewed, or kept as an edit — and
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -117,11 +118,9 @@ class ReviewLoop(RuleBasedStateMachine):
                 raise KeyboardInterrupt
             real_replace(source, target)
 
-        with mock.patch("glossator.fsutil.os.replace", dying):
-            try:
-                self._translate(sorted(names), force=True)
-            except KeyboardInterrupt:
-                pass
+        with (mock.patch("glossator.fsutil.os.replace", dying),
+              contextlib.suppress(KeyboardInterrupt)):
+            self._translate(sorted(names), force=True)
         (self.out / "de").mkdir(parents=True, exist_ok=True)
         (self.out / "de" / ".glossator-seoul.po.999999999.abcdefgh.tmp").write_text("half")
 
@@ -179,7 +178,7 @@ class ReviewLoop(RuleBasedStateMachine):
         folder.mkdir()
         exported = folder / get_format(fmt).filename(document)
         exported.write_text(get_format(fmt).render(document), encoding="utf-8")
-        result = import_units(exported, include_unapproved=True, out=self.out)
+        [result] = import_units(exported, include_unapproved=True, out=self.out)
         assert result.po_path.resolve() == po_path.resolve()
         return segment.id in [*result.approved, *result.edited, *result.unchanged]
 

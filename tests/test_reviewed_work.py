@@ -70,7 +70,7 @@ def edit_by_import(out: Path, po_path: Path, segment_id: str, text: str, tmp_pat
             segment.target = text
     exported = tmp_path / "back.xlf"
     exported.write_text(get_format("xliff").render(document), encoding="utf-8")
-    result = import_units(exported, po_path, include_unapproved=True, out=out)
+    [result] = import_units(exported, po_path, include_unapproved=True, out=out)
     assert result.edited == [segment_id]
 
 

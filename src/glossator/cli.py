@@ -320,18 +320,24 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from glossator.errors import display_path
     from glossator.importer import import_units
 
-    result = import_units(Path(args.file), Path(args.po) if args.po else None,
-                          reviewer=args.reviewer, include_unapproved=args.include_unapproved,
-                          format_name=args.format, out=Path(args.out))
-    summary, *left_out = result.lines()
-    _info(args)(summary)
-    for line in left_out:  # units not applied are said even with --quiet
-        print(f"glossator: {args.file}: {line}", file=sys.stderr)
-    if result.written:
-        _print_path(result.po_path)
-    return 1 if args.strict and result.not_applied else 0
+    results = import_units(Path(args.file), Path(args.po) if args.po else None,
+                           reviewer=args.reviewer, include_unapproved=args.include_unapproved,
+                           format_name=args.format, out=Path(args.out))
+    for result in results:
+        summary, *left_out = result.lines()
+        _info(args)(summary)
+        # Units not applied are said even with --quiet, with the PO when the file held several.
+        where = display_path(args.file) + (f": {display_path(result.po_path)}"
+                                           if len(results) > 1 else "")
+        for line in left_out:
+            print(f"glossator: {where}: {line}", file=sys.stderr)
+    for result in results:
+        if result.written:
+            _print_path(result.po_path)
+    return 1 if args.strict and any(result.not_applied for result in results) else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -20,6 +20,12 @@ the same rules as a re-run:
 Changed entries get their pins verified and QA run again, so the PO's comments stay right;
 the rest of the file, header included, is left as it was. The PO is written atomically under
 the output folder's lock, and only when something changed.
+
+The file is untrusted: it is refused over `MAX_IMPORT_BYTES` before it is parsed, the
+article name and target language it gives must be one file name and a language code, and
+the PO they lead to must really lie inside OUT (no link out of it). An XLIFF may hold
+several articles (`<file>`s): each goes into its own PO, every PO found and checked before
+any is written.
 """
 
 from __future__ import annotations
@@ -30,16 +36,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossator.errors import FormatError
+import polib
+
+from glossator.errors import FormatError, GlossatorError, display_path
 from glossator.formats import reader_for
 from glossator.formats.po import load_pofile, po_document, update_pofile
 from glossator.fsutil import project_lock, write_all
+from glossator.inputs import MAX_IMPORT_BYTES, open_regular
 from glossator.languages import base_language, display_name, tag_language
-from glossator.model import Document, Segment, approval_stamp
+from glossator.model import SEGMENT_ID, Document, Segment, approval_stamp
 from glossator.qa import recheck
 
 Report = Callable[[str], None]
-_SEGMENT_ID = re.compile(r"\d+\.\d+")  # glossator's ids; a tool's own ids match by source
+# The file's target language and article name become folder and file names under OUT.
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*(?:@[A-Za-z0-9]{1,8})?")
+_NOT_IN_A_NAME = re.compile(r"[/\\\x00]")
 
 
 def _silent(_message: str) -> None:
@@ -81,41 +92,80 @@ class ImportResult:
 
 def import_units(path: Path, po_path: Path | None = None, *, reviewer: str = "",
                  include_unapproved: bool = False, format_name: str | None = None,
-                 out: Path = Path("locale"), report: Report = _silent) -> ImportResult:
-    """Merge the units of `path` into the project PO (`po_path`, else OUT/LANG/NAME.po from the
-    file's article name and target language) and write it; see the module docstring."""
+                 out: Path = Path("locale"), report: Report = _silent) -> list[ImportResult]:
+    """Merge the units of `path` into the project PO of each article it holds (`po_path`, else
+    OUT/LANG/NAME.po from the article's name and target language) and write them: one result
+    per PO, in file order; see the module docstring. Every PO is found and checked before any
+    is written."""
     path = Path(path)
-    imported = reader_for(path, format_name).read(path)
-    po_path = Path(po_path) if po_path else _find_po(imported, path, out)
-    if po_path.exists() and os.path.realpath(po_path) == os.path.realpath(path):
-        raise FormatError("this is the project PO itself; import a copy edited elsewhere",
-                          path=path)
+    reader = reader_for(path, format_name)
+    _check_size(path)
+    targets = _targets(reader.read_documents(path), path, po_path, out)
+    for target, imported in targets.items():
+        _project(target, imported, path)
     stamp = approval_stamp(reviewer or f"import of {path.name}")
+    results: list[ImportResult] = []
+    for target, imported in targets.items():
+        try:
+            results.append(_import_into(target, imported, path, stamp, include_unapproved))
+        except GlossatorError as error:  # a run took the folder, or the PO changed meanwhile
+            done = [display_path(result.po_path) for result in results if result.written]
+            if done:
+                error.message += f" (already imported into {', '.join(done)})"
+            raise
+    for result in results:
+        for line in result.lines():
+            report(line)
+    return results
+
+
+def _check_size(path: Path) -> None:
+    """Refuse what is not a regular file, or is over the limit, before a byte is parsed. (The
+    reader opens the file again: one that grows in between was changed by whoever can already
+    write anything into it.)"""
+    if not path.exists():
+        raise FormatError("no such file", path=path)
+    with open_regular(path, FormatError, what="file to import", limit=MAX_IMPORT_BYTES):
+        pass
+
+
+def _import_into(po_path: Path, imported: list[Document], path: Path, stamp: str,
+                 include_unapproved: bool) -> ImportResult:
+    """Apply the units of the documents that belong to one PO, under its lock."""
     with project_lock(po_path):
-        pofile = load_pofile(po_path)
-        project = po_document(pofile, po_path)
-        _check_languages(imported, project, path)
+        pofile, project = _project(po_path, imported, path)
         result = ImportResult(po_path)
         changed = _apply(imported, project, result, stamp, include_unapproved)
         if changed:
             recheck(changed, project.source_lang, project.target_lang or "")
             write_all({po_path: update_pofile(pofile, changed)})
             result.written = True
-    for line in result.lines():
-        report(line)
     return result
 
 
-def _apply(imported: Document, project: Document, result: ImportResult, stamp: str,
+def _project(po_path: Path, imported: list[Document], path: Path
+             ) -> tuple[polib.POFile, Document]:
+    """The project PO, parsed, once it is known to be another file in the same languages."""
+    if po_path.exists() and os.path.realpath(po_path) == os.path.realpath(path):
+        raise FormatError("this is the project PO itself; import a copy edited elsewhere",
+                          path=path)
+    pofile = load_pofile(po_path)
+    project = po_document(pofile, po_path)
+    for document in imported:
+        _check_languages(document, project, path)
+    return pofile, project
+
+
+def _apply(imported: list[Document], project: Document, result: ImportResult, stamp: str,
            include_unapproved: bool) -> list[Segment]:
     by_id = {segment.id: segment for segment in project.segments}
     by_source: dict[str, list[Segment]] = {}
     for segment in project.segments:
         by_source.setdefault(_squashed(segment.source), []).append(segment)
     changed: dict[str, Segment] = {}
-    for unit in imported.segments:
+    for unit in (unit for document in imported for unit in document.segments):
         label = unit.id or unit.source[:30]
-        if _SEGMENT_ID.fullmatch(unit.id):
+        if SEGMENT_ID.fullmatch(unit.id):
             entry = by_id.get(unit.id)
             if entry is None:
                 result.unknown.append(label)
@@ -158,29 +208,75 @@ def _merge_unit(unit: Segment, entry: Segment, stamp: str, include_unapproved: b
     return "approved"
 
 
-def _find_po(imported: Document, path: Path, out: Path) -> Path:
-    """OUT/LANG/NAME.po for the file's article and target language, LANG as `--to` wrote it
-    ("pt_BR", "pt-BR") or the bare language."""
-    if not imported.target_lang:
-        raise FormatError("the file names no target language; give the project PO with --po",
+def _targets(documents: list[Document], path: Path, po_path: Path | None,
+             out: Path) -> dict[Path, list[Document]]:
+    """Each project PO and the documents of the file that go into it, in file order."""
+    if po_path is not None:
+        if len(documents) > 1:
+            raise FormatError(f"holds {len(documents)} articles (<file> elements); leave out "
+                              "--po so that each goes to its own project PO", path=path)
+        return {Path(po_path): documents}
+    targets: dict[Path, list[Document]] = {}
+    missing: list[str] = []
+    for document in documents:
+        found, looked_for = _find_po(document, path, out)
+        if found is None:
+            missing.append(f"no project PO for {document.name!r}: {looked_for}")
+        else:
+            targets.setdefault(found, []).append(document)
+    if missing:
+        raise FormatError("; ".join(missing) + ("; give it with --po, or the output folder "
+                                                "with --out" if len(documents) == 1 else
+                                                "; give the output folder with --out"),
                           path=path)
-    language = imported.target_lang
+    return targets
+
+
+def _find_po(imported: Document, path: Path, out: Path) -> tuple[Path | None, str]:
+    """OUT/LANG/NAME.po for the file's article and target language, LANG as `--to` wrote it
+    ("pt_BR", "pt-BR") or the bare language; else None and where it was looked for."""
+    language = _checked_names(imported, path)
     codes = dict.fromkeys([language, language.replace("-", "_"), tag_language(language),
                            base_language(language)])
     candidates = [out / code / f"{imported.name}.po" for code in codes]
     for candidate in candidates:
         if candidate.is_file():
-            return candidate
+            return _inside(candidate, out, path), ""
     # Articles read from subfolders have their outputs in the same subfolders.
     wanted = f"{imported.name}.po"
     nested = [found for code in codes for found in (out / code).rglob("*.po")
               if found.name == wanted]
     if len(nested) == 1:
-        return nested[0]
-    raise FormatError(f"no project PO for it: looked for {candidates[0]}"
-                      + (f" and {len(candidates) - 1} other spelling(s) of the language"
-                         if len(candidates) > 1 else "")
-                      + "; give it with --po, or the output folder with --out", path=path)
+        return _inside(nested[0], out, path), ""
+    others = len(candidates) - 1
+    return None, (f"looked for {display_path(candidates[0])}"
+                  + (f" and {others} other spelling(s) of the language" if others else ""))
+
+
+def _checked_names(imported: Document, path: Path) -> str:
+    """The target language, once it and the article name, both read from the file and both
+    to become parts of a path under OUT, are known to be a language code and one file name."""
+    if not imported.target_lang:
+        raise FormatError("the file names no target language; give the project PO with --po",
+                          path=path)
+    if not _LANGUAGE_CODE.fullmatch(imported.target_lang):
+        raise FormatError(f"its target language {imported.target_lang!r} is not a language "
+                          "code", path=path)
+    name = imported.name
+    if not name or name in (".", "..") or _NOT_IN_A_NAME.search(name):
+        raise FormatError(f"its article name {name!r} is not a file name; give the project PO "
+                          "with --po", path=path)
+    return imported.target_lang
+
+
+def _inside(found: Path, out: Path, path: Path) -> Path:
+    """`found` when it really lies inside OUT: no link leads the import out of it."""
+    real, root = os.path.realpath(found), os.path.realpath(out)
+    if os.path.commonpath([real, root]) != root:
+        raise FormatError(f"the project PO for it, {display_path(found)}, is outside the output "
+                          f"folder {display_path(out)} (it leads to {display_path(real)})",
+                          path=path)
+    return found
 
 
 def _check_languages(imported: Document, project: Document, path: Path) -> None:

@@ -14,9 +14,14 @@ Limits (1 MiB = 2**20 bytes):
   whole article is held in memory and segmented at once.
 - `MAX_GLOSSARY_BYTES`, 256 MiB, for a glossary file, CSV or TBX: five times a 50 MB
   glossary of 500,000 concepts, which loads in about 600 MB of memory.
+- `MAX_IMPORT_BYTES`, 64 MiB, for a file `glossator import` reads back from a CAT tool
+  (XLIFF, TMX, PO, TSV): such a file is about nine times its article's text (source, target,
+  the engine's text and notes, in markup), so a long news article's XLIFF is about 1 MB and
+  the limit leaves room for sixty of them in one multi-file XLIFF; an XLIFF this size is read
+  in about 700 MB of memory (the tree and the segments built from it take ten times the file).
 
-PO files and translation memories are glossator's own outputs and have no limit, but the same
-regular-file rule and the same one-line errors.
+The project's PO files and translation memories are glossator's own outputs and have no
+limit, but the same regular-file rule and the same one-line errors.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from glossator.errors import GlossatorError, InputError, UsageError
 MIB = 1 << 20
 MAX_ARTICLE_BYTES = 16 * MIB
 MAX_GLOSSARY_BYTES = 256 * MIB
+MAX_IMPORT_BYTES = 64 * MIB
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),

@@ -5,6 +5,7 @@ No file format or engine is imported here; formats and engines import this modul
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,19 @@ from glossator.glossary.model import (
 )
 
 INFO_NOTE = "info: "  # a note that informs the reviewer and flags nothing
+
+# glossator's segment ids, "PARAGRAPH.SENTENCE": ASCII digits, at most 9 a side (an article
+# within its 16 MiB limit has fewer than 10**8 paragraphs), so that no id read from a file can
+# meet Python's limit on converting digits to an int; an id of another shape is a tool's own.
+SEGMENT_ID = re.compile(r"[0-9]{1,9}\.[0-9]{1,9}")
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def paragraph_number(text: str) -> int:
+    """The paragraph a segment id ("3.1") or a paragraph number ("3") read from a file names;
+    0 when it names none ("", "x-17", "³", a number of thousands of digits)."""
+    number = text.split(".")[0]
+    return int(number) if _NUMBER.fullmatch(number) else 0
 
 
 @dataclass

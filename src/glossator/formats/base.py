@@ -35,3 +35,8 @@ class Format(ABC):
         glossator recorded about each segment; FormatError (file, line) for a malformed file."""
         raise FormatError(f"{self.name} files are written for people and cannot be read back",
                           path=path)
+
+    def read_documents(self, path: Path) -> list[Document]:
+        """Every document a file holds, in file order: one, but for formats that can hold
+        several articles (XLIFF's `<file>`s)."""
+        return [self.read(path)]

@@ -20,10 +20,10 @@ from glossator.formats.base import Format
 from glossator.formats.comments import read_lines, to_lines
 from glossator.inputs import read_regular
 from glossator.languages import plural_forms
-from glossator.model import Document, Segment
+from glossator.model import SEGMENT_ID, Document, Segment
 from glossator.placement import ARTICLE_FIELD, key_name, text_name
 
-_ID = re.compile(r"\d+\.\d+")
+_ID = SEGMENT_ID  # ids of at most 9 digits a side: `_segment` turns them into ints
 # polib reads `msgstr domingo` as "oming": lines holding strings are checked before parsing.
 _STRING_LINE = re.compile(r'(?:#[~|] )?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?'
                           r'"(?:[^"\\]|\\.)*"\s*')

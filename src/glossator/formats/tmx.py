@@ -29,7 +29,7 @@ from glossator.formats.comments import apply_fact, facts
 from glossator.formats.xml import XML_LANG, parse_xml, serialise, text_of, xml_safe
 from glossator.inputs import read_regular
 from glossator.languages import tag_language
-from glossator.model import Document, Segment
+from glossator.model import Document, Segment, paragraph_number
 
 __all__ = ["TMXFormat", "TMXUnit", "read_memory", "read_tmx", "write_memory", "xml_safe"]
 NOTE_KEYS = ("note", "qa")  # facts written as <note>s; the others are <prop type="x-KEY">s
@@ -154,10 +154,9 @@ class TMXUnit:
         """The unit as a segment: id from `tuid`, paragraph from `x-paragraph` (else the
         number before the id's dot), facts from props and notes; a note that is no fact of
         glossator's (a translator's, in another tool) becomes the segment's comment."""
-        paragraph = next(iter(self.props.get("x-paragraph", [])), "") or self.tuid.split(".")[0]
+        paragraph = next(iter(self.props.get("x-paragraph", [])), "") or self.tuid
         segment = Segment(id=self.tuid, source=self.source, target=self.target or "",
-                          paragraph=int(paragraph) if paragraph.isdigit() else 0,
-                          fuzzy=self.fuzzy)
+                          paragraph=paragraph_number(paragraph), fuzzy=self.fuzzy)
         for kind in self.props.get("x-kind", []):
             apply_fact(segment, "kind", kind)
         for key, values in self.props.items():

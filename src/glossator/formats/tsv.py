@@ -24,7 +24,7 @@ from typing import NamedTuple
 from glossator.errors import FormatError
 from glossator.formats.base import Format
 from glossator.inputs import read_regular
-from glossator.model import Document, Segment
+from glossator.model import Document, Segment, paragraph_number
 from glossator.spreadsheet import neutralise, restore
 
 HEADER = ("id", "source", "target", "status")
@@ -91,14 +91,9 @@ class TSVFormat(Format):
         """A TSV holds ids, texts and states only: pins and notes are not in it."""
         path = Path(path)
         segments = [Segment(id=row.id, source=row.source, target=row.target,
-                            fuzzy=row.fuzzy, paragraph=_paragraph(row.id))
+                            fuzzy=row.fuzzy, paragraph=paragraph_number(row.id))
                     for row in read_tsv(path)]
         return Document(name=path.stem, path=path, source_lang="", segments=segments)
-
-
-def _paragraph(segment_id: str) -> int:
-    number = segment_id.split(".")[0]
-    return int(number) if number.isdigit() else 0
 
 
 def parse_tsv(text: str, path: str | Path | None = None) -> list[TSVRow]:

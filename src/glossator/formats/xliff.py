@@ -20,17 +20,18 @@ that did not land and `qa: ...` for a QA finding (priority 1, so tools list them
 `pin: SOURCE → PINNED | ACCEPTED... (glossary note)` for each pinned term, and `origin:`,
 `machine:` (the engine's text) and `reviewed:` (who approved it) where known.
 
-Reading (`XLIFFFormat.read`) takes what OmegaT, Okapi, Weblate and Poedit write too: any
-`<file>`, units inside `<group>`s, inline markup in `<source>`/`<target>` (its text is kept),
-the id from `resname` where a tool keeps the original id there, and approval from
-`approved="yes"` or a target state `signed-off` or `final`. A note from anyone but glossator
-becomes the segment's comment.
+Reading takes what OmegaT, Okapi, Weblate and Poedit write too: several `<file>`s, each an
+article of its own (`read_documents`; `read` wants a file holding one) named by the last part
+of its `original` path, units inside `<group>`s, inline markup in `<source>`/`<target>` (its
+text is kept), the id from `resname` where a tool keeps the original id there, and approval
+from `approved="yes"` or a target state `signed-off` or `final`. A note from anyone but
+glossator becomes the segment's comment.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
@@ -41,7 +42,7 @@ from glossator.formats.comments import apply_fact, facts
 from glossator.formats.xml import XML_SPACE, local_name, parse_xml, text_of, xml_safe
 from glossator.inputs import read_regular
 from glossator.languages import tag_language
-from glossator.model import Document, Segment
+from glossator.model import SEGMENT_ID, Document, Segment, paragraph_number
 from glossator.placement import text_name
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -49,7 +50,6 @@ NS = "urn:oasis:names:tc:xliff:document:1.2"
 MACHINE_STATE = "needs-review-translation"
 REVIEWED_STATE = "signed-off"
 APPROVED_STATES = frozenset({"signed-off", "final"})
-_ID = re.compile(r"\d+\.\d+")
 
 
 class XLIFFFormat(Format):
@@ -58,6 +58,14 @@ class XLIFFFormat(Format):
     aliases = ("xliff",)
 
     def read(self, path: Path) -> Document:
+        documents = self.read_documents(path)
+        if len(documents) > 1:
+            raise FormatError(f"holds {len(documents)} articles (<file> elements), not one",
+                              path=path)
+        return documents[0]
+
+    def read_documents(self, path: Path) -> list[Document]:
+        """One document per `<file>`, each with the units inside that `<file>` only."""
         path = Path(path)
         if not path.exists():
             raise FormatError("no such file", path=path)
@@ -72,14 +80,7 @@ class XLIFFFormat(Format):
         files = [element for element in root if local_name(element) == "file"]
         if not files:
             raise FormatError("not an XLIFF file: no <file>", path=path, line=root.sourceline)
-        first = files[0]
-        original = Path(first.get("original") or path.name)
-        document = Document(name=original.stem, path=path, article=original.name,
-                            source_lang=first.get("source-language") or "en",
-                            target_lang=first.get("target-language") or None)
-        for element in root.iter("{*}trans-unit"):
-            document.segments.append(_read_unit(element))
-        return document
+        return [_read_file(file, path) for file in files]
 
     def render(self, document: Document) -> str:
         root = etree.Element(f"{{{NS}}}xliff", version="1.2", nsmap={None: NS})
@@ -143,6 +144,16 @@ def _trans_unit(body: etree._Element, segment: Segment) -> None:
         _sub(unit, "note", {"from": "glossator"}, text)
 
 
+def _read_file(file: etree._Element, path: Path) -> Document:
+    # `original` is a path as the tool saw it (a Windows one too): the article is its last part.
+    original = re.split(r"[/\\]", file.get("original") or path.name)[-1]
+    document = Document(name=PurePosixPath(original).stem, path=path, article=original,
+                        source_lang=file.get("source-language") or "en",
+                        target_lang=file.get("target-language") or None)
+    document.segments = [_read_unit(unit) for unit in file.iter("{*}trans-unit")]
+    return document
+
+
 def _read_unit(unit: etree._Element) -> Segment:
     source = target = None
     comments = []
@@ -153,13 +164,13 @@ def _read_unit(unit: etree._Element) -> Segment:
         elif name == "target" and target is None:
             target = child
     segment_id = unit.get("id", "")
-    if not _ID.fullmatch(segment_id) and _ID.fullmatch(unit.get("resname", "")):
+    if not SEGMENT_ID.fullmatch(segment_id) and SEGMENT_ID.fullmatch(unit.get("resname", "")):
         segment_id = unit.get("resname", "")
     state = target.get("state", "") if target is not None else ""
     approved = unit.get("approved") == "yes" or state in APPROVED_STATES
     segment = Segment(id=segment_id, source=text_of(source), target=text_of(target),
-                      paragraph=int(segment_id.split(".")[0]) if _ID.fullmatch(segment_id)
-                      else 0, fuzzy=not approved)
+                      paragraph=paragraph_number(segment_id)
+                      if SEGMENT_ID.fullmatch(segment_id) else 0, fuzzy=not approved)
     if unit.get("restype", "").startswith("x-"):
         apply_fact(segment, "kind", unit.get("restype")[2:])
     for note in unit.iterchildren("{*}note"):

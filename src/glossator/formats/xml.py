@@ -2,7 +2,10 @@
 
 Files from other tools are untrusted: the parser fetches nothing over the network, loads no
 DTD, expands no entity (no "billion laughs", no external file read through `SYSTEM`), keeps
-libxml2's size limits (`huge_tree` off) and drops comments and processing instructions. Text
+libxml2's size limits (`huge_tree` off) and drops comments and processing instructions. An
+entity left unexpanded would be read as the text `&name;`, so a file that declares one or
+refers to one is refused; a DOCTYPE that only names a DTD (`<!DOCTYPE martif SYSTEM
+"TBXcoreStructV02.dtd">`, as Translate Toolkit and Weblate write TBX) is fine. Text
 written goes through `xml_safe` first, so one stray control character cannot make a whole
 file unwritable.
 """
@@ -39,12 +42,31 @@ def parse_xml(data: bytes, path: str | PathLike[str] | None, *,
               error: type[GlossatorError] = FormatError,
               problem: str = "malformed XML") -> etree._Element:
     """The root element of `data`; `error` naming file and line for anything malformed, its
-    message starting with `problem` ("not a valid TMX file: Opening and ending tag ...")."""
+    message starting with `problem` ("not a valid TMX file: Opening and ending tag ..."), and
+    for a document that declares or uses an entity."""
     try:
-        return etree.fromstring(data, safe_parser())
+        root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as syntax:
         raise error(f"{problem}: {syntax.msg or syntax}", path=path,
                     line=syntax.lineno or None) from None
+    _refuse_entities(root, data, path, error)
+    return root
+
+
+def _refuse_entities(root: etree._Element, data: bytes,
+                     path: str | PathLike[str] | None, error: type[GlossatorError]) -> None:
+    dtd = root.getroottree().docinfo.internalDTD
+    declared = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
+    if declared:
+        at = data.find(b"<!ENTITY")  # libxml2 keeps no line for a declaration
+        raise error(f"declares an entity ({', '.join(declared[:5])}), which is never "
+                    "expanded; save the file without entities", path=path,
+                    line=data.count(b"\n", 0, at) + 1 if at >= 0 else None)
+    # Only a document naming an external DTD can leave a reference to an undeclared entity.
+    used = next(root.iter(etree.Entity), None)
+    if used is not None:
+        raise error(f"uses the entity {used.text}, which is never expanded; save the file "
+                    "without entities", path=path, line=used.sourceline)
 
 
 def local_name(element: etree._Element) -> str:
