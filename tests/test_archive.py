@@ -19,7 +19,7 @@ from conftest import REPO, run_cli
 from glossator.context import RunContext
 from glossator.errors import InputError, UsageError
 from glossator.executors import Chunk, LocalExecutor, work_chunk
-from glossator.inputs import discover
+from glossator.io.reading import discover
 from glossator.model import Segment
 from glossator.pinning import attach_pins
 from glossator.progress import PlainProgress, Progress, make_progress

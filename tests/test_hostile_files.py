@@ -20,7 +20,7 @@ import pytest
 
 from conftest import REPO, SEED, run_cli
 from glossator.errors import FormatError, UsageError
-from glossator.fsutil import remove_stale_temporaries, write_all
+from glossator.io.files import remove_stale_temporaries, write_all
 
 TEMPORARY = re.compile(r"\.glossator-.*\.tmp", re.DOTALL)
 ALL_FORMATS = "po,tmx,xliff,tsv,html,txt"

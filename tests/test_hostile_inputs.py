@@ -31,7 +31,7 @@ from glossator.formats.po import read_po
 from glossator.formats.tmx import read_memory, write_memory
 from glossator.glossary.csv import _Checker
 from glossator.glossary.tbx import read_tbx
-from glossator.inputs import MAX_ARTICLE_BYTES, MAX_GLOSSARY_BYTES
+from glossator.io.reading import MAX_ARTICLE_BYTES, MAX_GLOSSARY_BYTES
 
 # The characters str.splitlines() breaks a line at, besides LF, CR and CRLF.
 LINE_BREAKERS = "\u2028\u2029\u0085\u001c\u001d\u001e"

@@ -236,7 +236,7 @@ def test_the_project_po_is_found_or_named(project: Path, tmp_path):
 
 
 def test_import_is_refused_while_a_run_holds_the_folder(project: Path, tmp_path):
-    from glossator.fsutil import output_lock
+    from glossator.io.files import output_lock
 
     back = edit_xliff(exported(project), {"3.1": (REVISED, True)}, tmp_path / "back.xlf")
     before = project.read_bytes()
@@ -472,7 +472,7 @@ def test_a_tmx_with_entities_is_refused(project: Path, tmp_path: Path):
 
 def test_a_file_over_the_import_limit_is_refused_before_it_is_read(project: Path,
                                                                    tmp_path: Path):
-    from glossator.inputs import MAX_IMPORT_BYTES
+    from glossator.io.reading import MAX_IMPORT_BYTES
 
     before = project.read_bytes()
     path = exported(project)
@@ -567,7 +567,7 @@ def test_a_multi_file_xliff_with_a_po_missing_writes_nothing(project: Path, tmp_
 
 def test_a_multi_file_import_stopped_by_a_run_says_what_it_wrote(project: Path,
                                                                  tmp_path: Path):
-    from glossator.fsutil import output_lock
+    from glossator.io.files import output_lock
 
     path, second = two_article_xliff(project, tmp_path)
     german = tmp_path / "locale" / "de" / second.name

@@ -118,7 +118,7 @@ class ReviewLoop(RuleBasedStateMachine):
                 raise KeyboardInterrupt
             real_replace(source, target)
 
-        with (mock.patch("glossator.fsutil.os.replace", dying),
+        with (mock.patch("glossator.io.files.os.replace", dying),
               contextlib.suppress(KeyboardInterrupt)):
             self._translate(sorted(names), force=True)
         (self.out / "de").mkdir(parents=True, exist_ok=True)

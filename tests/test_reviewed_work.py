@@ -14,8 +14,8 @@ from conftest import run_cli
 from glossator.errors import FormatError
 from glossator.formats import get_format
 from glossator.formats.po import read_po
-from glossator.fsutil import LOCK_NAME, output_lock
 from glossator.importer import import_units
+from glossator.io.files import LOCK_NAME, output_lock
 from glossator.pipeline import run_translate
 from glossator.workspace import Workspace, segment_version
 

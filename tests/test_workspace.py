@@ -329,7 +329,7 @@ def test_a_server_killed_mid_save_leaves_a_whole_po(project: Path):
     import subprocess
     import sys
 
-    from glossator.fsutil import remove_stale_temporaries
+    from glossator.io.files import remove_stale_temporaries
 
     saver = subprocess.Popen([sys.executable, "-c", KILLED_SAVER, str(project / "out")],
                              stdout=subprocess.PIPE, text=True)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from glossator.errors import EngineError, InputError, LanguageError
-from glossator.terminal import printable
+from glossator.io.printable import printable
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 INSTALL_HINT = "install a downloaded file with: glossator models install FILE.argosmodel"

@@ -12,7 +12,7 @@ the whitespace around them and joined with one space. Every other character reac
 paragraph in the file's order, or is reported in `Article.dropped`.
 
 An article file must be a regular file of at most `MAX_ARTICLE_BYTES` (16 MiB; see
-glossator.inputs): a FIFO, a device or a bigger file is refused before it is read.
+glossator.io.reading): a FIFO, a device or a bigger file is refused before it is read.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from glossator.dates import find_dates
 from glossator.errors import InputError
-from glossator.inputs import MAX_ARTICLE_BYTES, read_regular
+from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 
 # name → pattern matched against one stripped line (case-insensitive, whole line)
 CRUFT_RULES: dict[str, re.Pattern[str]] = {

@@ -85,9 +85,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 def cmd_segment(args: argparse.Namespace) -> int:
     from glossator.article import read_article
+    from glossator.io.printable import printable
     from glossator.languages import parse_language
     from glossator.pipeline import build_document
-    from glossator.terminal import printable
 
     article = read_article(args.article)
     if article.dropped:
@@ -101,8 +101,8 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 def cmd_models_list(args: argparse.Namespace) -> int:
     from glossator.argos_packages import installed_packages, packages_dir
+    from glossator.io.printable import printable
     from glossator.languages import display_name
-    from glossator.terminal import printable
 
     packages = installed_packages()
     _info(args)(printable(f"Argos packages in {packages_dir()}: {len(packages)}"))
@@ -225,8 +225,8 @@ def cmd_glossary_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary_export(args: argparse.Namespace) -> int:
-    from glossator.fsutil import write_all
     from glossator.glossary.tbx import write_tbx
+    from glossator.io.files import write_all
 
     glossary = _load_glossary(args, "export")
     for path in write_all({Path(args.tbx): write_tbx(glossary)}):
@@ -236,8 +236,8 @@ def cmd_glossary_export(args: argparse.Namespace) -> int:
 
 def cmd_glossary_import(args: argparse.Namespace) -> int:
     from glossator.errors import FormatError
-    from glossator.fsutil import write_all
     from glossator.glossary.tbx import read_tbx, write_csv
+    from glossator.io.files import write_all
 
     source = Path(args.tbx)
     target = Path(args.output) if args.output else Path("glossaries") / f"{source.stem}.csv"
@@ -292,7 +292,7 @@ def _review_web(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from glossator.formats.po import read_po
-    from glossator.fsutil import write_all
+    from glossator.io.files import write_all
 
     document = read_po(Path(args.po))
     untranslated = [s.id for s in document.segments if not s.target.strip()]

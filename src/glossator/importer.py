@@ -41,8 +41,8 @@ import polib
 from glossator.errors import FormatError, GlossatorError, display_path
 from glossator.formats import reader_for
 from glossator.formats.po import load_pofile, po_document, update_pofile
-from glossator.fsutil import project_lock, write_all
-from glossator.inputs import MAX_IMPORT_BYTES, open_regular
+from glossator.io.files import project_lock, write_all
+from glossator.io.reading import MAX_IMPORT_BYTES, open_regular
 from glossator.languages import base_language, display_name, tag_language
 from glossator.model import SEGMENT_ID, Document, Segment, approval_stamp
 from glossator.qa import recheck

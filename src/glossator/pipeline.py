@@ -34,9 +34,9 @@ from glossator.errors import (
 )
 from glossator.executors import Chunk, EngineCache, LocalExecutor
 from glossator.formats import Format
-from glossator.fsutil import ensure_writable_dir, output_lock, write_all
 from glossator.glossary.matcher import TermMatcher
-from glossator.inputs import DEFAULT_GLOB, MAX_ARTICLE_BYTES, Source, discover, read_regular
+from glossator.io.files import ensure_writable_dir, output_lock, write_all
+from glossator.io.reading import DEFAULT_GLOB, MAX_ARTICLE_BYTES, Source, discover, read_regular
 from glossator.languages import base_language, display_name, parse_language
 from glossator.merge import check_previous, merge, reviewed_pairs
 from glossator.model import Document, Pin, Segment

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePath
 from urllib.parse import unquote_to_bytes
 
-from glossator.terminal import REPLACEMENT, printable
+from glossator.io.printable import REPLACEMENT, printable
 
 ARTICLE_FIELD = "X-Glossator-Article"
 _FIELD_LINE = re.compile(rb'^"' + ARTICLE_FIELD.encode() + rb': ([^"\\]*)\\n"\r?$', re.MULTILINE)

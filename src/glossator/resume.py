@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from glossator.errors import GlossatorError
-from glossator.inputs import read_regular
+from glossator.io.reading import read_regular
 
 NOTE = "resume: "
 _HASH_CHARS = 32

@@ -4,7 +4,7 @@ Text is wrapped as plain text first, by display width (CJK characters take two c
 only then are colour codes put around pieces of each line, so highlighting never moves a
 line break. With `color=False` the output holds no escape codes at all, and with colour the only
 ones are the styles below: control characters in the document (an article's `ESC ] 0 ; … BEL`,
-`ESC [ 2 J`, bidi overrides) are shown as visible characters (glossator.terminal.printable).
+`ESC [ 2 J`, bidi overrides) are shown as visible characters (glossator.io.printable.printable).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from glossator.io.printable import printable
 from glossator.landing import form_pattern, is_flagged, is_wide, missing_pins
 from glossator.model import Document, Pin, Segment
 from glossator.qa import missing_pin_message
-from glossator.terminal import printable
 
 STACKED_BELOW = 60  # narrower terminals get source and target one under the other
 COLUMN_GAP = " │ "

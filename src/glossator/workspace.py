@@ -1,7 +1,7 @@
 """The review workspace as a library: the project's PO files under one folder, read and changed
 one segment at a time. No HTTP here; glossator.server.review puts it on a local web page.
 
-Every change re-reads the PO under the lock a `translate` run takes (glossator.fsutil's
+Every change re-reads the PO under the lock a `translate` run takes (glossator.io.files's
 `project_lock`), rewrites only the segment's own entry and writes the file atomically, so a
 killed server leaves the old file or the new one. Each segment has a *version*, a hash of its
 target and fuzzy flag as the page loaded it; a change whose version no longer matches the file
@@ -29,7 +29,7 @@ import polib
 
 from glossator.errors import FormatError, GlossaryError, UsageError, display_path
 from glossator.formats.po import load_pofile, po_document, update_pofile
-from glossator.fsutil import project_lock, write_all
+from glossator.io.files import project_lock, write_all
 from glossator.landing import form_pattern, is_flagged, missing_pins
 from glossator.model import Document, Pin, Segment, approval_stamp
 from glossator.qa import recheck

@@ -18,7 +18,7 @@ from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
 from glossator.formats.comments import read_lines, to_lines
-from glossator.inputs import read_regular
+from glossator.io.reading import read_regular
 from glossator.languages import plural_forms
 from glossator.model import SEGMENT_ID, Document, Segment
 from glossator.placement import ARTICLE_FIELD, key_name, text_name
@@ -106,7 +106,7 @@ def _occurrence_name(name: str) -> str:
 def load_pofile(path: Path) -> polib.POFile:
     """Parse a PO file, with FormatError naming file and line for anything malformed.
 
-    The file must be a regular file (see glossator.inputs) in UTF-8, with no NUL byte.
+    The file must be a regular file (see glossator.io.reading) in UTF-8, with no NUL byte.
     """
     path = Path(path)
     if not path.exists():

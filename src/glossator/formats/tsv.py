@@ -8,7 +8,7 @@ Two more rules make the file safe to open elsewhere, and `read_tsv` undoes them 
 
 - a cell that would start with `=`, `+`, `-` or `@` (a formula to a spreadsheet) gets a `'`
   in front, as OWASP recommends for CSV injection, and so does one starting with `'` and one
-  of those or another `'` (glossator.spreadsheet): `=HYPERLINK(…)` is written `'=HYPERLINK(…)`;
+  of those or another `'` (glossator.io.spreadsheet): `=HYPERLINK(…)` is written `'=HYPERLINK(…)`;
 - a cell that starts with `"` is quoted as CSV quotes (`"` around it, each `"` in it doubled),
   since spreadsheets and CSV readers in TSV mode (Python's `csv`, pandas) read a leading `"`
   as an opening quote: `"Yes," he said.` is written `"` + `""Yes,"" he said.` + `"`, which they
@@ -23,9 +23,9 @@ from typing import NamedTuple
 
 from glossator.errors import FormatError
 from glossator.formats.base import Format
-from glossator.inputs import read_regular
+from glossator.io.reading import read_regular
+from glossator.io.spreadsheet import neutralise, restore
 from glossator.model import Document, Segment, paragraph_number
-from glossator.spreadsheet import neutralise, restore
 
 HEADER = ("id", "source", "target", "status")
 STATUSES = ("fuzzy", "reviewed")

@@ -1,7 +1,7 @@
 """Read and lint glossary CSV files; docs/glossary-format.md describes the format.
 
 A file is read as a stream of rows, so a large glossary costs memory for its concepts only.
-Only a regular file of at most `MAX_GLOSSARY_BYTES` (256 MiB) is read (see glossator.inputs).
+Only a regular file of at most `MAX_GLOSSARY_BYTES` (256 MiB) is read (see glossator.io.reading).
 Linting collects every problem with its file and line; loading stops at the first error.
 """
 
@@ -26,9 +26,9 @@ from glossator.glossary.model import (
     Glossary,
     parse_form,
 )
-from glossator.inputs import MAX_GLOSSARY_BYTES, MIB, open_regular
+from glossator.io.reading import MAX_GLOSSARY_BYTES, MIB, open_regular
+from glossator.io.spreadsheet import restore
 from glossator.languages import base_language, parse_language
-from glossator.spreadsheet import restore
 
 ERROR = "error"
 WARNING = "warning"

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossator.errors import GlossaryError
-from glossator.fsutil import write_all
 from glossator.glossary.csv import NOTE_COLUMN, SEPARATOR, match_key, term_problem
 from glossator.glossary.model import Concept, Glossary
-from glossator.inputs import MAX_GLOSSARY_BYTES, read_regular
+from glossator.io.files import write_all
+from glossator.io.reading import MAX_GLOSSARY_BYTES, read_regular
+from glossator.io.spreadsheet import neutralise
 from glossator.languages import base_language
-from glossator.spreadsheet import neutralise
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ from pathlib import Path
 from lxml import etree
 
 from glossator.errors import GlossaryError, LanguageError
-from glossator.formats.xml import parse_xml
 from glossator.glossary.csv import FLAGS_COLUMN, NOTE_COLUMN, SEPARATOR, TermIndex, term_problem
 from glossator.glossary.model import (
     ADMITTED,
@@ -43,9 +42,10 @@ from glossator.glossary.model import (
     Glossary,
     digest_of,
 )
-from glossator.inputs import MAX_GLOSSARY_BYTES, read_regular
+from glossator.io.reading import MAX_GLOSSARY_BYTES, read_regular
+from glossator.io.spreadsheet import neutralise
+from glossator.io.xml import parse_xml
 from glossator.languages import base_language, parse_language, tag_language
-from glossator.spreadsheet import neutralise
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FLAGS_TYPE = "x-glossator-flags"
@@ -123,7 +123,7 @@ def read_tbx(path: Path, source_lang: str | None = None) -> Glossary:
     The source language is `source_lang`, else the document's xml:lang, else the language of
     the first langSet. Target terms marked deprecated or superseded are kept as deprecated
     forms (replaced in machine output, flagged by QA), never as the pinned one. Only a regular
-    file of at most `MAX_GLOSSARY_BYTES` (256 MiB) is read (see glossator.inputs).
+    file of at most `MAX_GLOSSARY_BYTES` (256 MiB) is read (see glossator.io.reading).
     """
     path = Path(path)
     data = read_regular(path, GlossaryError, what="glossary file", limit=MAX_GLOSSARY_BYTES)
@@ -260,7 +260,7 @@ def write_csv(glossary: Glossary) -> str:
     """The glossary in the CSV format: source language, target languages sorted, note, flags.
 
     A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is written with
-    a `'` in front, which the CSV reader drops again (glossator.spreadsheet): the file reads
+    a `'` in front, which the CSV reader drops again (glossator.io.spreadsheet): the file reads
     back to the same terms and opens safely in a spreadsheet.
     """
     languages = sorted(glossary.languages)

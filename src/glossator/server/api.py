@@ -362,7 +362,7 @@ async def translate_file(state: ServerState, request: Request) -> dict[str, Any]
 
 
 def _write(path: Any, text: str) -> None:
-    from glossator.fsutil import write_atomic
+    from glossator.io.files import write_atomic
 
     write_atomic(path, text)
 
