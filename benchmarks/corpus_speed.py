@@ -107,10 +107,10 @@ def make_corpus(folder: Path, count: int) -> None:
 
 def distinct_segments(corpus: Path, glossary: Path | None) -> tuple[list[str], int]:
     """The distinct segment texts of the corpus as the pipeline cuts them, and the total."""
-    from glossator.article import read_article
     from glossator.glossary.loader import load_glossary
     from glossator.glossary.matcher import TermMatcher
     from glossator.pipeline import build_document
+    from glossator.text.article import read_article
 
     matcher = TermMatcher(load_glossary([glossary], "en").concepts) if glossary else None
     protect = (lambda text: [(m.start, m.end) for m in matcher.find(text)]) if matcher else None
@@ -247,7 +247,7 @@ def timed_cli(corpus: Path, out: Path, env: dict[str, str]) -> float:
 
 def build_models(scratch: Path) -> tuple[dict[str, str], dict[str, str]]:
     """ARGOS_PACKAGES_DIR environments: a tiny random en→de model, and one of Argos' size."""
-    from glossator.argos_packages import install_package_file
+    from glossator.engines.argos_packages import install_package_file
     from tiny_argos import build_argos_package
 
     tiny_dir, big_dir = scratch / "tiny-packages", scratch / "big-packages"

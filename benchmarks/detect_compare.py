@@ -26,7 +26,7 @@ FOLDERS = (ROOT / "benchmarks" / "articles", ROOT / "benchmarks" / "heldout", RO
 def corpus() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(language, text) sentences and paragraphs, English and Portuguese."""
     from glossator.engines import choose_engine
-    from glossator.segmenter import split_sentences
+    from glossator.text.segmenter import split_sentences
 
     paragraphs = [line.strip() for folder in FOLDERS for path in sorted(folder.glob("*.txt"))
                   for line in path.read_text(encoding="utf-8").splitlines()

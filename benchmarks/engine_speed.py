@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def sentence_splitter() -> Callable[[str], list[str]]:
     try:
-        from glossator.segmenter import split_sentences
+        from glossator.text.segmenter import split_sentences
 
         if split_sentences("One here. Two there.", "en") == ["One here.", "Two there."]:
             return lambda paragraph: split_sentences(paragraph, "en")
@@ -130,8 +130,8 @@ def run(scratch: Path) -> None:
     import ctranslate2
     import sentencepiece
 
-    from glossator.argos_packages import install_package_file
     from glossator.engines.argos import ArgosEngine
+    from glossator.engines.argos_packages import install_package_file
     from tiny_argos import build_argos_package
 
     text = SEED.read_text(encoding="utf-8")

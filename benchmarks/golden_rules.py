@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from glossator.segmenter import split_sentences
+from glossator.text.segmenter import split_sentences
 
 RULES_FILE = "benchmarks/english_golden_rules.py"
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "north-korea-shoigu-visit.txt"

@@ -43,16 +43,22 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from glossator.article import read_article
 from glossator.glossary import grammar
 from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
-from glossator.landing import accepted, landed
 from glossator.model import Pin, Segment
-from glossator.pinning import attach_pins, flag_misses, locate, probe_grammar, translate_segments
 from glossator.pipeline import build_document
-from glossator.qa import agreement_findings
+from glossator.terms.landing import accepted, landed
+from glossator.terms.pinning import (
+    attach_pins,
+    flag_misses,
+    locate,
+    probe_grammar,
+    translate_segments,
+)
+from glossator.terms.qa import agreement_findings
+from glossator.text.article import read_article
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

@@ -55,7 +55,7 @@ TARGETS = {"argos": "de", "bergamot": "pt"}
 
 
 def news_sentences() -> list[str]:
-    from glossator.segmenter import split_sentences
+    from glossator.text.segmenter import split_sentences
 
     sentences = []
     for path in sorted((ROOT / "benchmarks" / "articles").glob("*.txt")):
@@ -68,7 +68,7 @@ def build_argos_size_model(scratch: Path) -> Path:
     """Install the Argos-size random en→de model under scratch; return the packages folder."""
     from engine_speed import SEED
 
-    from glossator.argos_packages import install_package_file
+    from glossator.engines.argos_packages import install_package_file
     from tiny_argos import build_argos_package
 
     lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -17,15 +17,15 @@ import sys
 import time
 from pathlib import Path
 
-from glossator.article import read_article
 from glossator.engines.bergamot import BergamotEngine
 from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
-from glossator.landing import verify
 from glossator.model import Segment
-from glossator.pinning import attach_pins, flag_misses, translate_segments
 from glossator.pipeline import build_document
+from glossator.terms.landing import verify
+from glossator.terms.pinning import attach_pins, flag_misses, translate_segments
+from glossator.text.article import read_article
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

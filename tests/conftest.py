@@ -42,7 +42,7 @@ def tiny_en_de_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def argos_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_en_de_archive: Path) -> Path:
     """ARGOS_PACKAGES_DIR pointing at a folder with the tiny en→de package installed."""
-    from glossator.argos_packages import install_package_file
+    from glossator.engines.argos_packages import install_package_file
 
     root = tmp_path / "argos-packages"
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(root))

@@ -21,9 +21,9 @@ from glossator.errors import InputError, UsageError
 from glossator.executors import Chunk, LocalExecutor, work_chunk
 from glossator.io.reading import discover
 from glossator.model import Segment
-from glossator.pinning import attach_pins
 from glossator.progress import PlainProgress, Progress, make_progress
 from glossator.resume import up_to_date
+from glossator.terms.pinning import attach_pins
 
 STORIES = {
     "seoul": "Seoul talks end\n\nThe talks ended in Seoul on Thursday. Kim flew home.\n",

@@ -14,16 +14,16 @@ from typing import ClassVar
 
 import pytest
 
-from glossator import argos_packages
-from glossator.argos_packages import (
+from glossator.engines import argos as argos_module
+from glossator.engines import argos_packages
+from glossator.engines.argos import ArgosEngine
+from glossator.engines.argos import _from_proto as from_proto
+from glossator.engines.argos_packages import (
     install_package_file,
     installed_packages,
     packages_dir,
     validate_package_file,
 )
-from glossator.engines import argos as argos_module
-from glossator.engines.argos import ArgosEngine
-from glossator.engines.argos import _from_proto as from_proto
 from glossator.engines.base import Aligned, compose_alignments
 from glossator.errors import EngineError, InputError
 
@@ -484,7 +484,7 @@ def test_package_index_offline_missing_pair_and_download(tmp_path: Path, archive
     (index_dir / "index.json").write_text(json.dumps([entry]))
     code = """
         import sys
-        from glossator.argos_packages import install_from_index
+        from glossator.engines.argos_packages import install_from_index
         from glossator.errors import EngineError
         for source, target in [("en", "es"), ("en", "zz")]:
             try:
@@ -531,8 +531,8 @@ def test_engine_imports_and_translates_without_heavy_modules(pivot_root: Path, t
 
 
 def test_argos_packages_module_does_not_import_argostranslate():
-    result = _run_python("import sys, glossator.argos_packages as a; a.installed_packages(); "
-                         "print('argostranslate' in sys.modules)", {})
+    result = _run_python("import sys, glossator.engines.argos_packages as a; "
+                         "a.installed_packages(); print('argostranslate' in sys.modules)", {})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
     assert argos_packages.INSTALL_HINT.startswith("install a downloaded file")

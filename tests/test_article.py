@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from glossator.article import cruft_rule, parse_dateline, read_article
 from glossator.errors import InputError
+from glossator.text.article import cruft_rule, parse_dateline, read_article
 
 
 def write(tmp_path: Path, content: bytes | str, name: str = "article.txt") -> Path:

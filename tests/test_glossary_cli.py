@@ -8,12 +8,12 @@ import re
 import pytest
 
 from conftest import REPO, SEED, run_cli
-from glossator.article import read_article
 from glossator.engines.argos import ArgosEngine
 from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
-from glossator.pinning import translate_pinned
 from glossator.pipeline import build_document
+from glossator.terms.pinning import translate_pinned
+from glossator.text.article import read_article
 
 ARTICLES = [SEED, *sorted((REPO / "benchmarks" / "articles").glob("*.txt"))]
 

@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from glossator import argos_packages
-from glossator.argos_packages import (
+from glossator.cli import main
+from glossator.engines import argos_packages
+from glossator.engines.argos_packages import (
     PackageFileError,
     install_package_file,
     installed_packages,
     validate_package_file,
 )
-from glossator.cli import main
 
 TOP = "translate-en_de-1_0"
 METADATA = {"package_version": "1.0", "argos_version": "1.0", "from_code": "en",

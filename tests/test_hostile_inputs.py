@@ -25,13 +25,13 @@ import pytest
 
 from conftest import REPO
 from glossator import cli
-from glossator.article import read_article
 from glossator.errors import FormatError, GlossaryError, InputError
 from glossator.formats.po import read_po
 from glossator.formats.tmx import read_memory, write_memory
 from glossator.glossary.csv import _Checker
 from glossator.glossary.tbx import read_tbx
 from glossator.io.reading import MAX_ARTICLE_BYTES, MAX_GLOSSARY_BYTES
+from glossator.text.article import read_article
 
 # The characters str.splitlines() breaks a line at, besides LF, CR and CRLF.
 LINE_BREAKERS = "\u2028\u2029\u0085\u001c\u001d\u001e"
@@ -224,7 +224,7 @@ def test_article_over_the_limit_is_refused_with_its_size(tmp_path: Path):
 
 def test_article_limit_is_inclusive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     text = b"Title\n\nSome text.\n"
-    monkeypatch.setattr("glossator.article.MAX_ARTICLE_BYTES", len(text))
+    monkeypatch.setattr("glossator.text.article.MAX_ARTICLE_BYTES", len(text))
     path = tmp_path / "a.txt"
     path.write_bytes(text)
     assert read_article(path).paragraphs[1].text == "Some text."

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from glossator.article import parse_article
 from glossator.formats import get_format
 from glossator.formats.po import read_po
 from glossator.formats.tsv import parse_tsv, read_tsv
@@ -22,7 +21,8 @@ from glossator.glossary.tbx import read_tbx, write_csv
 from glossator.model import Document, Segment
 from glossator.pipeline import build_document
 from glossator.review import render_review
-from glossator.segmenter import INFO_NOTE, MAX_SEGMENT_CHARS, clause_spans
+from glossator.text.article import parse_article
+from glossator.text.segmenter import INFO_NOTE, MAX_SEGMENT_CHARS, clause_spans
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SGR = re.compile(r"\x1b\[[0-9;]*m")

@@ -15,8 +15,8 @@ from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept, Form
 from glossator.model import Segment
-from glossator.pinning import locate, translate_pinned
-from glossator.qa import check_segment
+from glossator.terms.pinning import locate, translate_pinned
+from glossator.terms.qa import check_segment
 
 REPO = Path(__file__).resolve().parents[1]
 

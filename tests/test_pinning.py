@@ -12,7 +12,7 @@ from glossator.engines.bergamot import BergamotEngine
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Pin, Segment
-from glossator.pinning import (
+from glossator.terms.pinning import (
     COPIED,
     LANDED,
     VARIANT,

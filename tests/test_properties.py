@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from glossator.article import read_article
 from glossator.errors import FormatError, GlossaryError, InputError
 from glossator.formats.po import POFormat, read_po
 from glossator.formats.tmx import TMXFormat, read_tmx, xml_safe
@@ -30,7 +29,8 @@ from glossator.formats.xliff import XLIFFFormat
 from glossator.glossary.csv import lint_glossaries, load_glossaries
 from glossator.model import Document, Pin, Segment
 from glossator.pipeline import build_document
-from glossator.segmenter import sentence_spans
+from glossator.text.article import read_article
+from glossator.text.segmenter import sentence_spans
 
 EXAMPLES = int(os.environ.get("GLOSSATOR_HYPOTHESIS_EXAMPLES", "200"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,

@@ -12,7 +12,14 @@ import pytest
 
 from glossator.formats.po import build_pofile, read_po
 from glossator.model import Document, Pin, Segment
-from glossator.qa import Finding, check_document, check_segment, numbers, ratio_band, word_list
+from glossator.terms.qa import (
+    Finding,
+    check_document,
+    check_segment,
+    numbers,
+    ratio_band,
+    word_list,
+)
 
 SHOIGU = Pin(-1, -1, "Shoigu", "Choigu")
 SHOIGU_DE = Pin(-1, -1, "Shoigu", "Schoigu")
@@ -381,7 +388,7 @@ def test_word_lists_by_language():
 
 
 def test_importing_qa_loads_no_checker_library():
-    code = ("import sys, glossator.qa; "
+    code = ("import sys, glossator.terms.qa; "
             "print(sorted({'translate', 'spellchecker'} & {m.split('.')[0] for m in sys.modules}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

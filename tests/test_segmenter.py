@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from glossator.segmenter import sentence_spans, split_sentences
+from glossator.text.segmenter import sentence_spans, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "north-korea-shoigu-visit.txt"

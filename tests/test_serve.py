@@ -46,7 +46,7 @@ class Server:
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory, tiny_en_de_archive: Path
           ) -> tuple[dict[str, str], Path]:
-    from glossator.argos_packages import install_package_file
+    from glossator.engines.argos_packages import install_package_file
 
     root = tmp_path_factory.mktemp("serve")
     install_package_file(tiny_en_de_archive, root / "argos")

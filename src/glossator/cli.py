@@ -84,10 +84,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    from glossator.article import read_article
     from glossator.io.printable import printable
     from glossator.languages import parse_language
     from glossator.pipeline import build_document
+    from glossator.text.article import read_article
 
     article = read_article(args.article)
     if article.dropped:
@@ -100,7 +100,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
-    from glossator.argos_packages import installed_packages, packages_dir
+    from glossator.engines.argos_packages import installed_packages, packages_dir
     from glossator.io.printable import printable
     from glossator.languages import display_name
 
@@ -118,7 +118,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_install(args: argparse.Namespace) -> int:
-    from glossator import argos_packages
+    from glossator.engines import argos_packages
     from glossator.errors import UsageError
     from glossator.languages import base_language, parse_language
 
@@ -159,9 +159,9 @@ def _load_matcher(args: argparse.Namespace, verb: str, required: bool = True):
 
 
 def _article_document(args: argparse.Namespace, matcher=None):
-    from glossator.article import read_article
     from glossator.languages import parse_language
     from glossator.pipeline import build_document
+    from glossator.text.article import read_article
 
     article = read_article(args.article)
     protect = (lambda text: [(m.start, m.end) for m in matcher.find(text)]) if matcher else None
@@ -252,7 +252,7 @@ def cmd_glossary_import(args: argparse.Namespace) -> int:
 
 def cmd_qa(args: argparse.Namespace) -> int:
     from glossator.formats.po import read_po
-    from glossator.qa import check_document
+    from glossator.terms.qa import check_document
 
     findings = check_document(read_po(Path(args.po)))
     for finding in findings:
@@ -265,8 +265,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     import shutil
 
     from glossator.formats.po import read_po
-    from glossator.qa import check_document
     from glossator.review import render_review
+    from glossator.terms.qa import check_document
 
     if args.web:
         return _review_web(args)

@@ -40,7 +40,7 @@ class Chunk:
 def work_chunk(engine: Engine, chunk: Chunk, context: RunContext) -> Chunk:
     """Translate a chunk with its pins enforced and its probe pins' grammar filled in; the
     same chunk comes back, its segments carrying their targets and pins."""
-    from glossator.pinning import probe_grammar, translate_segments
+    from glossator.terms.pinning import probe_grammar, translate_segments
 
     source, target = base_language(context.source), base_language(chunk.target)
     if chunk.probe:

@@ -45,7 +45,7 @@ from glossator.io.files import project_lock, write_all
 from glossator.io.reading import MAX_IMPORT_BYTES, open_regular
 from glossator.languages import base_language, display_name, tag_language
 from glossator.model import SEGMENT_ID, Document, Segment, approval_stamp
-from glossator.qa import recheck
+from glossator.terms.qa import recheck
 
 Report = Callable[[str], None]
 # The file's target language and article name become folder and file names under OUT.

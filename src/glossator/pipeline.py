@@ -22,7 +22,6 @@ from pathlib import Path, PurePath
 from typing import Protocol, TextIO
 
 from glossator import __version__
-from glossator.article import Article, decode_article, parse_article
 from glossator.context import DEFAULT_CHUNK_SEGMENTS, RunContext
 from glossator.errors import (
     FormatError,
@@ -40,10 +39,11 @@ from glossator.io.reading import DEFAULT_GLOB, MAX_ARTICLE_BYTES, Source, discov
 from glossator.languages import base_language, display_name, parse_language
 from glossator.merge import check_previous, merge, reviewed_pairs
 from glossator.model import Document, Pin, Segment
-from glossator.pinning import TermReport, attach_pins, flag_misses
 from glossator.placement import OutputIndex, article_key, key_path, recorded_key, text_name
 from glossator.progress import Progress
 from glossator.resume import fingerprint, header_note, seal, source_digest, up_to_date
+from glossator.terms.pinning import TermReport, attach_pins, flag_misses
+from glossator.text.article import Article, decode_article, parse_article
 
 Report = Callable[[str], None]
 
@@ -56,7 +56,7 @@ def build_document(article: Article, source_lang: str,
     sentence (or title) over `MAX_SEGMENT_CHARS` is cut at clause boundaries into several
     segments, numbered on as sentences are, each with an informational note that says so.
     """
-    from glossator.segmenter import (
+    from glossator.text.segmenter import (
         MAX_SEGMENT_CHARS,
         clause_spans,
         sentence_spans,
@@ -574,7 +574,7 @@ class _Language:
         if not self.ready:
             return
         from glossator.formats.tmx import write_memory
-        from glossator.qa import check_document
+        from glossator.terms.qa import check_document
 
         ready, self.ready = self.ready, []
         job, files = self.job, {}

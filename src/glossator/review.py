@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from glossator.io.printable import printable
-from glossator.landing import form_pattern, is_flagged, is_wide, missing_pins
 from glossator.model import Document, Pin, Segment
-from glossator.qa import missing_pin_message
+from glossator.terms.landing import form_pattern, is_flagged, is_wide, missing_pins
+from glossator.terms.qa import missing_pin_message
 
 STACKED_BELOW = 60  # narrower terminals get source and target one under the other
 COLUMN_GAP = " │ "

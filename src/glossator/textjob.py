@@ -19,7 +19,7 @@ from glossator.engines.base import Engine
 from glossator.glossary.matcher import TermMatcher
 from glossator.languages import base_language
 from glossator.model import Segment
-from glossator.pinning import attach_pins, flag_misses, translate_segments
+from glossator.terms.pinning import attach_pins, flag_misses, translate_segments
 
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
@@ -55,7 +55,7 @@ class TextResult:
 def prepare_text(text: str, source: str, target: str, matcher: TermMatcher | None,
                  *, number: int = 1) -> TextJob:
     """Cut `text` into sentence segments and attach their pins for `target`."""
-    from glossator.segmenter import MAX_SEGMENT_CHARS, clause_spans, sentence_spans
+    from glossator.text.segmenter import MAX_SEGMENT_CHARS, clause_spans, sentence_spans
 
     segments: list[Segment] = []
     pieces: list[str | int] = []

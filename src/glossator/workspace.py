@@ -30,9 +30,9 @@ import polib
 from glossator.errors import FormatError, GlossaryError, UsageError, display_path
 from glossator.formats.po import load_pofile, po_document, update_pofile
 from glossator.io.files import project_lock, write_all
-from glossator.landing import form_pattern, is_flagged, missing_pins
 from glossator.model import Document, Pin, Segment, approval_stamp
-from glossator.qa import recheck
+from glossator.terms.landing import form_pattern, is_flagged, missing_pins
+from glossator.terms.qa import recheck
 
 ACTIONS = ("edit", "approve", "revert")
 MAX_TEXT = 20_000  # characters of one edited segment
@@ -275,7 +275,7 @@ class Workspace:
 
     def translate_again(self, relative: str, segment_id: str) -> dict[str, Any]:
         """A fresh machine translation of one segment, pins enforced; nothing is written."""
-        from glossator.pinning import translate_segments
+        from glossator.terms.pinning import translate_segments
 
         document = self.load(relative)
         segment = copy.deepcopy(_find(document, segment_id, document.path))
@@ -334,7 +334,7 @@ class Workspace:
 
     def _attach_pins(self, segments: list[Segment], document: Document) -> None:
         from glossator.glossary.matcher import TermMatcher
-        from glossator.pinning import attach_pins
+        from glossator.terms.pinning import attach_pins
 
         glossary = self._glossary(document.source_lang)
         matcher = TermMatcher(glossary.concepts) if glossary else None
@@ -389,7 +389,7 @@ class Workspace:
     def repin(self, relative: str, segment_ids: Sequence[str]) -> list[dict[str, Any]]:
         """Translate the given machine-text segments again with the glossary as it is now and
         save them; a segment a person touched meanwhile is left alone. The segments saved."""
-        from glossator.pinning import translate_segments
+        from glossator.terms.pinning import translate_segments
 
         document = self.load(relative)
         chosen = [copy.deepcopy(s) for s in document.segments

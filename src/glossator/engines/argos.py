@@ -15,8 +15,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from glossator import argos_packages
-from glossator.argos_packages import ArgosPackage, version_key
+from glossator.engines import argos_packages
+from glossator.engines.argos_packages import ArgosPackage, version_key
 from glossator.engines.base import Aligned, Engine, compose_alignments
 from glossator.engines.devices import Placement, resolve_device
 from glossator.errors import EngineError

@@ -21,9 +21,9 @@ from babel import Locale, UnknownLocaleError
 from glossator import __version__
 from glossator.formats.base import Format
 from glossator.glossary.grammar import describe
-from glossator.landing import is_flagged
 from glossator.languages import display_name, tag_language
 from glossator.model import Document, Pin, Segment
+from glossator.terms.landing import is_flagged
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 

@@ -19,8 +19,8 @@ from glossator.engines.base import Engine
 from glossator.errors import EngineError, GlossaryError
 from glossator.glossary.matcher import TermMatcher
 from glossator.model import Segment
-from glossator.pinning import translate_segments
 from glossator.server.batching import Gatherer
+from glossator.terms.pinning import translate_segments
 from glossator.textjob import TextResult, finish_text, prepare_text, translate_texts
 
 Report = Callable[[str], None]

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from glossator.dates import find_dates
 from glossator.errors import InputError
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
+from glossator.text.dates import find_dates
 
 # name → pattern matched against one stripped line (case-insensitive, whole line)
 CRUFT_RULES: dict[str, re.Pattern[str]] = {

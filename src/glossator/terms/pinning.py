@@ -28,14 +28,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from glossator.dates import find_dates, render_date
 from glossator.engines.base import Engine
 from glossator.glossary import grammar
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import ADMITTED, DEPRECATED, INFLECTED, Form
-from glossator.landing import form_pattern, landed, verify
 from glossator.languages import base_language
 from glossator.model import Pin, Segment
+from glossator.terms.landing import form_pattern, landed, verify
+from glossator.text.dates import find_dates, render_date
 
 PLACEHOLDER_SHAPES = ("XZ", "ZX")
 NBEST = 4

@@ -19,9 +19,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from glossator.glossary import grammar
-from glossator.landing import deprecated_used, form_pattern, missing_pins
 from glossator.languages import base_language, display_name
 from glossator.model import INFO_NOTE, Document, Pin, Segment
+from glossator.terms.landing import deprecated_used, form_pattern, missing_pins
 
 if TYPE_CHECKING:
     from translate.filters.checks import StandardChecker
@@ -83,7 +83,7 @@ def check_document(document: Document) -> list[Finding]:
 def recheck(segments: Sequence[Segment], source_lang: str, target_lang: str) -> None:
     """Pins verified and QA run again on segments whose text a person changed, as a run
     would: the notes of missed pins and the QA lines are replaced, informational notes kept."""
-    from glossator.pinning import flag_misses
+    from glossator.terms.pinning import flag_misses
 
     for segment in segments:
         segment.notes = [note for note in segment.notes if note.startswith(INFO_NOTE)]
