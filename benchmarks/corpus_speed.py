@@ -109,7 +109,7 @@ def distinct_segments(corpus: Path, glossary: Path | None) -> tuple[list[str], i
     """The distinct segment texts of the corpus as the pipeline cuts them, and the total."""
     from glossator.glossary.loader import load_glossary
     from glossator.glossary.matcher import TermMatcher
-    from glossator.pipeline import build_document
+    from glossator.run.pipeline import build_document
     from glossator.text.article import read_article
 
     matcher = TermMatcher(load_glossary([glossary], "en").concepts) if glossary else None
@@ -128,7 +128,7 @@ def measure_throughput(engine_name: str, target: str, corpus: Path, out: Path,
                        glossary: Path | None) -> dict[str, float]:
     """In this process: the raw engine over the distinct segments, then the pipeline."""
     from glossator.engines import choose_engine
-    from glossator.pipeline import run_translate
+    from glossator.run.pipeline import run_translate
 
     segments, total = distinct_segments(corpus, glossary)
     engine = choose_engine(engine_name, "en", target)
@@ -186,7 +186,7 @@ def _time_engine_calls() -> list[float]:
 
 
 def measure_rss(corpus: Path, out: Path) -> dict[str, float]:
-    from glossator.pipeline import run_translate
+    from glossator.run.pipeline import run_translate
 
     start = time.perf_counter()
     result = run_translate([corpus], ["de"], engine_name="argos", out=out,
@@ -211,7 +211,7 @@ def measure_ray(engine_name: str, target: str, corpus: Path, out: Path,
     (about 4 s, once per session or cluster) is left out; actors loading their models is in."""
     import ray
 
-    from glossator.pipeline import run_translate
+    from glossator.run.pipeline import run_translate
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="error")
     seconds = {}

@@ -26,7 +26,7 @@ from pathlib import Path
 import polib
 
 from glossator.formats import DEFAULT_FORMATS, get_format
-from glossator.pipeline import run_translate
+from glossator.run.pipeline import run_translate
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLES = sorted([*(REPO / "benchmarks" / "articles").glob("*.txt"),

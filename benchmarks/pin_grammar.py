@@ -48,7 +48,7 @@ from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Pin, Segment
-from glossator.pipeline import build_document
+from glossator.run.pipeline import build_document
 from glossator.terms.landing import accepted, landed
 from glossator.terms.pinning import (
     attach_pins,

@@ -5,7 +5,7 @@ Targets (issue 8):
   navigation to the script's "ready" mark, every row built: ≤ 1 s;
 - saving one segment (edit, then approve) through the HTTP API of the running server, the
   round trip seen by the page: ≤ 100 ms (and the library call alone, for comparison);
-- importing a 500-unit XLIFF with every unit approved (glossator.importer): ≤ 1 s.
+- importing a 500-unit XLIFF with every unit approved (glossator.review.importer): ≤ 1 s.
 
 The article is synthetic (500 sentences, three pinned terms each ten sentences) and made
 without an engine, so the numbers measure the workspace, not the model. Medians of a few runs;
@@ -107,7 +107,7 @@ def browser_and_http(out: Path) -> tuple[float, float]:
 
 
 def library_save(out: Path) -> float:
-    from glossator.workspace import Workspace
+    from glossator.review.workspace import Workspace
 
     workspace = Workspace(out, glossary_paths=[])
     times = []
@@ -123,7 +123,7 @@ def library_save(out: Path) -> float:
 
 def xliff_import(folder: Path) -> float | None:
     try:
-        from glossator.importer import import_units
+        from glossator.review.importer import import_units
     except ImportError:
         return None
     from glossator.formats import get_format
@@ -162,7 +162,7 @@ def main() -> None:
         print(f"{'measure':54} {'ms':>8} {'target':>8} {'ratio':>6}")
         for label, value, target in rows:
             print(f"{label:54} {value:8.1f} {target:8} {value / target:6.2f}")
-        label = f"import a {SEGMENTS}-unit XLIFF (glossator.importer)"
+        label = f"import a {SEGMENTS}-unit XLIFF (glossator.review.importer)"
         if imported is None:
             print(f"{label:54} {'not available':>8}")
         else:

@@ -22,7 +22,7 @@ from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Segment
-from glossator.pipeline import build_document
+from glossator.run.pipeline import build_document
 from glossator.terms.landing import verify
 from glossator.terms.pinning import attach_pins, flag_misses, translate_segments
 from glossator.text.article import read_article

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from glossator.context import RunContext
 from glossator.errors import InputError, UsageError
-from glossator.executors import Chunk, LocalExecutor, work_chunk
 from glossator.io.reading import discover
 from glossator.model import Segment
-from glossator.progress import PlainProgress, Progress, make_progress
-from glossator.resume import up_to_date
+from glossator.run.context import RunContext
+from glossator.run.executors import Chunk, LocalExecutor, work_chunk
+from glossator.run.progress import PlainProgress, Progress, make_progress
+from glossator.run.resume import up_to_date
 from glossator.terms.pinning import attach_pins
 
 STORIES = {
@@ -233,7 +233,7 @@ class PicklingExecutor(LocalExecutor):
 
 
 def test_chunks_that_travel_give_the_same_files(tmp_path, monkeypatch):
-    from glossator import pipeline
+    from glossator.run import pipeline
 
     make_tree(tmp_path)
     glossary = tmp_path / "terms.csv"
@@ -255,9 +255,9 @@ def test_chunks_that_travel_give_the_same_files(tmp_path, monkeypatch):
 
 
 def test_work_chunk_fills_targets_and_probe_grammar():
-    from glossator.executors import EngineCache
     from glossator.glossary.matcher import TermMatcher
     from glossator.glossary.model import Concept
+    from glossator.run.executors import EngineCache
 
     context = RunContext(source="en", targets=("pt",), engine_name="bergamot")
     matcher = TermMatcher([Concept(("Pyongyang",), {"pt": ("Pyongyang",)})])

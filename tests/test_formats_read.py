@@ -14,8 +14,8 @@ from glossator.errors import FormatError
 from glossator.formats import FORMATS, READABLE, get_format, reader_for
 from glossator.formats.comments import fact_line, join_wrapped, parse_line, to_lines
 from glossator.formats.po import read_po
-from glossator.merge import merge
 from glossator.model import Document, Pin, Segment
+from glossator.run.merge import merge
 from test_formats import review_document
 
 MACHINE = 'Kim agradeceu\na Putin "pela" visita.\r\n\\n fim'

@@ -19,8 +19,8 @@ from glossator.glossary.csv import load_glossaries
 from glossator.glossary.model import Concept
 from glossator.glossary.tbx import read_tbx, write_csv
 from glossator.model import Document, Segment
-from glossator.pipeline import build_document
-from glossator.review import render_review
+from glossator.review.terminal import render_review
+from glossator.run.pipeline import build_document
 from glossator.text.article import parse_article
 from glossator.text.segmenter import INFO_NOTE, MAX_SEGMENT_CHARS, clause_spans
 

@@ -19,7 +19,7 @@ from conftest import run_cli
 from glossator.errors import FormatError
 from glossator.formats import get_format
 from glossator.formats.po import read_po
-from glossator.importer import import_units
+from glossator.review.importer import import_units
 from test_formats import REPEATED, review_document
 
 NAME = "north-korea-shoigu-visit"

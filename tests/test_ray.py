@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from glossator.cluster import CRASH_ENV, RETRIES, RayExecutor, check_address
-from glossator.context import RunContext
 from glossator.errors import EngineError, UsageError
-from glossator.pipeline import run_translate
+from glossator.run.cluster import CRASH_ENV, RETRIES, RayExecutor, check_address
+from glossator.run.context import RunContext
+from glossator.run.pipeline import run_translate
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[ray]')")
 
@@ -105,8 +105,8 @@ def test_an_actor_killed_mid_run_has_its_chunk_redone(local_ray, archive, in_pro
 @pytest.mark.slow
 def test_the_executor_retries_on_a_fresh_actor_and_cuts_chunks_per_actor(local_ray, argos_dir,
                                                                          tmp_path, monkeypatch):
-    from glossator.executors import Chunk
     from glossator.model import Segment
+    from glossator.run.executors import Chunk
 
     monkeypatch.setenv(CRASH_ENV, f"1:{tmp_path / 'crashed'}")
     context = RunContext(source="en", targets=("de",), engine_name="argos")
@@ -126,8 +126,8 @@ def test_the_executor_retries_on_a_fresh_actor_and_cuts_chunks_per_actor(local_r
 
 @pytest.mark.slow
 def test_errors_on_ray_reach_the_driver_as_one_line(local_ray):
-    from glossator.executors import Chunk
     from glossator.model import Segment
+    from glossator.run.executors import Chunk
 
     # en→de with bergamot: the actor's engine refuses the pair, as it would in this process.
     context = RunContext(source="en", targets=("de",), engine_name="bergamot")

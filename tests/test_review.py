@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from glossator.model import Document, Pin, Segment
-from glossator.review import render_review, wrap_spans
+from glossator.review.terminal import render_review, wrap_spans
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 GAP = " │ "

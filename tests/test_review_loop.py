@@ -29,10 +29,10 @@ from hypothesis.stateful import (
 
 from glossator.formats import get_format
 from glossator.formats.po import load_pofile, read_po
-from glossator.importer import import_units
-from glossator.pipeline import run_translate
-from glossator.placement import article_key, recorded_key
-from glossator.workspace import Workspace, segment_version
+from glossator.review.importer import import_units
+from glossator.review.workspace import Workspace, segment_version
+from glossator.run.pipeline import run_translate
+from glossator.run.placement import article_key, recorded_key
 
 # Three articles in three folders (a run over a subset mirrors them differently), each with a
 # second wording of one sentence, far from every other sentence.

@@ -24,7 +24,7 @@ try:
 except ImportError:  # run as a package
     from tests.test_workspace import PO, project, translated
 
-from glossator.workspace import Workspace
+from glossator.review.workspace import Workspace
 
 CHROMIUM = shutil.which("chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")

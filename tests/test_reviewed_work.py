@@ -14,10 +14,10 @@ from conftest import run_cli
 from glossator.errors import FormatError
 from glossator.formats import get_format
 from glossator.formats.po import read_po
-from glossator.importer import import_units
 from glossator.io.files import LOCK_NAME, output_lock
-from glossator.pipeline import run_translate
-from glossator.workspace import Workspace, segment_version
+from glossator.review.importer import import_units
+from glossator.review.workspace import Workspace, segment_version
+from glossator.run.pipeline import run_translate
 
 STORY = ("Talks in Seoul\n\n"
          "The minister arrived in Seoul on Monday. He met the envoy from Pyongyang.\n\n"

@@ -13,12 +13,12 @@ import pytest
 from lxml import html
 
 from glossator.errors import InputError
-from glossator.htmltext import parse_html
 from glossator.model import Segment
 from glossator.server.batching import Gatherer
+from glossator.server.htmltext import parse_html
 from glossator.server.limits import KeyLimit, KeyRing, RateLimiter, hash_key, read_api_keys
 from glossator.server.runner import bind, bound_port
-from glossator.textjob import finish_text, prepare_text
+from glossator.server.textjob import finish_text, prepare_text
 
 HOSTILE = ('<p onclick="steal()">Hello <b>there</b> &amp; welcome</p>'
            '<script>alert(1)</script><a href=" java\tscript:alert(2)">link</a>'

@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 from glossator.errors import GlossaryError, UsageError
 from glossator.formats.po import read_po
 from glossator.glossary.edit import append_concept
-from glossator.pipeline import run_translate
+from glossator.review.workspace import Workspace, segment_version
+from glossator.run.pipeline import run_translate
 from glossator.server.review import create_app
-from glossator.workspace import Workspace, segment_version
 
 ARTICLE = """Pyongyang, June 23 (AP)
 
@@ -312,7 +312,7 @@ def test_alternatives_are_the_n_best_of_the_engine_the_po_names(tmp_path: Path, 
 
 KILLED_SAVER = """
 import sys
-from glossator.workspace import Workspace
+from glossator.review.workspace import Workspace
 
 workspace = Workspace(sys.argv[1], glossary_paths=[])
 round = 0

@@ -56,11 +56,11 @@ def _language_list(text: str) -> list[str]:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from glossator.formats import parse_formats
-    from glossator.pipeline import run_translate
+    from glossator.run.pipeline import run_translate
 
     targets = [code for codes in args.to for code in codes]
     glossaries = [] if args.no_glossary else args.glossary  # None: the default glossaries/
-    from glossator.progress import make_progress
+    from glossator.run.progress import make_progress
 
     progress = make_progress(quiet=args.quiet)
     result = run_translate(args.articles, targets, source=args.source, engine_name=args.engine,
@@ -86,7 +86,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def cmd_segment(args: argparse.Namespace) -> int:
     from glossator.io.printable import printable
     from glossator.languages import parse_language
-    from glossator.pipeline import build_document
+    from glossator.run.pipeline import build_document
     from glossator.text.article import read_article
 
     article = read_article(args.article)
@@ -160,7 +160,7 @@ def _load_matcher(args: argparse.Namespace, verb: str, required: bool = True):
 
 def _article_document(args: argparse.Namespace, matcher=None):
     from glossator.languages import parse_language
-    from glossator.pipeline import build_document
+    from glossator.run.pipeline import build_document
     from glossator.text.article import read_article
 
     article = read_article(args.article)
@@ -265,7 +265,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     import shutil
 
     from glossator.formats.po import read_po
-    from glossator.review import render_review
+    from glossator.review.terminal import render_review
     from glossator.terms.qa import check_document
 
     if args.web:
@@ -280,8 +280,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def _review_web(args: argparse.Namespace) -> int:
+    from glossator.review.workspace import Workspace
     from glossator.server.review import serve_workspace
-    from glossator.workspace import Workspace
 
     workspace = Workspace(Path(args.po), engine_name=args.engine, reviewer=args.reviewer,
                           glossary_paths=args.glossary)
@@ -321,7 +321,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from glossator.errors import display_path
-    from glossator.importer import import_units
+    from glossator.review.importer import import_units
 
     results = import_units(Path(args.file), Path(args.po) if args.po else None,
                            reviewer=args.reviewer, include_unapproved=args.include_unapproved,

@@ -21,7 +21,7 @@ from glossator.formats.comments import read_lines, to_lines
 from glossator.io.reading import read_regular
 from glossator.languages import plural_forms
 from glossator.model import SEGMENT_ID, Document, Segment
-from glossator.placement import ARTICLE_FIELD, key_name, text_name
+from glossator.run.placement import ARTICLE_FIELD, key_name, text_name
 
 _ID = SEGMENT_ID  # ids of at most 9 digits a side: `_segment` turns them into ints
 # polib reads `msgstr domingo` as "oming": lines holding strings are checked before parsing.

@@ -23,11 +23,11 @@ from starlette.routing import Route
 
 from glossator import __version__
 from glossator.errors import EngineError, GlossatorError
-from glossator.htmltext import parse_html
 from glossator.server.files import FileStore, safe_name, translate_po, translate_txt
+from glossator.server.htmltext import parse_html
 from glossator.server.limits import BodyLimit, KeyLimit, KeyRing, Limits, RateLimiter
 from glossator.server.service import TranslationService
-from glossator.textjob import TermCounts, TextResult
+from glossator.server.textjob import TermCounts, TextResult
 
 MAX_ALTERNATIVES = 5
 

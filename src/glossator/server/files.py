@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossator.errors import InputError
-from glossator.textjob import TextResult
+from glossator.server.textjob import TextResult
 
 SUFFIXES = (".txt", ".po")
 KEPT_FILES = 200  # translated files kept for download, the oldest removed first

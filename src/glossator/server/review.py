@@ -38,7 +38,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from glossator import __version__
 from glossator.errors import GlossatorError, display_path
-from glossator.workspace import Workspace
+from glossator.review.workspace import Workspace
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
        "img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")

@@ -13,15 +13,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from glossator.detect import Detector
 from glossator.engines import AUTO_ORDER, load_engine
 from glossator.engines.base import Engine
 from glossator.errors import EngineError, GlossaryError
 from glossator.glossary.matcher import TermMatcher
 from glossator.model import Segment
 from glossator.server.batching import Gatherer
+from glossator.server.detect import Detector
+from glossator.server.textjob import TextResult, finish_text, prepare_text, translate_texts
 from glossator.terms.pinning import translate_segments
-from glossator.textjob import TextResult, finish_text, prepare_text, translate_texts
 
 Report = Callable[[str], None]
 

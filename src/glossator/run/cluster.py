@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from glossator.context import RunContext
 from glossator.errors import EngineError, GlossatorError, UsageError
-from glossator.executors import Chunk, EngineCache, work_chunk
+from glossator.run.context import RunContext
+from glossator.run.executors import Chunk, EngineCache, work_chunk
 
 LOCAL = "ray"
 RETRIES = 3  # fresh actors a part may be given after the one running it died

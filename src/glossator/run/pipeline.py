@@ -22,7 +22,6 @@ from pathlib import Path, PurePath
 from typing import Protocol, TextIO
 
 from glossator import __version__
-from glossator.context import DEFAULT_CHUNK_SEGMENTS, RunContext
 from glossator.errors import (
     FormatError,
     GlossatorError,
@@ -31,17 +30,18 @@ from glossator.errors import (
     UsageError,
     display_path,
 )
-from glossator.executors import Chunk, EngineCache, LocalExecutor
 from glossator.formats import Format
 from glossator.glossary.matcher import TermMatcher
 from glossator.io.files import ensure_writable_dir, output_lock, write_all
 from glossator.io.reading import DEFAULT_GLOB, MAX_ARTICLE_BYTES, Source, discover, read_regular
 from glossator.languages import base_language, display_name, parse_language
-from glossator.merge import check_previous, merge, reviewed_pairs
 from glossator.model import Document, Pin, Segment
-from glossator.placement import OutputIndex, article_key, key_path, recorded_key, text_name
-from glossator.progress import Progress
-from glossator.resume import fingerprint, header_note, seal, source_digest, up_to_date
+from glossator.run.context import DEFAULT_CHUNK_SEGMENTS, RunContext
+from glossator.run.executors import Chunk, EngineCache, LocalExecutor
+from glossator.run.merge import check_previous, merge, reviewed_pairs
+from glossator.run.placement import OutputIndex, article_key, key_path, recorded_key, text_name
+from glossator.run.progress import Progress
+from glossator.run.resume import fingerprint, header_note, seal, source_digest, up_to_date
 from glossator.terms.pinning import TermReport, attach_pins, flag_misses
 from glossator.text.article import Article, decode_article, parse_article
 
@@ -151,7 +151,7 @@ def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *
     if not targets:
         raise UsageError("no target language given")
     if cluster is not None:
-        from glossator.cluster import check_address
+        from glossator.run.cluster import check_address
 
         check_address(cluster)
     progress = progress or Progress()
@@ -219,7 +219,7 @@ class Executor(Protocol):
 
 def _executor(context: RunContext, engines: EngineCache, report: Report) -> Executor:
     if context.cluster:
-        from glossator.cluster import RayExecutor
+        from glossator.run.cluster import RayExecutor
 
         return RayExecutor(context, context.cluster, report=report)
     return LocalExecutor(context, engines)

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from glossator.context import RunContext
 from glossator.engines.base import Engine
 from glossator.languages import base_language
 from glossator.model import Pin, Segment
+from glossator.run.context import RunContext
 
 
 @dataclass
