@@ -17,9 +17,9 @@ import pytest
 
 from conftest import REPO, run_cli
 from glossator.errors import InputError, UsageError
-from glossator.io.reading import discover
 from glossator.model import Segment
 from glossator.run.context import RunContext
+from glossator.run.discovery import discover
 from glossator.run.executors import Chunk, LocalExecutor, work_chunk
 from glossator.run.progress import PlainProgress, Progress, make_progress
 from glossator.run.resume import up_to_date

@@ -12,7 +12,7 @@ import pytest
 
 from glossator.errors import GlossaryError
 from glossator.glossary.csv import Finding, lint_glossaries, load_glossaries
-from glossator.glossary.loader import default_folder, glossary_files
+from glossator.glossary.files import default_folder, glossary_files
 from glossator.glossary.model import (
     ADMITTED,
     DEPRECATED,

@@ -11,13 +11,9 @@ import pytest
 from conftest import REPO, run_cli
 from glossator.errors import GlossaryError
 from glossator.glossary.csv import load_glossaries
-from glossator.glossary.loader import (
-    default_folder,
-    lint,
-    load_glossary,
-    reorient,
-    select_glossaries,
-)
+from glossator.glossary.files import default_folder
+from glossator.glossary.lint import lint
+from glossator.glossary.loader import load_glossary, reorient, select_glossaries
 from glossator.glossary.model import (
     ADMITTED,
     DEPRECATED,

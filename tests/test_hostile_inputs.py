@@ -375,7 +375,7 @@ def test_glossary_fifo_named_with_glossary_is_refused_as_not_a_regular_file(tmp_
     fifo = tmp_path / "terms.csv"
     os.mkfifo(fifo)
     from glossator.errors import GlossaryError
-    from glossator.glossary.loader import glossary_files
+    from glossator.glossary.files import glossary_files
 
     with pytest.raises(GlossaryError, match="not a regular file or folder"):
         glossary_files([fifo])

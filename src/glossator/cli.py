@@ -170,7 +170,8 @@ def _article_document(args: argparse.Namespace, matcher=None):
 
 def cmd_glossary_check(args: argparse.Namespace) -> int:
     from glossator.errors import UsageError
-    from glossator.glossary.loader import lint, select_glossaries
+    from glossator.glossary.lint import lint
+    from glossator.glossary.loader import select_glossaries
 
     chosen = select_glossaries(args.paths or None)
     if not chosen.paths:

@@ -18,11 +18,14 @@ from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
 from glossator.formats.comments import read_lines, to_lines
+from glossator.io.names import quoted_name, text_name
 from glossator.io.reading import read_regular
 from glossator.languages import plural_forms
 from glossator.model import SEGMENT_ID, Document, Segment
-from glossator.run.placement import ARTICLE_FIELD, key_name, text_name
 
+# The article a PO translates (glossator.run.placement): its path relative to the output
+# folder, quoted (glossator.io.names.quote_path).
+ARTICLE_FIELD = "X-Glossator-Article"
 _ID = SEGMENT_ID  # ids of at most 9 digits a side: `_segment` turns them into ints
 # polib reads `msgstr domingo` as "oming": lines holding strings are checked before parsing.
 _STRING_LINE = re.compile(r'(?:#[~|] )?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?'
@@ -98,7 +101,7 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
 def _occurrence_name(name: str) -> str:
     """A file name for a `#:` line: one with white space between U+2068 and U+2069, as GNU
     gettext writes it, so editors show one name (glossator itself reads the article from the
-    header, `placement.ARTICLE_FIELD`)."""
+    header, `ARTICLE_FIELD`)."""
     name = text_name(name)
     return f"\u2068{name}\u2069" if any(char.isspace() for char in name) else name
 
@@ -161,7 +164,7 @@ def po_document(pofile: polib.POFile, path: Path) -> Document:
                         target_lang=pofile.metadata.get("Language") or None)
     document.source_key = pofile.metadata.get(ARTICLE_FIELD, "")
     if document.source_key:
-        document.article = key_name(document.source_key)
+        document.article = quoted_name(document.source_key)
     for entry in pofile:
         if entry.obsolete:
             if entry.msgctxt and _ID.fullmatch(entry.msgctxt):

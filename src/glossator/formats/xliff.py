@@ -39,11 +39,11 @@ from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
 from glossator.formats.comments import apply_fact, facts
+from glossator.io.names import text_name
 from glossator.io.reading import read_regular
 from glossator.io.xml import XML_SPACE, local_name, parse_xml, text_of, xml_safe
 from glossator.languages import tag_language
 from glossator.model import SEGMENT_ID, Document, Segment, paragraph_number
-from glossator.run.placement import text_name
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 

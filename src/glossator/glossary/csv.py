@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from glossator.errors import GlossaryError, LanguageError
+from glossator.glossary.files import glossary_files
 from glossator.glossary.matcher import APOSTROPHES
 from glossator.glossary.model import (
     ADMITTED,
@@ -63,8 +64,6 @@ class Finding:
 
 def _csv_files(paths: Sequence[str | Path]) -> list[Path]:
     """Files named, and the *.csv files of folders named: the loader's one folder rule."""
-    from glossator.glossary.loader import glossary_files  # the loader imports this module
-
     return glossary_files(paths, suffixes=(".csv",))
 
 

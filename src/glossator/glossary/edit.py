@@ -1,6 +1,6 @@
 """Add one concept row to a glossary CSV file, keeping its columns, quoting and line endings.
 
-The new file is linted (glossator.glossary.loader.lint), with the files loaded together with
+The new file is linted (glossator.glossary.lint), with the files loaded together with
 it, before it replaces the old one, so a row that would break the glossary is refused with the
 linter's message and nothing is written. A term the loaded glossary already pins to another
 rendering is a clash: reported, not written.
@@ -124,7 +124,7 @@ def _header(text: str, path: Path) -> list[str]:
 def _lint(path: Path, text: str, source_lang: str, together: Sequence[Path]) -> None:
     """GlossaryError where `text`, in place of `path` among the files `together`, would not
     load; its message names `path`, not the copy linted."""
-    from glossator.glossary.loader import lint
+    from glossator.glossary.lint import lint
 
     with tempfile.TemporaryDirectory(prefix="glossator-term-") as folder:
         candidate = Path(folder) / path.name

@@ -1,9 +1,5 @@
-"""Where glossaries are found, and the one loader every verb uses.
-
-The default rule, the same for `translate` and every `glossary` verb: the first that exists of
-`./glossaries/`, `$GLOSSATOR_GLOSSARIES` (a folder or a file), and the user data folder
-(`platformdirs.user_data_path("glossator") / "glossaries"`, no app author on Windows).
-`--glossary PATH` replaces it.
+"""The one loader every verb uses, and which of the glossary files it uses
+(`select_glossaries`; where they are looked for is `glossator.glossary.files`).
 
 A folder contributes its `*.csv` and `*.tbx` files; the reader is picked by extension. Every
 file is multi-directional: a file written from English serves a Portuguese → English run, its
@@ -15,77 +11,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from glossator.errors import GlossaryError, LanguageError
 from glossator.glossary import csv as glossary_csv
-from glossator.glossary.csv import ERROR, WARNING, Finding, TermIndex, match_key
+from glossator.glossary.csv import TermIndex, match_key
+from glossator.glossary.files import ENVIRONMENT, default_folder, glossary_files
 from glossator.glossary.model import Concept, Form, Glossary, as_forms
 from glossator.languages import base_language, display_name, parse_language
-
-LOCAL_FOLDER = Path("glossaries")
-ENVIRONMENT = "GLOSSATOR_GLOSSARIES"
-SUFFIXES = (".csv", ".tbx")
-_SKIPPED_PREFIXES = (".", "~$")  # hidden files, and the lock files editors write
-
-
-def user_folder() -> Path:
-    """The user data folder's `glossaries` (~/.local/share/glossator/glossaries on Linux)."""
-    import platformdirs  # only verbs that read glossaries pay for it
-
-    return platformdirs.user_data_path("glossator", appauthor=False) / "glossaries"
-
-
-def default_folder() -> tuple[Path | None, str]:
-    """The folder (or file) the default rule finds, and which rule found it; (None, where it
-    looked) when there is none. `$GLOSSATOR_GLOSSARIES` naming nothing is an error."""
-    if LOCAL_FOLDER.is_dir():
-        return LOCAL_FOLDER, f"./{LOCAL_FOLDER}"
-    named = os.environ.get(ENVIRONMENT, "").strip()
-    if named:
-        path = Path(named).expanduser()
-        if not path.exists():
-            raise GlossaryError(f"no such glossary file or folder (named by ${ENVIRONMENT})",
-                                path=path)
-        return path, f"${ENVIRONMENT}"
-    user = user_folder()
-    if user.is_dir():
-        return user, str(user)
-    return None, f"looked in ./{LOCAL_FOLDER}, ${ENVIRONMENT}, {user}"
-
-
-def glossary_files(paths: Sequence[str | Path],
-                   suffixes: Sequence[str] = SUFFIXES) -> list[Path]:
-    """Files named, and the glossary files of folders named (sorted), each file once.
-
-    A folder contributes its files ending in one of `suffixes` (any case), less those whose
-    names start with `.` or `~$`; a folder with none is an error.
-    """
-    files: list[Path] = []
-    for given in map(Path, paths):
-        if given.is_dir():
-            found = sorted(
-                child for child in given.iterdir()
-                if child.suffix.lower() in suffixes and child.is_file()
-                and not child.name.startswith(_SKIPPED_PREFIXES)
-            )
-            if not found:
-                kinds = " or ".join(f"*{suffix}" for suffix in suffixes)
-                raise GlossaryError(f"folder has no glossary files ({kinds})", path=given)
-            files.extend(found)
-        elif given.is_file():
-            files.append(given)
-        elif given.exists():  # a FIFO or a device: never opened, it could hang or never end
-            raise GlossaryError("not a regular file or folder", path=given)
-        else:
-            raise GlossaryError("no such glossary file or folder", path=given)
-    unique: dict[Path, Path] = {}
-    for file in files:
-        unique.setdefault(file.resolve(), file)  # a file named and also in a named folder
-    return list(unique.values())
 
 
 @dataclass
@@ -110,7 +45,7 @@ def select_glossaries(paths: Sequence[str | Path] | None,
     None means the default rule; an empty list means no glossary (`--no-glossary`). With a
     source language, the default rule leaves out the files that have no column for it.
     """
-    source = _base(source_lang) if source_lang else None
+    source = base_code(source_lang) if source_lang else None
     if paths is not None:
         given = [Path(path) for path in paths]
         return Selection(given, source, none_reason="" if given else "--no-glossary")
@@ -135,84 +70,27 @@ def load_glossary(paths: Sequence[str | Path], source_lang: str = "en") -> Gloss
     raise GlossaryError at the first error. A file written from another language is
     re-oriented; one with no column for `source_lang` is an error."""
     files = glossary_files(paths)
-    source = _base(source_lang)
-    declared = {file: _declared(file) for file in files}
-    direct = [file for file in files if not _is_tbx(file) and declared[file] in (None, source)]
+    source = base_code(source_lang)
+    declared = {file: declared_language(file) for file in files}
+    direct = [file for file in files if not is_tbx(file) and declared[file] in (None, source)]
     if len(direct) == len(files):  # the common case: read as one, exactly as ever
         return glossary_csv.load_glossaries(files, source)
     parts: list[Glossary] = []
-    for run in _runs(files, direct):
+    for run in reading_runs(files, direct):
         if run[0] in direct:  # read as one, so the CSV reader checks them against each other
             parts.append(glossary_csv.load_glossaries(run, source))
             continue
         [file] = run
         glossary = _read_own(file, declared[file])
-        if not _has_language(glossary, source):
+        if not has_language(glossary, source):
             raise GlossaryError(f"glossary has no {source} column (it is written from "
                                 f"{glossary.source_lang})", path=file)
         parts.append(reorient(glossary, source))
-    merged, problems = _merge(parts, files, source)
+    merged, problems = merge_parts(parts, files, source)
     if problems:
         concept, message = problems[0]
         raise GlossaryError(message, path=concept.path, line=concept.line or None)
     return merged
-
-
-def lint(paths: Sequence[str | Path],
-         source_lang: str | None = None) -> tuple[Glossary | None, list[Finding]]:
-    """Check glossary files; return every finding, and the glossary where there is no error.
-
-    Without `source_lang`, the first file's source language is the glossary's. A file written
-    from another language is checked as written, then re-oriented and checked against the
-    others; one with no column for the source language is checked on its own (a warning
-    says so).
-    """
-    try:
-        files = glossary_files(paths)
-    except GlossaryError as error:
-        return None, [Finding(error.path or "", error.line or 0, error.message)]
-    declared = {file: _declared(file) for file in files}
-    source = _base(source_lang) if source_lang else next(
-        (code for code in declared.values() if code), None)
-    direct = [file for file in files if not _is_tbx(file) and declared[file] in (None, source)]
-    findings: list[Finding] = []
-    parts: list[Glossary] = []
-    for run in _runs(files, direct):
-        if run[0] in direct:
-            glossary, found = glossary_csv.lint_glossaries(run, source)
-            findings.extend(found)
-            if glossary is not None:
-                parts.append(glossary)
-                source = source or _base(glossary.source_lang)
-            continue
-        [file] = run
-        if _is_tbx(file):
-            from glossator.glossary.tbx import read_tbx
-
-            try:
-                glossary = read_tbx(file)
-            except GlossaryError as error:
-                findings.append(Finding(error.path or str(file), error.line or 0,
-                                        error.message))
-                continue
-        else:
-            glossary, found = glossary_csv.lint_glossaries([file])
-            findings.extend(found)
-            if glossary is None:
-                continue
-        if source is None:
-            continue
-        if not _has_language(glossary, source):
-            findings.append(Finding(str(file), 0, f"no {source} column: checked on its own, "
-                                                  f"not with the other files", WARNING))
-            continue
-        parts.append(reorient(glossary, source))
-    merged, problems = _merge(parts, files, source or "en")
-    findings.extend(Finding(concept.path, concept.line, message, ERROR)
-                    for concept, message in problems)
-    if any(finding.severity == ERROR for finding in findings):
-        return None, findings
-    return merged, findings
 
 
 def reorient(glossary: Glossary, source_lang: str) -> Glossary:
@@ -224,14 +102,14 @@ def reorient(glossary: Glossary, source_lang: str) -> Glossary:
     its spelling is the same in every language). A spelling that an earlier concept already
     has in `source_lang` finds that one (a concept left with none is dropped).
     """
-    source = _base(source_lang)
-    old = _base(glossary.source_lang)
+    source = base_code(source_lang)
+    old = base_code(glossary.source_lang)
     if old == source:
         return glossary
     taken = _Taken()
     concepts: list[Concept] = []
     for concept in glossary.concepts:
-        columns = sorted((code for code in concept.renderings if _base(code) == source),
+        columns = sorted((code for code in concept.renderings if base_code(code) == source),
                          key=lambda code: (code != source, code))
         if columns:
             spellings = [form.text for code in columns
@@ -248,12 +126,12 @@ def reorient(glossary: Glossary, source_lang: str) -> Glossary:
         if columns:
             renderings[old] = tuple(concept.variants)  # pinned first, the others admitted
         concepts.append(replace(concept, variants=tuple(variants), renderings=renderings))
-    languages = {code for code in glossary.languages if _base(code) != source} | {old}
+    languages = {code for code in glossary.languages if base_code(code) != source} | {old}
     return Glossary(source_lang=source, concepts=concepts, languages=languages,
                     sources=list(glossary.sources), digest=glossary.digest)
 
 
-def _runs(files: list[Path], direct: list[Path]) -> list[list[Path]]:
+def reading_runs(files: list[Path], direct: list[Path]) -> list[list[Path]]:
     """The files in order, consecutive ones in `direct` together, each other file alone."""
     runs: list[list[Path]] = []
     for file in files:
@@ -285,7 +163,7 @@ class _Taken:
         return free
 
 
-def _merge(parts: list[Glossary], files: list[Path],
+def merge_parts(parts: list[Glossary], files: list[Path],
            source: str) -> tuple[Glossary, list[tuple[Concept, str]]]:
     """One glossary from several, and each spelling found in two concepts."""
     if len(parts) == 1:  # one file, or files the CSV reader has checked against each other
@@ -319,29 +197,30 @@ def _digest(files: list[Path]) -> str:
 
 def _read_own(path: Path, declared: str | None) -> Glossary:
     """A file read from its own source language."""
-    if _is_tbx(path):
+    if is_tbx(path):
         from glossator.glossary.tbx import read_tbx
 
         return read_tbx(path)
     return glossary_csv.load_glossaries([path], declared)
 
 
-def _has_language(glossary: Glossary, source: str) -> bool:
-    return (_base(glossary.source_lang) == source
-            or any(_base(code) == source for code in glossary.languages))
+def has_language(glossary: Glossary, source: str) -> bool:
+    """Whether `glossary` has forms in the base language `source`."""
+    return (base_code(glossary.source_lang) == source
+            or any(base_code(code) == source for code in glossary.languages))
 
 
 def _serves(path: Path, source: str) -> bool | None:
     """Whether a file has a column for `source`; None when that cannot be told without
     reading it all (the reader then reports why)."""
-    languages = _tbx_languages(path) if _is_tbx(path) else _csv_languages(path)
+    languages = _tbx_languages(path) if is_tbx(path) else _csv_languages(path)
     return None if languages is None else source in languages
 
 
-def _declared(path: Path) -> str | None:
+def declared_language(path: Path) -> str | None:
     """The source language a file declares: a CSV header's first column, a TBX document's
     xml:lang (else its first language section's); None where that cannot be read."""
-    languages = _tbx_languages(path) if _is_tbx(path) else _csv_languages(path)
+    languages = _tbx_languages(path) if is_tbx(path) else _csv_languages(path)
     return languages[0] if languages else None
 
 
@@ -363,7 +242,7 @@ def _csv_languages(path: Path) -> list[str] | None:
         if position and name.lower() in (glossary_csv.NOTE_COLUMN, glossary_csv.FLAGS_COLUMN):
             continue
         try:
-            languages.append(_base(name))
+            languages.append(base_code(name))
         except LanguageError:
             if position == 0:
                 return None
@@ -383,7 +262,7 @@ def _tbx_languages(path: Path) -> list[str] | None:
             code = element.get(attribute) if isinstance(element.tag, str) else None
             if code:
                 try:
-                    languages.setdefault(_base(code))
+                    languages.setdefault(base_code(code))
                 except LanguageError:
                     return None
     except (OSError, etree.XMLSyntaxError):
@@ -398,9 +277,11 @@ def _has_glossary_files(folder: Path) -> bool:
         return False
 
 
-def _is_tbx(path: Path) -> bool:
+def is_tbx(path: Path) -> bool:
+    """Whether `path` is read as TBX (by its extension)."""
     return path.suffix.lower() == ".tbx"
 
 
-def _base(code: str) -> str:
+def base_code(code: str) -> str:
+    """The base language of a code as given ("pt-BR" → "pt"); LanguageError for a bad one."""
     return base_language(parse_language(code))

@@ -96,7 +96,8 @@ class Workspace:
         self.root = root.resolve()
         self.engine_name = engine_name
         self.reviewer = reviewer or os.environ.get("USER", "") or "reviewer"
-        from glossator.glossary.loader import glossary_files, select_glossaries
+        from glossator.glossary.files import glossary_files
+        from glossator.glossary.loader import select_glossaries
 
         # Found once, from the folder the server starts in, as `translate` finds them.
         self._glossary_files = [path.resolve() for path in glossary_files(

@@ -33,13 +33,15 @@ from glossator.errors import (
 from glossator.formats import Format
 from glossator.glossary.matcher import TermMatcher
 from glossator.io.files import ensure_writable_dir, output_lock, write_all
-from glossator.io.reading import DEFAULT_GLOB, MAX_ARTICLE_BYTES, Source, discover, read_regular
+from glossator.io.names import text_name
+from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.languages import base_language, display_name, parse_language
 from glossator.model import Document, Pin, Segment
 from glossator.run.context import DEFAULT_CHUNK_SEGMENTS, RunContext
+from glossator.run.discovery import DEFAULT_GLOB, Source, discover
 from glossator.run.executors import Chunk, EngineCache, LocalExecutor
 from glossator.run.merge import check_previous, merge, reviewed_pairs
-from glossator.run.placement import OutputIndex, article_key, key_path, recorded_key, text_name
+from glossator.run.placement import OutputIndex, article_key, key_path, recorded_key
 from glossator.run.progress import Progress
 from glossator.run.resume import fingerprint, header_note, seal, source_digest, up_to_date
 from glossator.terms.pinning import TermReport, attach_pins, flag_misses

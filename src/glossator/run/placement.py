@@ -23,44 +23,22 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePath
-from urllib.parse import unquote_to_bytes
 
-from glossator.io.printable import REPLACEMENT, printable
+from glossator.formats.po import ARTICLE_FIELD
+from glossator.io.names import quote_path, unquote_path
 
-ARTICLE_FIELD = "X-Glossator-Article"
 _FIELD_LINE = re.compile(rb'^"' + ARTICLE_FIELD.encode() + rb': ([^"\\]*)\\n"\r?$', re.MULTILINE)
 _HEADER_BYTES = 64 * 1024  # the field is in the header entry, at the top
-_SURROGATES = re.compile("[\udc80-\udcff]")
 
 
 def article_key(article: Path, out: Path) -> str:
     """What a PO's header records of `article`: its real path relative to the real `out`."""
-    relative = os.path.relpath(os.path.realpath(article), os.path.realpath(out))
-    return "".join(_quoted(char) for char in relative)
-
-
-def _quoted(char: str) -> str:
-    if _SURROGATES.fullmatch(char):  # an undecodable byte, as os.fsdecode keeps it
-        return f"%{ord(char) - 0xDC00:02X}"
-    if char in '%"\\' or char.isspace() or not char.isprintable():
-        return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
-    return char
+    return quote_path(os.path.relpath(os.path.realpath(article), os.path.realpath(out)))
 
 
 def key_path(key: str, out: Path) -> Path:
     """The article a recorded key names, as a path (relative keys from `out`)."""
-    return Path(os.path.realpath(out), os.fsdecode(unquote_to_bytes(key)))
-
-
-def key_name(key: str) -> str:
-    """The file name of the article a key names, as text (`text_name`)."""
-    return text_name(PurePath(os.fsdecode(unquote_to_bytes(key))).name)
-
-
-def text_name(name: str) -> str:
-    """A file name as it can be written inside an output: undecodable bytes and control
-    characters become visible, so the text always encodes as UTF-8 and stays on one line."""
-    return printable(_SURROGATES.sub(REPLACEMENT, name), keep="")
+    return Path(os.path.realpath(out), unquote_path(key))
 
 
 def recorded_key(po_path: Path) -> str | None:
