@@ -128,7 +128,7 @@ def measure_throughput(engine_name: str, target: str, corpus: Path, out: Path,
                        glossary: Path | None) -> dict[str, float]:
     """In this process: the raw engine over the distinct segments, then the pipeline."""
     from glossator.engines import choose_engine
-    from glossator.run.pipeline import run_translate
+    from glossator.run.pipeline import translate_articles
 
     segments, total = distinct_segments(corpus, glossary)
     engine = choose_engine(engine_name, "en", target)
@@ -145,7 +145,7 @@ def measure_throughput(engine_name: str, target: str, corpus: Path, out: Path,
     def end_to_end(round_: int) -> tuple[float, float]:
         in_engine[0] = 0.0
         start, cpu = time.perf_counter(), time.process_time()
-        result = run_translate([corpus], [target], engine_name=engine_name,
+        result = translate_articles([corpus], [target], engine_name=engine_name,
                                out=out / str(round_), chunk_segments=CHUNK,
                                glossary_paths=[glossary] if glossary else [])
         seconds = time.perf_counter() - start, time.process_time() - cpu
@@ -186,10 +186,10 @@ def _time_engine_calls() -> list[float]:
 
 
 def measure_rss(corpus: Path, out: Path) -> dict[str, float]:
-    from glossator.run.pipeline import run_translate
+    from glossator.run.pipeline import translate_articles
 
     start = time.perf_counter()
-    result = run_translate([corpus], ["de"], engine_name="argos", out=out,
+    result = translate_articles([corpus], ["de"], engine_name="argos", out=out,
                            glossary_paths=[GLOSSARY], chunk_segments=CHUNK)
     seconds = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -211,13 +211,13 @@ def measure_ray(engine_name: str, target: str, corpus: Path, out: Path,
     (about 4 s, once per session or cluster) is left out; actors loading their models is in."""
     import ray
 
-    from glossator.run.pipeline import run_translate
+    from glossator.run.pipeline import translate_articles
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="error")
     seconds = {}
     for label, cluster in (("local_s", None), ("ray_s", "ray"), ("local2_s", None)):
         start = time.perf_counter()
-        result = run_translate([corpus], [target], engine_name=engine_name, out=out / label,
+        result = translate_articles([corpus], [target], engine_name=engine_name, out=out / label,
                                glossary_paths=[glossary] if glossary else [],
                                chunk_segments=CHUNK, cluster=cluster)
         seconds[label] = time.perf_counter() - start

@@ -26,7 +26,7 @@ from pathlib import Path
 import polib
 
 from glossator.formats import DEFAULT_FORMATS, get_format
-from glossator.run.pipeline import run_translate
+from glossator.run.pipeline import translate_articles
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLES = sorted([*(REPO / "benchmarks" / "articles").glob("*.txt"),
@@ -64,11 +64,11 @@ def run(folder: Path) -> dict[str, str]:
     formats = [get_format(name) for name in ALL_FORMATS]
     options = dict(engine_name="bergamot", out=out, formats=formats,
                    glossary_paths=[REPO / "glossaries"], report=lambda _line: None)
-    run_translate([articles], ["pt"], **options)
+    translate_articles([articles], ["pt"], **options)
     first = digests(out)
     for po_path in sorted((out / "pt").glob("*.po"))[:3]:
         review_first_segment(po_path)
-    run_translate([articles], ["pt"], force=True, **options)
+    translate_articles([articles], ["pt"], force=True, **options)
     second = digests(out)
     return {**{f"run1/{k}": v for k, v in first.items()},
             **{f"run2/{k}": v for k, v in second.items()}}

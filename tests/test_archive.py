@@ -240,7 +240,7 @@ def test_chunks_that_travel_give_the_same_files(tmp_path, monkeypatch):
     glossary.write_text("en,pt\nSeoul,Seul\nShoigu,Shoigu\n", encoding="utf-8")
 
     def run(out: str):
-        return pipeline.run_translate([tmp_path / "archive"], ["pt"], engine_name="bergamot",
+        return pipeline.translate_articles([tmp_path / "archive"], ["pt"], engine_name="bergamot",
                                       out=tmp_path / out, glossary_paths=[glossary],
                                       chunk_segments=3)
 

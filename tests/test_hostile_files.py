@@ -214,10 +214,10 @@ def test_bad_beam_size_is_a_usage_error(tmp_path, article, value, message):
 
 @pytest.mark.parametrize("beam_size", [0, -1, 2.5, True])
 def test_run_translate_refuses_a_bad_beam_size(tmp_path, article, beam_size):
-    from glossator.run.pipeline import run_translate
+    from glossator.run.pipeline import translate_articles
 
     with pytest.raises(UsageError, match="beam size must be a whole number, at least 1"):
-        run_translate([article], ["pt"], engine_name="argos", out=tmp_path / "out",
+        translate_articles([article], ["pt"], engine_name="argos", out=tmp_path / "out",
                       beam_size=beam_size, glossary_paths=[])
     assert not (tmp_path / "out").exists()
 
@@ -235,10 +235,10 @@ def test_to_without_a_language_is_a_usage_error(tmp_path, article, spec):
 
 
 def test_run_translate_refuses_no_target(tmp_path, article):
-    from glossator.run.pipeline import run_translate
+    from glossator.run.pipeline import translate_articles
 
     with pytest.raises(UsageError, match="no target language given"):
-        run_translate([article], [], out=tmp_path / "out", glossary_paths=[])
+        translate_articles([article], [], out=tmp_path / "out", glossary_paths=[])
 
 
 @pytest.mark.parametrize("limit", ["-1", "0"])

@@ -15,7 +15,7 @@ import pytest
 from glossator.errors import EngineError, UsageError
 from glossator.run.cluster import CRASH_ENV, RETRIES, RayExecutor, check_address
 from glossator.run.context import RunContext
-from glossator.run.pipeline import run_translate
+from glossator.run.pipeline import translate_articles
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[ray]')")
 
@@ -55,7 +55,7 @@ def in_process(archive: Path, tmp_path_factory: pytest.TempPathFactory):
 def translate(archive: Path, out: Path, **options):
     # The real bergamot model: a random argos model's attention has near-ties that rounding
     # in differently shaped batches breaks either way, so its pins land by chance.
-    return run_translate([archive], ["pt"], engine_name="bergamot", out=out,
+    return translate_articles([archive], ["pt"], engine_name="bergamot", out=out,
                          glossary_paths=[GLOSSARY], chunk_segments=25, **options)
 
 

@@ -31,7 +31,7 @@ from glossator.formats import get_format
 from glossator.formats.po import load_pofile, read_po
 from glossator.review.importer import import_units
 from glossator.review.workspace import Workspace, segment_version
-from glossator.run.pipeline import run_translate
+from glossator.run.pipeline import translate_articles
 from glossator.run.placement import article_key, recorded_key
 
 # Three articles in three folders (a run over a subset mirrors them differently), each with a
@@ -83,7 +83,7 @@ class ReviewLoop(RuleBasedStateMachine):
                         encoding="utf-8")
 
     def _translate(self, names: list[str], force: bool) -> None:
-        run_translate([self.root / name for name in names], ["de"], engine_name="argos",
+        translate_articles([self.root / name for name in names], ["de"], engine_name="argos",
                       out=self.out, glossary_paths=[self.glossary], force=force,
                       formats=[get_format("po")], report=_silent)
 

@@ -17,7 +17,7 @@ from glossator.formats.po import read_po
 from glossator.io.files import LOCK_NAME, output_lock
 from glossator.review.importer import import_units
 from glossator.review.workspace import Workspace, segment_version
-from glossator.run.pipeline import run_translate
+from glossator.run.pipeline import translate_articles
 
 STORY = ("Talks in Seoul\n\n"
          "The minister arrived in Seoul on Monday. He met the envoy from Pyongyang.\n\n"
@@ -28,7 +28,7 @@ GLOSSARY = "en,de\nenvoy,Gesandter\n"
 
 def translate(articles: list[Path], out: Path, glossary: Path | None = None,
               **options) -> list[Path]:
-    result = run_translate(articles, ["de"], engine_name="argos", out=out,
+    result = translate_articles(articles, ["de"], engine_name="argos", out=out,
                            glossary_paths=[glossary] if glossary else [],
                            formats=[get_format("po")], **options)
     return result.paths

@@ -14,7 +14,7 @@ from glossator.errors import GlossaryError, UsageError
 from glossator.formats.po import read_po
 from glossator.glossary.edit import append_concept
 from glossator.review.workspace import Workspace, segment_version
-from glossator.run.pipeline import run_translate
+from glossator.run.pipeline import translate_articles
 from glossator.server.review import create_app
 
 ARTICLE = """Pyongyang, June 23 (AP)
@@ -41,7 +41,7 @@ def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("workspace-template")
     (root / "visit.txt").write_text(ARTICLE, encoding="utf-8")
     (root / "terms.csv").write_text(GLOSSARY, encoding="utf-8")
-    run_translate([root / "visit.txt"], ["pt"], engine_name="bergamot", out=root / "out",
+    translate_articles([root / "visit.txt"], ["pt"], engine_name="bergamot", out=root / "out",
                   glossary_paths=[root / "terms.csv"])
     return root
 

@@ -57,22 +57,19 @@ def _language_list(text: str) -> list[str]:
 def cmd_translate(args: argparse.Namespace) -> int:
     from glossator.formats import parse_formats
     from glossator.run.pipeline import run_translate
-
-    targets = [code for codes in args.to for code in codes]
-    glossaries = [] if args.no_glossary else args.glossary  # None: the default glossaries/
     from glossator.run.progress import make_progress
+    from glossator.run.request import TranslateRequest
 
+    request = TranslateRequest(
+        args.articles, [code for codes in args.to for code in codes], source=args.source,
+        engine_name=args.engine, out=Path(args.out), formats=parse_formats(args.formats),
+        beam_size=args.beam_size,
+        glossary_paths=[] if args.no_glossary else args.glossary,  # None: the default rule
+        always_mask=args.always_mask, glob=args.glob, files_from=args.files_from,
+        force=args.force, keep_going=args.keep_going, cluster=args.cluster,
+        device=args.device, compute_type=args.compute_type, chunk_segments=args.chunk_size)
     progress = make_progress(quiet=args.quiet)
-    result = run_translate(args.articles, targets, source=args.source, engine_name=args.engine,
-                           out=Path(args.out), formats=parse_formats(args.formats),
-                           beam_size=args.beam_size, glossary_paths=glossaries,
-                           always_mask=args.always_mask, glob=args.glob,
-                           files_from=args.files_from, force=args.force,
-                           keep_going=args.keep_going, cluster=args.cluster,
-                           device=getattr(args, "device", None),
-                           compute_type=getattr(args, "compute_type", None),
-                           chunk_segments=args.chunk_size,
-                           report=progress.message, progress=progress)
+    result = run_translate(request, report=progress.message, progress=progress)
     for path in result.paths:
         _print_path(path)
     for error in result.failed:  # errors: shown even with --quiet

@@ -152,6 +152,14 @@ def _check_strings(text: str, path: Path) -> None:
                               path=path, line=number)
 
 
+def write_po(document: Document, path: Path) -> Path:
+    """Write `document` as a PO file at `path`, atomically; the path written."""
+    from glossator.io.files import write_all
+
+    [written] = write_all({Path(path): POFormat().render(document)})
+    return written
+
+
 def read_po(path: Path) -> Document:
     """Read a PO file written by glossator back into a Document (reviewed state included)."""
     return po_document(load_pofile(path), Path(path))

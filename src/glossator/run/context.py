@@ -1,14 +1,18 @@
 """The run context: every setting of a translate run that a stage needs, in one picklable value.
 
-The driver (`pipeline.run_translate`) builds it once; the executors (`executors.LocalExecutor`,
-`cluster.RayExecutor`) hand it to every worker, which builds its engines from it. Nothing in it
-holds an open file, a model or a callback, so it travels to another process or machine as is.
+The driver (`pipeline.run_translate`) builds it once from the request (`request.py`); the
+executors (`executors.LocalExecutor`, `cluster.RayExecutor`) hand it to every worker, which
+builds its engines from it. Nothing in it holds an open file, a model or a callback, so it
+travels to another process or machine as is.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glossator.run.request import TranslateRequest
 
 DEFAULT_CHUNK_SEGMENTS = 2000
 
@@ -28,6 +32,18 @@ class RunContext:
     chunk_segments: int = DEFAULT_CHUNK_SEGMENTS  # most segments sent in one engine call
     force: bool = False  # re-translate machine output even where nothing changed
     keep_going: bool = False  # report an unreadable article and go on with the others
+
+    @classmethod
+    def of(cls, request: TranslateRequest, glossary_paths: tuple[str, ...],
+           glossary_signature: str) -> RunContext:
+        """The context of a run of `request` with the glossary it loaded."""
+        return cls(source=request.source, targets=request.target_codes,
+                   engine_name=request.engine_name, beam_size=request.beam_size,
+                   device=request.device, compute_type=request.compute_type,
+                   always_mask=request.always_mask, glossary_paths=glossary_paths,
+                   glossary_signature=glossary_signature, cluster=request.cluster,
+                   chunk_segments=request.chunk_segments, force=request.force,
+                   keep_going=request.keep_going)
 
     def engine_options(self) -> dict[str, Any]:
         """Keyword arguments for `engines.choose_engine`: only the settings given, so an

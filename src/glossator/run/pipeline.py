@@ -19,15 +19,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from glossator import __version__
 from glossator.errors import (
     FormatError,
     GlossatorError,
     InputError,
-    LanguageError,
-    UsageError,
     display_path,
 )
 from glossator.formats import Format
@@ -35,14 +33,15 @@ from glossator.glossary.matcher import TermMatcher
 from glossator.io.files import ensure_writable_dir, output_lock, write_all
 from glossator.io.names import text_name
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
-from glossator.languages import base_language, display_name, parse_language
+from glossator.languages import base_language, display_name
 from glossator.model import Document, Pin, Segment
-from glossator.run.context import DEFAULT_CHUNK_SEGMENTS, RunContext
-from glossator.run.discovery import DEFAULT_GLOB, Source, discover
+from glossator.run.context import RunContext
+from glossator.run.discovery import Source, discover
 from glossator.run.executors import Chunk, EngineCache, LocalExecutor
 from glossator.run.merge import check_previous, merge, reviewed_pairs
 from glossator.run.placement import OutputIndex, article_key, key_path, recorded_key
 from glossator.run.progress import Progress
+from glossator.run.request import TranslateRequest
 from glossator.run.resume import fingerprint, header_note, seal, source_digest, up_to_date
 from glossator.terms.pinning import TermReport, attach_pins, flag_misses
 from glossator.text.article import Article, decode_article, parse_article
@@ -119,63 +118,40 @@ CLUSTER_CHUNK_SEGMENTS = 250  # smaller chunks on a cluster: every actor gets so
 _OPEN_DOCUMENTS = 256  # documents read but not yet sent or written, at most
 
 
-def run_translate(article_paths: Sequence[str | Path], targets: Sequence[str], *,
-                  source: str = "en", engine_name: str = "auto", out: Path = Path("locale"),
-                  formats: Sequence[Format] = (), beam_size: int = 4,
-                  glossary_paths: Sequence[str | Path] | None = None,
-                  always_mask: bool = False, report: Report | None = None,
-                  glob: str = DEFAULT_GLOB, files_from: str | Path | None = None,
-                  force: bool = False, keep_going: bool = False, cluster: str | None = None,
-                  device: str | None = None, compute_type: str | None = None,
-                  chunk_segments: int = DEFAULT_CHUNK_SEGMENTS,
-                  progress: Progress | None = None, stdin: TextIO | None = None) -> RunResult:
-    """Translate articles into each target language and write the outputs.
+def translate_articles(articles: Sequence[str | Path], targets: Sequence[str], *,
+                       report: Report | None = None, progress: Progress | None = None,
+                       stdin: TextIO | None = None, **settings: Any) -> RunResult:
+    """`run_translate` of the request `TranslateRequest(articles, targets, **settings)`."""
+    return run_translate(TranslateRequest(articles, targets, **settings), report=report,
+                         progress=progress, stdin=stdin)
 
-    `article_paths` are files, folders (every `glob` file below them) and glob patterns;
-    `files_from` names a list of more, one a line ("-": `stdin`). Outputs mirror the inputs'
-    tree under `out/LANG/`. `glossary_paths` None loads what the default rule finds
-    (`./glossaries/`, then `$GLOSSATOR_GLOSSARIES`, then the user data folder); an empty list
-    loads none. A previous run's PO files in `out` are merged: reviewed translations are never
-    replaced; an article whose outputs are up to date is skipped unless `force`. Articles are
-    translated in chunks of at most `chunk_segments` segments and written as they finish.
-    An article that cannot be read stops the run before anything is written, or with
-    `keep_going` is reported in `RunResult.failed` and left out.
+
+def run_translate(request: TranslateRequest, *, report: Report | None = None,
+                  progress: Progress | None = None, stdin: TextIO | None = None) -> RunResult:
+    """Translate the request's articles into each target language and write the outputs.
+
+    Outputs mirror the inputs' tree under `OUT/LANG/`, or go where an article's PO already is
+    (`placement`). A previous run's PO files are merged: a person's text is never replaced;
+    an article whose outputs are up to date is skipped unless `force`. Articles are translated
+    in chunks of at most `chunk_segments` segments and written as they finish. An article
+    that cannot be read stops the run before anything is written, or with `keep_going` is
+    reported in `RunResult.failed` and left out. `report` takes the progress lines
+    (default: `progress.message`); `stdin` is read for `files_from="-"`.
     """
-    from glossator.formats import DEFAULT_FORMATS, get_format
     from glossator.glossary.loader import load_glossary, select_glossaries
 
-    if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
-        raise UsageError(f"beam size must be a whole number, at least 1, not {beam_size!r}")
-    if isinstance(chunk_segments, bool) or not isinstance(chunk_segments, int) \
-            or chunk_segments < 1:
-        raise UsageError(f"chunk size must be a whole number, at least 1, not "
-                         f"{chunk_segments!r}")
-    if not targets:
-        raise UsageError("no target language given")
-    if cluster is not None:
-        from glossator.run.cluster import check_address
-
-        check_address(cluster)
     progress = progress or Progress()
     if report is None:
         report = progress.message
-    formats = list(formats) or [get_format(name) for name in DEFAULT_FORMATS]
-    source = parse_language(source)
-    target_codes = list(dict.fromkeys(parse_language(code) for code in targets))
-    for code in target_codes:
-        if base_language(code) == base_language(source):
-            raise LanguageError(f"target language {display_name(code)} is the source language")
-    sources = discover(article_paths, glob=glob, files_from=files_from, exclude=[out],
-                       stdin=stdin)
+    source, target_codes, out = request.source, request.target_codes, request.out
+    formats = list(request.formats)
+    sources = discover(request.articles, glob=request.glob, files_from=request.files_from,
+                       exclude=[out], stdin=stdin)
 
-    chosen = select_glossaries(glossary_paths, source)
+    chosen = select_glossaries(request.glossary_paths, source)
     glossary = load_glossary(chosen.paths, base_language(source)) if chosen.paths else None
-    context = RunContext(
-        source=source, targets=tuple(target_codes), engine_name=engine_name,
-        beam_size=beam_size, device=device, compute_type=compute_type,
-        always_mask=always_mask, glossary_paths=tuple(str(p) for p in chosen.paths),
-        glossary_signature=glossary.signature() if glossary else "none", cluster=cluster,
-        chunk_segments=chunk_segments, force=force, keep_going=keep_going)
+    context = RunContext.of(request, tuple(str(p) for p in chosen.paths),
+                            glossary.signature() if glossary else "none")
     job = _Job(context, out, formats, {}, TermMatcher(glossary.concepts) if glossary else None,
                report, progress)
     placed = job.place(sources)
