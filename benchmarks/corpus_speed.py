@@ -109,8 +109,8 @@ def distinct_segments(corpus: Path, glossary: Path | None) -> tuple[list[str], i
     """The distinct segment texts of the corpus as the pipeline cuts them, and the total."""
     from glossator.glossary.loader import load_glossary
     from glossator.glossary.matcher import TermMatcher
-    from glossator.run.pipeline import build_document
     from glossator.text.article import read_article
+    from glossator.text.document import build_document
 
     matcher = TermMatcher(load_glossary([glossary], "en").concepts) if glossary else None
     protect = (lambda text: [(m.start, m.end) for m in matcher.find(text)]) if matcher else None

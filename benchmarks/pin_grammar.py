@@ -48,7 +48,6 @@ from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Pin, Segment
-from glossator.run.pipeline import build_document
 from glossator.terms.landing import accepted, landed
 from glossator.terms.pinning import (
     attach_pins,
@@ -59,6 +58,7 @@ from glossator.terms.pinning import (
 )
 from glossator.terms.qa import agreement_findings
 from glossator.text.article import read_article
+from glossator.text.document import build_document
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

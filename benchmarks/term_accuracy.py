@@ -22,10 +22,10 @@ from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Segment
-from glossator.run.pipeline import build_document
 from glossator.terms.landing import verify
 from glossator.terms.pinning import attach_pins, flag_misses, translate_segments
 from glossator.text.article import read_article
+from glossator.text.document import build_document
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

@@ -11,9 +11,9 @@ from conftest import REPO, SEED, run_cli
 from glossator.engines.argos import ArgosEngine
 from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
-from glossator.run.pipeline import build_document
 from glossator.terms.pinning import translate_pinned
 from glossator.text.article import read_article
+from glossator.text.document import build_document
 
 ARTICLES = [SEED, *sorted((REPO / "benchmarks" / "articles").glob("*.txt"))]
 

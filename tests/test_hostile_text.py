@@ -20,8 +20,8 @@ from glossator.glossary.model import Concept
 from glossator.glossary.tbx import read_tbx, write_csv
 from glossator.model import Document, Segment
 from glossator.review.terminal import render_review
-from glossator.run.pipeline import build_document
 from glossator.text.article import parse_article
+from glossator.text.document import build_document
 from glossator.text.segmenter import INFO_NOTE, MAX_SEGMENT_CHARS, clause_spans
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

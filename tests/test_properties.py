@@ -28,8 +28,8 @@ from glossator.formats.tsv import TSVFormat, parse_tsv
 from glossator.formats.xliff import XLIFFFormat
 from glossator.glossary.csv import lint_glossaries, load_glossaries
 from glossator.model import Document, Pin, Segment
-from glossator.run.pipeline import build_document
 from glossator.text.article import read_article
+from glossator.text.document import build_document
 from glossator.text.segmenter import sentence_spans
 
 EXAMPLES = int(os.environ.get("GLOSSATOR_HYPOTHESIS_EXAMPLES", "200"))

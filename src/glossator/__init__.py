@@ -33,7 +33,7 @@ _HOMES = {
     "Segment": "glossator.model",
     "TermMatcher": "glossator.glossary.matcher",
     "TranslateRequest": "glossator.run.request",
-    "RunResult": "glossator.run.pipeline",
+    "RunResult": "glossator.run.request",
     "run_translate": "glossator.run.pipeline",
     "translate_articles": "glossator.run.pipeline",
     "translate_texts": "glossator.server.textjob",

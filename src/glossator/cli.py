@@ -83,8 +83,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def cmd_segment(args: argparse.Namespace) -> int:
     from glossator.io.printable import printable
     from glossator.languages import parse_language
-    from glossator.run.pipeline import build_document
     from glossator.text.article import read_article
+    from glossator.text.document import build_document
 
     article = read_article(args.article)
     if article.dropped:
@@ -157,8 +157,8 @@ def _load_matcher(args: argparse.Namespace, verb: str, required: bool = True):
 
 def _article_document(args: argparse.Namespace, matcher=None):
     from glossator.languages import parse_language
-    from glossator.run.pipeline import build_document
     from glossator.text.article import read_article
+    from glossator.text.document import build_document
 
     article = read_article(args.article)
     protect = (lambda text: [(m.start, m.end) for m in matcher.find(text)]) if matcher else None

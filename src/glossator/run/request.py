@@ -1,5 +1,5 @@
-"""What a translate run is asked to do: one value that the CLI, the HTTP server, the benchmarks
-and a newsroom's own code build alike, checked once when it is made.
+"""What a translate run is asked to do, and what it answers: one request that the CLI, the
+benchmarks and a newsroom's own code build alike, checked once when it is made, and the result.
 
     from glossator import TranslateRequest, run_translate
 
@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glossator.errors import LanguageError, UsageError
+from glossator.errors import GlossatorError, LanguageError, UsageError
 from glossator.formats import DEFAULT_FORMATS, Format, get_format
 from glossator.languages import base_language, display_name, parse_language
 from glossator.run.context import DEFAULT_CHUNK_SEGMENTS
 from glossator.run.discovery import DEFAULT_GLOB
+from glossator.terms.pinning import TermReport
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,20 @@ class TranslateRequest:
     def _set(self, **values: Any) -> None:
         for name, value in values.items():
             object.__setattr__(self, name, value)
+
+
+@dataclass
+class RunResult:
+    paths: list[Path]  # the files written, in order
+    term_reports: list[TermReport]  # one per target language, over the articles translated
+    qa_findings: int
+    translated: int = 0  # articles × languages written
+    skipped: int = 0  # articles × languages up to date, left alone
+    failed: list[GlossatorError] = field(default_factory=list)  # with --keep-going
+
+    def summary(self) -> str:
+        # counts are of articles × languages; failures, of articles
+        noun = "articles" if len(self.term_reports) <= 1 else "articles × languages"
+        line = (f"{noun}: {self.translated} translated, {self.skipped} skipped (unchanged), "
+                f"{len(self.failed)} failed")
+        return line + f"; {self.qa_findings} QA finding(s)"

@@ -1,0 +1,304 @@
+"""The run's store: everything that reads or writes files — placing each article's outputs,
+reading articles and the previous POs and memory before anything is written, preparing a
+document (segmented, pinned, merged with what a previous run and its reviewers left), and
+checking, rendering and writing finished documents atomically. The scheduler
+(`run/scheduler.py`) does the rest without touching a file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from glossator import __version__
+from glossator.errors import FormatError, GlossatorError, InputError, display_path
+from glossator.formats import Format
+from glossator.glossary.matcher import TermMatcher
+from glossator.io.files import write_all
+from glossator.io.names import text_name
+from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
+from glossator.model import Document
+from glossator.run.context import RunContext
+from glossator.run.discovery import Source
+from glossator.run.merge import check_previous, merge, reviewed_pairs
+from glossator.run.placement import OutputIndex, article_key, key_path, recorded_key
+from glossator.run.progress import Progress
+from glossator.run.request import RunResult
+from glossator.run.resume import fingerprint, header_note, seal, source_digest, up_to_date
+from glossator.run.scheduler import Pending
+from glossator.terms.pinning import TermReport, attach_pins, flag_misses
+from glossator.text.article import decode_article, parse_article
+from glossator.text.document import build_document
+
+Report = Callable[[str], None]
+MEMORY_FILE = "memory.tmx"
+
+
+@dataclass
+class Item:
+    """An article of the run and the languages it needs translating into."""
+
+    source: Source
+    todo: tuple[str, ...]
+
+
+class Store:
+    """The files of one run: its articles, its output folder, its translation memories."""
+
+    def __init__(self, context: RunContext, out: Path, formats: Sequence[Format],
+                 matcher: TermMatcher | None, report: Report, progress: Progress) -> None:
+        self.context = context
+        self.out = out
+        self.formats = formats
+        self.models: dict[str, str] = {}  # language → engine model id, set before `plan`
+        self.matcher = matcher
+        self.protect = _protector(matcher) if matcher else None
+        self.report = report
+        self.progress = progress
+        self.dropped: list[str] = []
+        self.memories: dict[str, dict[str, str]] = {}
+        self.memory_changed: dict[str, bool] = {}
+        self.terms: dict[str, TermReport] = {}
+        self.result = RunResult([], [], 0)
+        self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
+
+    # Before anything is written ---------------------------------------------------------------
+
+    def fingerprint(self, code: str, item: Source, digest: str) -> str:
+        return fingerprint(__version__, digest, article_key(item.path, self.out),
+                           self.context.source, code, self.models[code],
+                           self.context.glossary_signature, _segmenter_id(),
+                           self.context.output_options())
+
+    def stem(self, code: str, item: Source) -> PurePath:
+        """Where `item`'s outputs in language `code` go, below `OUT/LANG/`, without extension."""
+        return self.stems.get((code, item.path), item.stem)
+
+    def outputs(self, code: str, item: Source) -> dict[str, Path]:
+        """Format name → output path of `item` in language `code`."""
+        stem = self.stem(code, item)
+        stub = Document(name=stem.name, source_lang=self.context.source)
+        return {fmt.name: self.out / code / stem.parent / fmt.filename(stub)
+                for fmt in self.formats}
+
+    def previous_path(self, code: str, item: Source) -> Path:
+        stem = self.stem(code, item)
+        return self.out / code / stem.parent / f"{stem.name}.po"
+
+    def place(self, sources: Sequence[Source]) -> list[Source]:
+        """Decide where each article's outputs go in each language (see `placement`): the PO
+        that records the article, wherever it is, else the mirrored path. Two articles of the
+        run with one output file, or an article whose output is another article's PO, are
+        refused before anything is translated (with `keep_going`: that article is left out)."""
+        placed = list(sources)
+        for code in self.context.targets:
+            index = OutputIndex(self.out / code)
+            owners: dict[PurePath, Source] = {}
+            for item in list(placed):
+                try:
+                    self._place(code, item, index, owners)
+                except GlossatorError as error:
+                    if not self.context.keep_going:
+                        raise
+                    self.result.failed.append(error)
+                    placed.remove(item)
+        return placed
+
+    def _place(self, code: str, item: Source, index: OutputIndex,
+               owners: dict[PurePath, Source]) -> None:
+        key = article_key(item.path, self.out)
+        stem = index.stem_of(key, item.stem)
+        if stem is None:
+            stem = item.stem
+            po = self.previous_path(code, item)
+            other = recorded_key(po)
+            if other is not None and other != key and key_path(other, self.out).exists():
+                raise FormatError(
+                    f"holds the translation of {display_path(key_path(other, self.out))}, not of "
+                    f"{display_path(item.path)}; give one of them another --out, or translate "
+                    "both in one run so that their folders keep them apart", path=po)
+        self.stems[(code, item.path)] = stem
+        folder = self.out / code
+        for fmt, name in self.outputs(code, item).items():
+            relative = PurePath(os.path.relpath(name, folder))
+            if relative == PurePath(MEMORY_FILE):
+                raise InputError(f"its {fmt} output would be {display_path(name)}, the "
+                                 "translation memory; rename the article", path=item.path)
+            first = owners.setdefault(relative, item)
+            if first is not item:
+                raise InputError(f"same output file as {display_path(first.path)} "
+                                 f"({display_path(name)}): one article would be lost; "
+                                 "rename one, or translate them in separate runs with different "
+                                 "--out folders", path=item.path)
+
+    def plan(self, sources: Sequence[Source]) -> list[Item]:
+        """Read every article (as bytes; parsed only when it must be translated) and each
+        previous PO file it will be merged with, so that no bad input is found after the first
+        output is written; decide which articles are up to date in which languages."""
+        from glossator.formats.tmx import read_memory
+
+        for code in self.context.targets:
+            path = self.out / code / MEMORY_FILE
+            self.memories[code] = (read_memory(path, self.context.source, code)
+                                   if path.exists() else {})
+        plan = []
+        for item in sources:
+            try:
+                data = _article_bytes(item.path)
+                digest = source_digest(data)
+                todo = tuple(code for code in self.context.targets
+                             if not self._up_to_date(code, item, digest))
+                if not todo:
+                    self.result.skipped += len(self.context.targets)
+                    continue
+                article = parse_article(decode_article(data, item.path), item.path)
+                for code in todo:
+                    self._check_previous(code, item)
+            except GlossatorError as error:
+                if not self.context.keep_going:
+                    raise
+                self.result.failed.append(error)
+                continue
+            self.result.skipped += len(self.context.targets) - len(todo)
+            if article.dropped:
+                self.dropped.append(f"{item.path}: {article.dropped_summary()}")
+            plan.append(Item(item, todo))
+        return plan
+
+    def _up_to_date(self, code: str, item: Source, digest: str) -> bool:
+        if self.context.force:
+            return False
+        paths = self.outputs(code, item)
+        po = paths.pop("po", None)
+        return po is not None and up_to_date(po, self.fingerprint(code, item, digest),
+                                             paths.values())
+
+    def _check_previous(self, code: str, item: Source) -> None:
+        from glossator.formats.po import read_po
+
+        path = self.previous_path(code, item)
+        if path.exists():
+            stub = Document(name=text_name(item.stem.name), source_lang=self.context.source,
+                            article=text_name(item.path.name),
+                            source_key=article_key(item.path, self.out))
+            check_previous(read_po(path), stub, code, path)
+
+    # Preparing and writing documents -----------------------------------------------------
+
+    def prepare(self, code: str, item: Item) -> Pending | None:
+        """Read, segment, pin and merge one article for language `code`: the document and its
+        segments to translate. None when it cannot be read and the run keeps going."""
+        from glossator.formats.po import read_po
+
+        path = item.source.path
+        try:
+            data = _article_bytes(path)
+            article = parse_article(decode_article(data, path), path)
+            previous_path = self.previous_path(code, item.source)
+            previous = read_po(previous_path) if previous_path.exists() else None
+            document = build_document(article, self.context.source, self.protect)
+            document.name = text_name(self.stem(code, item.source).name)
+            document.source_key = article_key(path, self.out)
+            if previous:
+                check_previous(previous, document, code, previous_path)
+        except GlossatorError as error:
+            if not self.context.keep_going:
+                raise
+            self.result.failed.append(error)
+            return None
+        document.target_lang = code
+        attach_pins(document.segments, self.matcher, code)
+        merged = merge(document, previous, self.memories[code], retranslate=self.context.force)
+        if previous or merged.kept:
+            self.report(f"{_label(item)} ({code}): {merged.summary()}")
+        return Pending(item, document, merged.to_translate, source_digest(data))
+
+    def term_report(self, code: str) -> TermReport:
+        """The pins of every document of `code` written so far, counted."""
+        return self.terms.setdefault(code, TermReport(code))
+
+    def write(self, code: str, finished: list[Pending]) -> None:
+        """Check, render and write finished documents (and the memory, if it grew) in one
+        all-or-nothing write."""
+        if not finished:
+            return
+        from glossator.formats.tmx import write_memory
+        from glossator.terms.qa import check_document
+
+        files: dict[Path, str] = {}
+        memory = self.memories[code]
+        segments = 0
+        for pending in finished:
+            document = pending.document
+            report = flag_misses(document.segments, code)
+            self._count(code, report)
+            document.signature = self.signature(code)
+            document.header_notes.append(report.line())
+            findings = check_document(document)
+            document.header_notes.append(f"qa {code}: {len(findings)} finding(s)")
+            if findings:
+                self.report(f"{_label(pending.item)} ({code}): {len(findings)} QA finding(s)")
+            self.result.qa_findings += len(findings)
+            files.update(self._render(code, pending))
+            for text, target in reviewed_pairs([document]).items():
+                if memory.get(text) != target:
+                    memory[text] = target
+                    self.memory_changed[code] = True
+            segments += len(document.segments)
+        if self.memory_changed.get(code):
+            files[self.out / code / MEMORY_FILE] = write_memory(
+                sorted(memory.items()), self.context.source, code)
+            self.memory_changed[code] = False
+        self.result.paths.extend(write_all(files))
+        self.result.translated += len(finished)
+        self.progress.update(articles=len(finished), segments=segments)
+
+    def signature(self, code: str) -> str:
+        return (f"glossator {__version__} | engine {self.models[code]} | segmenter "
+                f"{_segmenter_id()} | glossary {self.context.glossary_signature}")
+
+    def _render(self, code: str, pending: Pending) -> dict[Path, str]:
+        """Every output of a finished document; the PO file sealed for resuming."""
+        document, files = pending.document, {}
+        paths = self.outputs(code, pending.item.source)
+        for fmt in self.formats:
+            if fmt.name == "po":
+                print_ = self.fingerprint(code, pending.item.source, pending.digest)
+                document.header_notes.append(header_note(print_))
+                files[paths[fmt.name]] = seal(fmt.render(document), print_)
+                document.header_notes.pop()
+            else:
+                files[paths[fmt.name]] = fmt.render(document)
+        return files
+
+    def _count(self, code: str, report: TermReport) -> None:
+        terms = self.term_report(code)
+        terms.found += report.found
+        terms.pinned += report.pinned
+        terms.preferred += report.preferred
+        terms.misses.extend(report.misses)
+
+
+def _article_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError("no such file", path=path)
+    return read_regular(path, InputError, what="article file", limit=MAX_ARTICLE_BYTES)
+
+
+def _label(item: Item) -> str:
+    """An article as messages name it: its output path below `OUT/LANG/`, no extension."""
+    return display_path(item.source.stem)
+
+
+def _protector(matcher: TermMatcher) -> Callable[[str], list[tuple[int, int]]]:
+    return lambda text: [(match.start, match.end) for match in matcher.find(text)]
+
+
+@functools.cache
+def _segmenter_id() -> str:
+    from importlib.metadata import version
+
+    return f"sentencex {version('sentencex')} + glossator rules"
