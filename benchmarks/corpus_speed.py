@@ -113,7 +113,7 @@ def distinct_segments(corpus: Path, glossary: Path | None) -> tuple[list[str], i
     from glossator.text.document import build_document
 
     matcher = TermMatcher(load_glossary([glossary], "en").concepts) if glossary else None
-    protect = (lambda text: [(m.start, m.end) for m in matcher.find(text)]) if matcher else None
+    protect = matcher.spans if matcher else None
     seen: dict[str, None] = {}
     total = 0
     for path in sorted(corpus.rglob("*.txt")):

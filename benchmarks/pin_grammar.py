@@ -153,8 +153,7 @@ def outside_pins(segment: Segment) -> list[str]:
 def measure(engine, articles: list[Path], matcher: TermMatcher) -> dict[str, Tally]:
     totals = {mode: Tally() for mode in MODES}
     for path in articles:
-        document = build_document(read_article(path), "en",
-                                  lambda text: [(m.start, m.end) for m in matcher.find(text)])
+        document = build_document(read_article(path), "en", matcher.spans)
         labels = labels_for(path)
         results = {}
         for mode in MODES:

@@ -52,8 +52,7 @@ def term_accuracy(engine: BergamotEngine, matcher: TermMatcher) -> tuple[float, 
     total_plain = total_layer = total_masked = found = misses = flagged = 0
     print(f"{'article':32} {'terms':>5} {'without':>8} {'with':>8} {'mask-all':>8}")
     for path in ARTICLES:
-        document = build_document(read_article(path), "en",
-                                  lambda text: [(m.start, m.end) for m in matcher.find(text)])
+        document = build_document(read_article(path), "en", matcher.spans)
         plain = copy.deepcopy(document.segments)
         attach_pins(plain, matcher, "pt")
         for segment, text in zip(plain, engine.translate([s.source for s in plain], "en", "pt")):

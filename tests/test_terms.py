@@ -53,6 +53,14 @@ def test_same_term_twice_in_one_sentence():
     assert [(m.start, m.end) for m in matches] == [(0, 6), (12, 18)]
 
 
+def test_spans_are_the_offsets_of_the_matches():
+    text = "Shoigu’s aide met Kim Jong Un; no term here."
+    matcher = TermMatcher(CONCEPTS)
+    assert matcher.spans(text) == [(m.start, m.end) for m in matcher.find(text)]
+    assert [text[start:end] for start, end in matcher.spans(text)] == ["Shoigu", "Kim Jong Un"]
+    assert TermMatcher([]).spans(text) == []
+
+
 def test_offsets_index_the_text():
     text = "  Then Sergei Shoigu met Kim Jong Un at noon."
     for match in TermMatcher(CONCEPTS).find(text):

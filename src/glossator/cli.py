@@ -161,7 +161,7 @@ def _article_document(args: argparse.Namespace, matcher=None):
     from glossator.text.document import build_document
 
     article = read_article(args.article)
-    protect = (lambda text: [(m.start, m.end) for m in matcher.find(text)]) if matcher else None
+    protect = matcher.spans if matcher else None
     return build_document(article, parse_language(args.source), protect)
 
 

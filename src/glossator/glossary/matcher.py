@@ -101,6 +101,11 @@ class TermMatcher:
             position = after + (2 if possessive else 0)
         return matches
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The offsets of every term found in `text`: the spans a sentence or clause boundary
+        must not cut, so a term is never split between two segments."""
+        return [(match.start, match.end) for match in self.find(text)]
+
     @staticmethod
     def _fits(pattern: _Pattern, tokens: list[re.Match[str]], keys: list[str],
               position: int) -> bool:

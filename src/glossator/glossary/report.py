@@ -57,7 +57,7 @@ def suggest_terms(document: Document, matcher: TermMatcher | None) -> list[Sugge
     seen: dict[str, list[str]] = {}
     for segment in document.segments:
         source = segment.source
-        covered = [(m.start, m.end) for m in matcher.find(source)] if matcher else []
+        covered = matcher.spans(source) if matcher else []
         for start, end in _uncovered(_NAME.finditer(source), covered):
             piece = source[start:end]
             words = _POSSESSIVE.sub("", piece).strip("-–’' ").split()

@@ -64,7 +64,7 @@ def prepare_text(text: str, source: str, target: str, matcher: TermMatcher | Non
     for paragraph in _paragraphs(text):
         start, end = paragraph
         body = text[start:end]
-        protected = ([(m.start, m.end) for m in matcher.find(body)] if matcher else [])
+        protected = matcher.spans(body) if matcher else []
         for s_start, s_end in sentence_spans(body, language, protected):
             for c_start, c_end in clause_spans(body, s_start, s_end, protected,
                                                MAX_SEGMENT_CHARS):
