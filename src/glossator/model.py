@@ -6,6 +6,7 @@ No file format or engine is imported here; formats and engines import this modul
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +21,12 @@ from glossator.glossary.model import (
 )
 
 INFO_NOTE = "info: "  # a note that informs the reviewer and flags nothing
+
+# A segment's state, as every view names it (`Segment.state`): approved by a person (not fuzzy),
+# changed by a person but not approved, or the engine's text as it wrote it.
+REVIEWED = "reviewed"
+EDITED = "edited"
+MACHINE = "machine"
 
 # glossator's segment ids, "PARAGRAPH.SENTENCE": ASCII digits, at most 9 a side (an article
 # within its 16 MiB limit has fewer than 10**8 paragraphs), so that no id read from a file can
@@ -126,12 +133,27 @@ class Segment:
         return self.fuzzy and bool(self.machine) and self.target != self.machine
 
     @property
+    def state(self) -> str:
+        """`REVIEWED`, `EDITED` or `MACHINE`: what a view shows of who wrote the target."""
+        if not self.fuzzy:
+            return REVIEWED
+        return EDITED if self.edited else MACHINE
+
+    @property
     def person_written(self) -> bool:
         """The target is a person's text, which no run may replace: reviewed, edited, kept
         from an earlier source (`previous_source`), or fuzzy with no record of what the engine
         wrote (glossator always records it, so someone else wrote this one)."""
         return bool(self.target) and (not self.fuzzy or bool(self.previous_source)
                                       or not self.machine or self.target != self.machine)
+
+
+def count_states(segments: Iterable[Segment]) -> dict[str, int]:
+    """How many of `segments` are in each state, every state present (0 where none is)."""
+    counts = dict.fromkeys((REVIEWED, EDITED, MACHINE), 0)
+    for segment in segments:
+        counts[segment.state] += 1
+    return counts
 
 
 @dataclass

@@ -22,7 +22,7 @@ from glossator import __version__
 from glossator.formats.base import Format
 from glossator.glossary.grammar import describe
 from glossator.languages import display_name, tag_language
-from glossator.model import Document, Pin, Segment
+from glossator.model import EDITED, MACHINE, REVIEWED, Document, Pin, Segment, count_states
 from glossator.terms.landing import is_flagged
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
@@ -78,8 +78,7 @@ def _flagged(segment: Segment) -> bool:
 def _summary(document: Document, source_name: str, target_name: str) -> str:
     segments = document.segments
     pins = [pin for segment in segments for pin in segment.pins]
-    reviewed = sum(not segment.fuzzy for segment in segments)
-    edited = sum(segment.edited for segment in segments)
+    states = count_states(segments)
     landed = sum(pin.landed is True for pin in pins)
     missed = sum(pin.landed is False for pin in pins)
     unchecked = len(pins) - landed - missed
@@ -91,9 +90,9 @@ def _summary(document: Document, source_name: str, target_name: str) -> str:
         pin_stats.append(_stat(unchecked, "not checked"))
     stats = [
         _stat(len(segments), "segments"),
-        _stat(reviewed, "reviewed", "ok"),
-        _stat(len(segments) - reviewed - edited, "machine", "mt"),
-        _stat(edited, "edited, not approved", "warn") if edited else "",
+        _stat(states[REVIEWED], "reviewed", "ok"),
+        _stat(states[MACHINE], "machine", "mt"),
+        _stat(states[EDITED], "edited, not approved", "warn") if states[EDITED] else "",
         '<li class="group"><ul>' + "".join(pin_stats) + "</ul></li>",
         _stat(findings, "QA findings", "warn" if findings else ""),
     ]
@@ -123,9 +122,9 @@ def _stat(count: int, label: str, kind: str = "") -> str:
 # Segments ------------------------------------------------------------------------------------
 
 _BADGES = {
-    "machine": '<span class="badge mt" title="Machine translation, not reviewed">MT</span>',
-    "edited": '<span class="badge ed" title="Edited by a person, not yet approved">✎</span>',
-    "reviewed": '<span class="badge ok" title="Reviewed by a person">✓</span>',
+    MACHINE: '<span class="badge mt" title="Machine translation, not reviewed">MT</span>',
+    EDITED: '<span class="badge ed" title="Edited by a person, not yet approved">✎</span>',
+    REVIEWED: '<span class="badge ok" title="Reviewed by a person">✓</span>',
 }
 
 
@@ -137,7 +136,7 @@ def _paragraph(document: Document, segments: list[Segment]) -> str:
 
 
 def _row(document: Document, segment: Segment) -> str:
-    state = "reviewed" if not segment.fuzzy else "edited" if segment.edited else "machine"
+    state = segment.state
     classes = ["seg", segment.kind, state]
     if _flagged(segment):
         classes.append("flagged")

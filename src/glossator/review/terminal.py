@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from glossator.io.printable import printable
-from glossator.model import Document, Pin, Segment
+from glossator.model import EDITED, MACHINE, REVIEWED, Document, Pin, Segment, count_states
 from glossator.terms.landing import form_pattern, is_flagged, is_wide, missing_pins
 from glossator.terms.qa import missing_pin_message
 
@@ -70,11 +70,14 @@ def render_review(document: Document, *, width: int, color: bool,
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+_STATE_MARKS = {REVIEWED: "✓", EDITED: "✎", MACHINE: "~"}
+
+
 def status_mark(segment: Segment, missed: list[Pin]) -> str:
     """`!` flagged, `✓` reviewed by a person, `✎` edited but not approved, `~` machine output."""
     if is_flagged(segment, missed):
         return "!"
-    return "✓" if not segment.fuzzy else "✎" if segment.edited else "~"
+    return _STATE_MARKS[segment.state]
 
 
 @dataclass(frozen=True)
@@ -98,15 +101,14 @@ def _header(document: Document, layout: _Layout, color: bool) -> list[str]:
     name = document.path.name if document.path else document.name
     target_lang = document.target_lang or "?"
     segments = document.segments
-    reviewed = sum(not segment.fuzzy for segment in segments)
-    edited = sum(segment.edited for segment in segments)
+    states = count_states(segments)
     flagged = sum(is_flagged(segment) for segment in segments)
     pins = sum(len(segment.pins) for segment in segments)
     missed = sum(len(missing_pins(segment)) for segment in segments)
     text = _normalised(f"{name}: {document.source_lang} → {target_lang}, {len(segments)} "
-                       f"segments, {reviewed} reviewed, "
-                       + (f"{edited} edited, not approved, " if edited else "")
-                       + f"{len(segments) - reviewed - edited} machine, "
+                       f"segments, {states[REVIEWED]} reviewed, "
+                       + (f"{states[EDITED]} edited, not approved, " if states[EDITED] else "")
+                       + f"{states[MACHINE]} machine, "
                        f"{flagged} flagged, {pins - missed}/{pins} pins landed")
     lines = [_style(text[start:end], STYLE_HEADER, color)
              for start, end in wrap_spans(text, layout.width)]

@@ -30,7 +30,7 @@ import polib
 from glossator.errors import FormatError, GlossaryError, UsageError, display_path
 from glossator.formats.po import load_pofile, po_document, update_pofile
 from glossator.io.files import project_lock, write_all
-from glossator.model import Document, Pin, Segment, approval_stamp
+from glossator.model import MACHINE, REVIEWED, Document, Pin, Segment, approval_stamp
 from glossator.terms.landing import form_pattern, is_flagged, missing_pins
 from glossator.terms.qa import recheck
 
@@ -46,11 +46,6 @@ def segment_version(segment: Segment) -> str:
     """What a change must match to be written: the target and fuzzy flag it was made on."""
     digest = hashlib.sha256(f"{int(segment.fuzzy)}\x00{segment.target}".encode())
     return digest.hexdigest()[:16]
-
-
-def segment_state(segment: Segment) -> str:
-    """"reviewed" (approved by a person), "edited" (changed, not approved) or "machine"."""
-    return "reviewed" if not segment.fuzzy else "edited" if segment.edited else "machine"
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,7 @@ class Workspace:
             segments = document.segments
             summaries.append(ArticleSummary(
                 self.relative(path), document.name, document.target_lang or "?",
-                len(segments), sum(not s.fuzzy for s in segments),
+                len(segments), sum(s.state == REVIEWED for s in segments),
                 sum(is_flagged(s) for s in segments), path.stat().st_mtime))
         return summaries
 
@@ -380,7 +375,7 @@ class Workspace:
 
     def _repin_candidates(self, document: Document, term: str) -> list[str]:
         """Ids of machine-text segments (not reviewed, not edited) whose source holds `term`."""
-        segments = [copy.deepcopy(s) for s in document.segments if segment_state(s) == "machine"]
+        segments = [copy.deepcopy(s) for s in document.segments if s.state == MACHINE]
         self._attach_pins(segments, document)
         wanted = " ".join(term.split()).casefold()
         return [segment.id for segment in segments
@@ -394,7 +389,7 @@ class Workspace:
 
         document = self.load(relative)
         chosen = [copy.deepcopy(s) for s in document.segments
-                  if s.id in set(segment_ids) and segment_state(s) == "machine"]
+                  if s.id in set(segment_ids) and s.state == MACHINE]
         if not chosen:
             return []
         versions = {segment.id: segment_version(segment) for segment in chosen}
@@ -488,7 +483,7 @@ def segment_view(segment: Segment) -> dict[str, Any]:
     return {
         "id": segment.id, "kind": segment.kind, "paragraph": segment.paragraph,
         "source": segment.source, "target": segment.target, "machine": segment.machine,
-        "state": segment_state(segment), "reviewer": segment.reviewer,
+        "state": segment.state, "reviewer": segment.reviewer,
         "flagged": is_flagged(segment, missed), "qa": segment.qa,
         "notes": segment.notes, "version": segment_version(segment),
         "source_marks": _marks(segment.source, segment.pins, missed, source=True),
