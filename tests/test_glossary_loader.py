@@ -22,6 +22,7 @@ from glossator.glossary.model import (
     Concept,
     Form,
     Glossary,
+    digest_of,
 )
 
 # One term the bergamot en→pt model writes its own way: "Sergei Shoigu" stays as it is.
@@ -207,6 +208,8 @@ def test_tbx_in_a_glossary_folder_is_read_with_the_csv_files(tmp_path):
 
     assert [concept.name for concept in glossary.concepts] == ["Pyongyang", "Sergei Shoigu"]
     assert glossary.sources == [str(folder / "a.csv"), str(folder / "b.tbx")]
+    assert glossary.digest == digest_of([(folder / name).read_bytes()
+                                         for name in ("a.csv", "b.tbx")])
 
 
 def test_a_term_in_a_csv_and_a_tbx_file_is_an_error(tmp_path):

@@ -25,6 +25,7 @@ from glossator.glossary.model import (
     Concept,
     Form,
     Glossary,
+    glossary_digest,
     parse_form,
 )
 from glossator.io.reading import MAX_GLOSSARY_BYTES, MIB, open_regular
@@ -211,16 +212,14 @@ class _Checker:
         self.concepts: list[Concept] = []
         self.languages: set[str] = set()
         self.sources: list[str] = []
-        self.file_digests: list[bytes] = []
+        self.file_digests: list[bytes] = []  # sha256 of each file's bytes, hashed as read
         self.terms = TermIndex()
         self.path = ""
 
     def glossary(self) -> Glossary:
-        # Same value as glossary.digest_of(file bytes), without holding the files in memory.
-        outer = hashlib.sha256(b"".join(self.file_digests))
         return Glossary(source_lang=self.source_lang or "en", concepts=self.concepts,
                         languages=self.languages, sources=self.sources,
-                        digest=outer.hexdigest())
+                        digest=glossary_digest(self.file_digests))
 
     def error(self, line: int, message: str, path: str | None = None) -> None:
         path = self.path if path is None else path

@@ -19,7 +19,7 @@ from glossator.errors import GlossaryError, LanguageError
 from glossator.glossary import csv as glossary_csv
 from glossator.glossary.csv import TermIndex, match_key
 from glossator.glossary.files import ENVIRONMENT, default_folder, glossary_files
-from glossator.glossary.model import Concept, Form, Glossary, as_forms
+from glossator.glossary.model import Concept, Form, Glossary, as_forms, glossary_digest
 from glossator.languages import base_language, display_name, parse_language
 
 
@@ -180,19 +180,16 @@ def merge_parts(parts: list[Glossary], files: list[Path],
     sources = [str(file) for file in files if str(file) in read]
     languages = {code for part in parts for code in part.languages}
     return Glossary(source_lang=source, concepts=concepts, languages=languages,
-                    sources=sources, digest=_digest(files)), problems
+                    sources=sources, digest=glossary_digest(map(_file_sha256, files))), problems
 
 
-def _digest(files: list[Path]) -> str:
-    """The same value as the CSV reader's: sha256 over each file's sha256."""
-    outer = hashlib.sha256()
-    for file in files:
-        inner = hashlib.sha256()
-        with file.open("rb") as handle:
-            for chunk in iter(lambda handle=handle: handle.read(1 << 20), b""):
-                inner.update(chunk)
-        outer.update(inner.digest())
-    return outer.hexdigest()
+def _file_sha256(file: Path) -> bytes:
+    """The sha256 digest of a file's bytes, read a MiB at a time."""
+    hasher = hashlib.sha256()
+    with file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(chunk)
+    return hasher.digest()
 
 
 def _read_own(path: Path, declared: str | None) -> Glossary:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 PREFERRED = "preferred"  # what pinning writes
@@ -181,8 +182,17 @@ class Glossary:
         return f"{len(self.concepts)} concepts sha256:{self.digest[:12]}"
 
 
-def digest_of(chunks: list[bytes]) -> str:
-    hasher = hashlib.sha256()
-    for chunk in chunks:
-        hasher.update(hashlib.sha256(chunk).digest())
-    return hasher.hexdigest()
+def glossary_digest(file_digests: Iterable[bytes]) -> str:
+    """What `Glossary.digest` holds: sha256 over the sha256 digest of each file's bytes, in the
+    order the files were read. Every reader computes it here, since a run's signature and
+    resume fingerprint carry it: two ways of computing it that disagree would re-translate (or
+    wrongly keep) every article."""
+    outer = hashlib.sha256()
+    for file_digest in file_digests:
+        outer.update(file_digest)
+    return outer.hexdigest()
+
+
+def digest_of(contents: Iterable[bytes]) -> str:
+    """`glossary_digest` of files whose bytes are in memory, `contents` one item a file."""
+    return glossary_digest(hashlib.sha256(data).digest() for data in contents)
