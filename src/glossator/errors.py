@@ -1,8 +1,37 @@
-"""One small hierarchy of errors; only the CLI turns them into a message and an exit code."""
+"""One small hierarchy of errors, and the table of the exit codes they stand for; only the
+CLI turns an error into a message and an exit code."""
 
 from __future__ import annotations
 
 from os import PathLike, fsdecode
+
+# The exit codes of the `glossator` command: every error class, every verb and the command's
+# --help take them from here.
+EXIT_DONE = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+EXIT_GLOSSARY = 4
+EXIT_ENGINE = 5
+EXIT_OUTPUT = 6
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_DONE: "done",
+    EXIT_FINDINGS: "QA findings with --strict (import --strict: units not applied; "
+                   "build --require-reviewed: segments not reviewed)",
+    EXIT_USAGE: "bad usage",
+    EXIT_INPUT: "bad article, input file or language",
+    EXIT_GLOSSARY: "bad glossary",
+    EXIT_ENGINE: "engine or model problem",
+    EXIT_OUTPUT: "output or format problem",
+    EXIT_INTERRUPTED: "interrupted",
+}
+
+
+def exit_codes_text() -> str:
+    """The exit-code table as one line of text: "0 done; 1 QA findings ...; ..."."""
+    return "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
 
 
 def display_path(path: str | bytes | PathLike[str]) -> str:
@@ -16,7 +45,7 @@ def display_path(path: str | bytes | PathLike[str]) -> str:
 class GlossatorError(Exception):
     """Base error: a message, and where it happened (file and, when known, line)."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, message: str, *, path: str | PathLike[str] | None = None,
                  line: int | None = None) -> None:
@@ -35,34 +64,34 @@ class GlossatorError(Exception):
 class UsageError(GlossatorError):
     """Arguments that do not fit together (argparse reports the rest)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class InputError(GlossatorError):
     """An article (or other input file) that cannot be read as asked."""
 
-    exit_code = 3
+    exit_code = EXIT_INPUT
 
 
 class LanguageError(GlossatorError):
     """An unknown language code, or a pair that makes no sense."""
 
-    exit_code = 3
+    exit_code = EXIT_INPUT
 
 
 class GlossaryError(GlossatorError):
     """A glossary file that is malformed."""
 
-    exit_code = 4
+    exit_code = EXIT_GLOSSARY
 
 
 class EngineError(GlossatorError):
     """No engine for a pair, a broken model, a failed model install."""
 
-    exit_code = 5
+    exit_code = EXIT_ENGINE
 
 
 class FormatError(GlossatorError):
     """A PO/TMX/XLIFF/... file that is malformed, or an output that cannot be written."""
 
-    exit_code = 6
+    exit_code = EXIT_OUTPUT

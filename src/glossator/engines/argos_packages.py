@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from glossator.errors import EngineError, InputError, LanguageError
+from glossator.errors import EXIT_ENGINE, EngineError, InputError, LanguageError
 from glossator.io.printable import printable
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
@@ -57,9 +57,10 @@ _ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.erro
 
 
 class PackageFileError(InputError):
-    """A package file that is not a valid, safe Argos package: a model problem (exit 5)."""
+    """A package file that is not a valid, safe Argos package: a model problem, so it exits
+    as an engine error does."""
 
-    exit_code = 5
+    exit_code = EXIT_ENGINE
 
 
 @dataclass(frozen=True)
