@@ -22,7 +22,12 @@ from glossator.model import Document, Segment
 from glossator.review.terminal import render_review
 from glossator.text.article import parse_article
 from glossator.text.document import build_document
-from glossator.text.segmenter import INFO_NOTE, MAX_SEGMENT_CHARS, clause_spans
+from glossator.text.segmenter import (
+    INFO_NOTE,
+    MAX_SEGMENT_CHARS,
+    clause_spans,
+    segment_paragraph,
+)
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -76,6 +81,29 @@ def test_pieces_and_the_next_sentence_are_numbered_on():
     assert len(pieces) >= 2 and last.source == "Then they left." and last.notes == []
     assert all(s.notes[0].startswith(f"{INFO_NOTE}2.1–2.{len(pieces)} ") for s in pieces)
     assert all(s.source.endswith(",") for s in pieces[:-1])  # at commas, not between words
+
+
+def test_segment_paragraph_gives_ids_offsets_and_split_notes():
+    long_sentence = "They said " + words(300, comma_every=9) + "."
+    text = f"First one. {long_sentence} Then they left."
+    pieces = segment_paragraph(text, "en-GB", paragraph=4, first=7)
+    assert [p.id for p in pieces] == [f"4.{n}" for n in range(7, 7 + len(pieces))]
+    assert all(text[p.start:p.end] == p.text for p in pieces)
+    first, *split, last = pieces
+    assert (first.text, first.notes, last.text, last.notes) == (
+        "First one.", (), "Then they left.", ())
+    assert len(split) >= 2 and all(
+        p.notes == (f"{INFO_NOTE}4.8–4.{7 + len(split)} are one sentence of "
+                    f"{len(long_sentence):,} characters, split at clause boundaries before "
+                    f"translation (limit {MAX_SEGMENT_CHARS:,} characters a segment)",)
+        for p in split)
+
+
+def test_segment_paragraph_keeps_a_title_whole_and_protected_spans_uncut():
+    [title] = segment_paragraph("Talks. In Pyongyang", "en", paragraph=1, sentences=False)
+    assert (title.id, title.text, title.notes) == ("1.1", "Talks. In Pyongyang", ())
+    text = "He met Mr. Kim. Then he left."
+    assert [p.text for p in segment_paragraph(text, "en", [(12, 20)], paragraph=2)] == [text]
 
 
 def test_a_short_sentence_is_not_touched():

@@ -54,25 +54,22 @@ class TextResult:
 
 def prepare_text(text: str, source: str, target: str, matcher: TermMatcher | None,
                  *, number: int = 1) -> TextJob:
-    """Cut `text` into sentence segments and attach their pins for `target`."""
-    from glossator.text.segmenter import MAX_SEGMENT_CHARS, clause_spans, sentence_spans
+    """Cut `text` into sentence segments and attach their pins for `target`. The lines of the
+    text are its paragraphs, but all its segments are numbered on as one paragraph, `number`."""
+    from glossator.text.segmenter import segment_paragraph
 
     segments: list[Segment] = []
     pieces: list[str | int] = []
     cursor = 0
-    language = base_language(source)
-    for paragraph in _paragraphs(text):
-        start, end = paragraph
+    for start, end in _paragraphs(text):
         body = text[start:end]
-        protected = matcher.spans(body) if matcher else []
-        for s_start, s_end in sentence_spans(body, language, protected):
-            for c_start, c_end in clause_spans(body, s_start, s_end, protected,
-                                               MAX_SEGMENT_CHARS):
-                pieces.append(text[cursor:start + c_start])
-                pieces.append(len(segments))
-                segments.append(Segment(id=f"{number}.{len(segments) + 1}",
-                                        source=body[c_start:c_end], paragraph=number))
-                cursor = start + c_end
+        for piece in segment_paragraph(body, source, matcher.spans(body) if matcher else (),
+                                       paragraph=number, first=len(segments) + 1):
+            pieces.append(text[cursor:start + piece.start])
+            pieces.append(len(segments))
+            # The API answers with text alone: a split piece's note is not kept.
+            segments.append(Segment(id=piece.id, source=piece.text, paragraph=number))
+            cursor = start + piece.end
     pieces.append(text[cursor:])
     attach_pins(segments, matcher, target)
     return TextJob(text, segments, pieces)

@@ -23,13 +23,15 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sentencex
 
+from glossator.languages import base_language
 from glossator.model import INFO_NOTE
 
-__all__ = ["INFO_NOTE", "MAX_SEGMENT_CHARS", "clause_spans", "sentence_spans", "split_note",
-           "split_sentences"]
+__all__ = ["INFO_NOTE", "MAX_SEGMENT_CHARS", "SegmentPiece", "clause_spans", "segment_paragraph",
+           "sentence_spans", "split_note", "split_sentences"]
 
 MAX_SEGMENT_CHARS = 1000
 # A segment note starting so informs the reviewer; unlike other notes it does not flag.
@@ -280,6 +282,47 @@ def split_note(first: str, last: str, length: int, limit: int = MAX_SEGMENT_CHAR
     piece, its length. Informational: the pieces need no more review than other segments."""
     return (f"{INFO_NOTE}{first}–{last} are one sentence of {length:,} characters, split at "
             f"clause boundaries before translation (limit {limit:,} characters a segment)")
+
+
+@dataclass(frozen=True)
+class SegmentPiece:
+    """One segment cut from a paragraph: its id, its text and where that is in the paragraph,
+    and its notes (a `split_note` where it is a piece of a long sentence)."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    notes: tuple[str, ...] = ()
+
+
+def segment_paragraph(
+    text: str,
+    lang: str,
+    protected: Sequence[tuple[int, int]] = (),
+    *,
+    paragraph: int,
+    first: int = 1,
+    sentences: bool = True,
+) -> list[SegmentPiece]:
+    """One paragraph's `text` cut into segments: into sentences (or, with `sentences` False,
+    kept whole, as a title or dateline is), and each sentence over `MAX_SEGMENT_CHARS` into
+    pieces at clause boundaries, none cut inside a `protected` span. Ids are
+    "PARAGRAPH.SENTENCE", numbered on from `first`, as the notes on split pieces name them."""
+    spans = sentence_spans(text, base_language(lang), protected) if sentences else [
+        (0, len(text))]
+    pieces: list[SegmentPiece] = []
+    number = first
+    for start, end in spans:
+        clauses = clause_spans(text, start, end, protected, MAX_SEGMENT_CHARS)
+        ids = [f"{paragraph}.{number + offset}" for offset in range(len(clauses))]
+        notes = ((split_note(ids[0], ids[-1], end - start, MAX_SEGMENT_CHARS),)
+                 if len(clauses) > 1 else ())
+        pieces.extend(SegmentPiece(piece_id, text[piece_start:piece_end], piece_start,
+                                   piece_end, notes)
+                      for piece_id, (piece_start, piece_end) in zip(ids, clauses))
+        number += len(clauses)
+    return pieces
 
 
 def _outside(cuts: list[int], protected: Sequence[tuple[int, int]]) -> list[int]:
