@@ -15,10 +15,10 @@ from lxml import html
 from glossator.errors import InputError
 from glossator.model import Segment
 from glossator.server.batching import Gatherer
-from glossator.server.htmltext import parse_html
+from glossator.server.htmltext import parse_html, translate_html
 from glossator.server.limits import KeyLimit, KeyRing, RateLimiter, hash_key, read_api_keys
 from glossator.server.runner import bind, bound_port
-from glossator.server.textjob import finish_text, prepare_text
+from glossator.server.textjob import TermCounts, TextResult, finish_text, prepare_text
 
 HOSTILE = ('<p onclick="steal()">Hello <b>there</b> &amp; welcome</p>'
            '<script>alert(1)</script><a href=" java\tscript:alert(2)">link</a>'
@@ -215,6 +215,34 @@ def test_html_inline_part_found_where_the_sentence_words_it_a_little_differently
     used, second = job.place(translate(job.first_pass()))
     assert used == [0] and second == []
     assert job.finish([]) == '<p>Disseram que <a href="/r">o relatório da KCNA</a> era falso.</p>'
+
+
+def test_translate_html_runs_two_batches_and_counts_the_terms_it_uses() -> None:
+    table = {"Hello world, again.": "Olá, mundo, de novo.", "world": "terra", "Hello": "Olá",
+             ", again.": ", de novo.", "Seoul and Washington met.": "Seul e Washington.",
+             "Washington": "Washington"}
+    batches: list[list[str]] = []
+
+    async def translate(texts):
+        batches.append(list(texts))
+        return [TextResult(table[text], TermCounts(1, 1 if text != "world" else 0,
+                                                   ["world"] if text == "world" else []))
+                for text in texts]
+
+    markups = ['<p>Hello <a href="/w">world</a>, again.</p>',
+               "<p>Seoul and <em>Washington</em> met.</p>"]
+    first, second = asyncio.run(translate_html(markups, translate))
+    assert batches == [["Hello world, again.", "world", "Seoul and Washington met.", "Washington"],
+                       ["Hello", ", again."]]
+    assert first.text == '<p>Olá <a href="/w">terra</a>, de novo.</p>'
+    assert first.terms.as_dict() == {"found": 3, "landed": 2, "missed": ["world"]}
+    assert second.text == "<p>Seul e <em>Washington</em>.</p>"
+    assert second.terms.as_dict() == {"found": 1, "landed": 1, "missed": []}
+
+
+def test_term_counts_add_up() -> None:
+    total = TermCounts.total([TermCounts(2, 1, ["a"]), TermCounts(), TermCounts(1, 1, ["b"])])
+    assert total.as_dict() == {"found": 3, "landed": 2, "missed": ["a", "b"]}
 
 
 def test_accepted_connections_send_without_waiting_for_acks() -> None:

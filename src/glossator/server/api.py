@@ -24,7 +24,7 @@ from starlette.routing import Route
 from glossator import __version__
 from glossator.errors import EngineError, GlossatorError
 from glossator.server.files import FileStore, safe_name, translate_po, translate_txt
-from glossator.server.htmltext import parse_html
+from glossator.server.htmltext import parse_html, translate_html
 from glossator.server.limits import BodyLimit, KeyLimit, KeyRing, Limits, RateLimiter
 from glossator.server.service import TranslationService
 from glossator.server.textjob import TermCounts, TextResult
@@ -258,39 +258,13 @@ async def _translate_some(state: ServerState, texts: list[str], source: str, tar
     """Texts of one source language; the same language in and out comes back unchanged."""
     service = state.service
     if source == target:
-        return [TextResult(text, _no_terms()) for text in texts]
+        return [TextResult(text, TermCounts()) for text in texts]
     if not service.supports(source, target):
         raise ApiError(400, f"{source} → {target} is not supported")
     if text_format == "html":
-        # Two passes, each one batch: blocks whole (and their inline parts), then the text
-        # nodes of blocks whose markup could not be put back around the whole translation.
-        jobs = [parse_html(text) for text in texts]
-        firsts = [job.first_pass() for job in jobs]
-        done = iter(await _with_timeout(state, service.translate(
-            [text for first in firsts for text in first], source, target)))
-        counted, seconds = [], []
-        for job, first in zip(jobs, firsts):
-            mine = [next(done) for _ in first]
-            used, second = job.place([result.text for result in mine])
-            counted.append([mine[index] for index in used])
-            seconds.append(second)
-        done = iter(await _with_timeout(state, service.translate(
-            [text for second in seconds for text in second], source, target)))
-        results = []
-        for job, second, used_results in zip(jobs, seconds, counted):
-            mine = [next(done) for _ in second]
-            terms = _no_terms()
-            for result in used_results + mine:
-                terms.found += result.terms.found
-                terms.landed += result.terms.landed
-                terms.missed += result.terms.missed
-            results.append(TextResult(job.finish([r.text for r in mine]), terms))
-        return results
+        return await translate_html(texts, lambda batch: _with_timeout(
+            state, service.translate(batch, source, target)))
     return await _with_timeout(state, service.translate(texts, source, target, alternatives))
-
-
-def _no_terms() -> TermCounts:
-    return TermCounts()
 
 
 async def _with_timeout(state: ServerState, work: Any) -> Any:
@@ -344,7 +318,7 @@ async def translate_file(state: ServerState, request: Request) -> dict[str, Any]
 
     async def translate_texts(texts: Any) -> list[TextResult]:
         if source == target:
-            return [TextResult(text, _no_terms()) for text in texts]
+            return [TextResult(text, TermCounts()) for text in texts]
         return await _with_timeout(state, state.service.translate(texts, source, target))
 
     file_id, folder = state.files.folder()

@@ -14,19 +14,16 @@ import secrets
 import shutil
 import tempfile
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from glossator.errors import InputError
-from glossator.server.textjob import TextResult
+from glossator.server.textjob import Translate
 
 SUFFIXES = (".txt", ".po")
 KEPT_FILES = 200  # translated files kept for download, the oldest removed first
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
-
-Translate = Callable[[Sequence[str]], Awaitable[list[TextResult]]]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from html import escape
 
 from lxml import etree, html
 
+from glossator.server.textjob import TermCounts, TextResult, Translate
+
 _DROPPED_ELEMENTS = frozenset({
     "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
     "link", "meta", "noscript", "template", "svg", "math", "portal"})
@@ -278,3 +280,27 @@ def _collect(element: html.HtmlElement, job: HtmlJob, *, translate: bool) -> Non
 def _kept(element: html.HtmlElement) -> bool:
     return (element.get("translate", "").lower() == "no"
             or "notranslate" in element.get("class", "").split())
+
+
+async def translate_html(markups: Sequence[str], translate: Translate) -> list[TextResult]:
+    """Translate HTML fragments or pages, markup kept, in two batches over all of them: first
+    each block whole (and its inline parts) and every text node outside blocks, then the text
+    nodes of the blocks whose markup could not be put back around the whole translation. A
+    markup's terms are counted over the translations its output uses."""
+    jobs = [parse_html(markup) for markup in markups]
+    firsts = [job.first_pass() for job in jobs]
+    done = iter(await translate([text for first in firsts for text in first]))
+    used_results: list[list[TextResult]] = []
+    seconds: list[list[str]] = []
+    for job, first in zip(jobs, firsts):
+        mine = [next(done) for _ in first]
+        used, second = job.place([result.text for result in mine])
+        used_results.append([mine[index] for index in used])
+        seconds.append(second)
+    done = iter(await translate([text for second in seconds for text in second]))
+    results = []
+    for job, second, used_first in zip(jobs, seconds, used_results):
+        mine = [next(done) for _ in second]
+        terms = TermCounts.total([result.terms for result in used_first + mine])
+        results.append(TextResult(job.finish([result.text for result in mine]), terms))
+    return results

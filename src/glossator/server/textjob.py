@@ -12,7 +12,7 @@ their segments → `finish_text` for each.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from glossator.engines.base import Engine
@@ -35,6 +35,12 @@ class TermCounts:
     def as_dict(self) -> dict[str, object]:
         return {"found": self.found, "landed": self.landed, "missed": list(self.missed)}
 
+    @classmethod
+    def total(cls, counts: Sequence[TermCounts]) -> TermCounts:
+        """The counts of several texts that make one answer, added up."""
+        return cls(sum(c.found for c in counts), sum(c.landed for c in counts),
+                   [term for c in counts for term in c.missed])
+
 
 @dataclass
 class TextJob:
@@ -50,6 +56,11 @@ class TextResult:
     text: str
     terms: TermCounts
     alternatives: list[str] = field(default_factory=list)
+
+
+# How the server translates one batch of texts (the glossary layer, gathered with other
+# requests, within its time limit): what its file and HTML jobs are given.
+Translate = Callable[[Sequence[str]], Awaitable[list[TextResult]]]
 
 
 def prepare_text(text: str, source: str, target: str, matcher: TermMatcher | None,
