@@ -11,6 +11,9 @@ from conftest import REPO, SEED, run_cli
 from glossator.engines.argos import ArgosEngine
 from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
+from glossator.glossary.model import Concept, Glossary
+from glossator.glossary.report import article_terms
+from glossator.model import Document, Segment
 from glossator.terms.pinning import translate_pinned
 from glossator.text.article import read_article
 from glossator.text.document import build_document
@@ -73,6 +76,28 @@ def test_show_names_concepts_without_a_rendering(tmp_path):
     assert "(no de rendering: not pinned)" in result.stdout
     assert "concepts in this article without a de rendering:" in result.stdout
     assert f"Shoigu  ({glossary}:2)" in result.stdout
+
+
+def test_article_terms_names_what_each_occurrence_pins_and_what_lacks_a_rendering():
+    shoigu = Concept(("Shoigu",), {"pt": ("Choigu",)}, path="g.csv", line=2)
+    kcna = Concept(("KCNA",), {}, path="g.csv", line=3)
+    unused = Concept(("Pyongyang",), {}, path="g.csv", line=4)
+    glossary = Glossary("en", [shoigu, kcna, unused])
+    matcher = TermMatcher(glossary.concepts)
+    document = Document("a", "en", [Segment("1.1", "Shoigu met KCNA staff.", 1),
+                                     Segment("2.1", "Shoigu left.", 2)])
+    terms = article_terms(glossary, matcher, document, "pt")
+    assert [(o.segment_id, o.text) for o in terms.occurrences] == [
+        ("1.1", "Shoigu"), ("1.1", "KCNA"), ("2.1", "Shoigu")]
+    assert terms.lacking == [kcna] and (terms.unrendered, terms.concepts) == (2, 3)
+    assert terms.lines("a.txt") == [
+        "3 term occurrence(s) in a.txt, pinned for Portuguese (português):",
+        "     1.1  Shoigu  →  Choigu",
+        "     1.1  KCNA  →  (no pt rendering: not pinned)",
+        "     2.1  Shoigu  →  Choigu",
+        "concepts in this article without a pt rendering:",
+        "  KCNA  (g.csv:3)"]
+    assert terms.summary() == "2 of 3 concepts have no pt rendering"
 
 
 def test_suggest_ranks_uncovered_names():

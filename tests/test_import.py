@@ -19,6 +19,8 @@ from conftest import run_cli
 from glossator.errors import FormatError
 from glossator.formats import get_format
 from glossator.formats.po import read_po
+from glossator.model import Document, Segment
+from glossator.review.build import build_article
 from glossator.review.importer import import_units
 from test_formats import REPEATED, review_document
 
@@ -293,6 +295,22 @@ def test_build_warns_about_unreviewed_segments_and_can_require_them(project: Pat
     pofile.save()
     done = run_cli("build", str(project), "--require-reviewed", "-o", str(output))
     assert done.returncode == 0 and output.is_file() and "not reviewed" not in done.stderr
+
+
+def test_build_article_keeps_targets_fills_gaps_with_the_source_and_names_both():
+    segments = [Segment("1.1", "Title", 1, target="Título", fuzzy=False),
+                Segment("2.1", "One.", 2, target="Um."),
+                Segment("2.2", "Two.", 2, target=" ", fuzzy=False),
+                *(Segment(f"3.{n}", "Three.", 3, target="Três.") for n in range(1, 22))]
+    document = Document("a", "en", segments)
+    built = build_article(document)
+    assert built.text.startswith("Título\n\nUm. Two.\n\nTrês. Três.") and built.text[-1] == "\n"
+    assert built.untranslated == ["2.2"] and segments[2].target == " "  # the document is kept
+    assert built.unreviewed[:3] == ["2.1", "2.2", "3.1"] and len(built.unreviewed) == 23
+    assert built.unreviewed_count() == "23 of 24 segments not reviewed"
+    assert built.unreviewed_shown() == ", ".join(built.unreviewed[:20]) + " …"
+    assert built.untranslated_line() == ("1 segment(s) without a translation kept in the source "
+                                         "language: 2.2")
 
 
 # The whole round trip, with a real engine ----------------------------------------------------

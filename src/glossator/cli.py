@@ -192,27 +192,15 @@ def cmd_glossary_check(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary_show(args: argparse.Namespace) -> int:
-    from glossator.glossary.report import lacking_rendering, term_occurrences
-    from glossator.languages import display_name, parse_language
+    from glossator.glossary.report import article_terms
+    from glossator.languages import parse_language
 
     language = parse_language(args.to)
     glossary, matcher = _load_matcher(args, "show")
-    document = _article_document(args, matcher)
-    occurrences = term_occurrences(document, matcher)
-    print(f"{len(occurrences)} term occurrence(s) in {args.article}, pinned for "
-          f"{display_name(language)}:")
-    for occurrence in occurrences:
-        forms = occurrence.concept.rendering(language)
-        pinned = " | ".join(forms) if forms else f"(no {language} rendering: not pinned)"
-        print(f"  {occurrence.segment_id:>6}  {occurrence.text}  →  {pinned}")
-    used = {id(o.concept) for o in occurrences}
-    lacking = lacking_rendering([c for c in glossary.concepts if id(c) in used], language)
-    unused = lacking_rendering(glossary.concepts, language)
-    if lacking:
-        print(f"concepts in this article without a {language} rendering:")
-        for concept in lacking:
-            print(f"  {concept.name}  ({concept.path}:{concept.line})")
-    _info(args)(f"{len(unused)} of {len(glossary)} concepts have no {language} rendering")
+    terms = article_terms(glossary, matcher, _article_document(args, matcher), language)
+    for line in terms.lines(args.article):
+        print(line)
+    _info(args)(terms.summary())
     return EXIT_DONE
 
 
@@ -299,28 +287,21 @@ def _review_web(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from glossator.formats.po import read_po
     from glossator.io.files import write_all
+    from glossator.review.build import build_article
 
-    document = read_po(Path(args.po))
-    untranslated = [s.id for s in document.segments if not s.target.strip()]
-    unreviewed = [s.id for s in document.segments if s.fuzzy or not s.target.strip()]
-    if unreviewed:
-        counted = f"{len(unreviewed)} of {len(document.segments)} segments not reviewed"
-        if args.require_reviewed:
-            print(f"glossator: {args.po}: {counted}: {', '.join(unreviewed)}", file=sys.stderr)
-            return EXIT_FINDINGS
-        shown = ", ".join(unreviewed[:20]) + (" …" if len(unreviewed) > 20 else "")
-        _info(args)(f"{args.po}: warning: {counted}: {shown}")
-    for segment in document.segments:
-        if not segment.target.strip():
-            segment.target = segment.source
-    if untranslated:
-        _info(args)(f"{args.po}: {len(untranslated)} segment(s) without a translation kept in "
-                    f"the source language: {', '.join(untranslated)}")
-    text = document.target_text() + "\n"
+    built = build_article(read_po(Path(args.po)))
+    if built.unreviewed and args.require_reviewed:
+        print(f"glossator: {args.po}: {built.unreviewed_count()}: {', '.join(built.unreviewed)}",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    if built.unreviewed:
+        _info(args)(f"{args.po}: warning: {built.unreviewed_count()}: {built.unreviewed_shown()}")
+    if built.untranslated:
+        _info(args)(f"{args.po}: {built.untranslated_line()}")
     if args.output in (None, "-"):
-        sys.stdout.write(text)
+        sys.stdout.write(built.text)
     else:
-        for path in write_all({Path(args.output): text}):
+        for path in write_all({Path(args.output): built.text}):
             _print_path(path)
     return EXIT_DONE
 

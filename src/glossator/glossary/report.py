@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from glossator.glossary.matcher import TermMatcher
-from glossator.glossary.model import Concept
+from glossator.glossary.model import Concept, Glossary
+from glossator.languages import display_name
 from glossator.model import Document
 
 
@@ -26,6 +27,48 @@ def term_occurrences(document: Document, matcher: TermMatcher) -> list[Occurrenc
 def lacking_rendering(concepts: list[Concept], language: str) -> list[Concept]:
     """Concepts that pin nothing for `language`."""
     return [concept for concept in concepts if not concept.rendering(language)]
+
+
+@dataclass(frozen=True)
+class ArticleTerms:
+    """What `glossator glossary show` says: the terms of an article and what each is pinned to
+    in `language`, and the concepts that pin nothing there."""
+
+    language: str
+    occurrences: list[Occurrence]
+    lacking: list[Concept]  # concepts found in the article with no rendering in `language`
+    unrendered: int  # concepts of the whole glossary with no rendering in `language`
+    concepts: int  # concepts in the glossary
+
+    def lines(self, article: str) -> list[str]:
+        """The report on `article` (its name as the user gave it), one line each."""
+        language = self.language
+        lines = [f"{len(self.occurrences)} term occurrence(s) in {article}, pinned for "
+                 f"{display_name(language)}:"]
+        for occurrence in self.occurrences:
+            forms = occurrence.concept.rendering(language)
+            pinned = " | ".join(forms) if forms else f"(no {language} rendering: not pinned)"
+            lines.append(f"  {occurrence.segment_id:>6}  {occurrence.text}  →  {pinned}")
+        if self.lacking:
+            lines.append(f"concepts in this article without a {language} rendering:")
+            lines += [f"  {concept.name}  ({concept.path}:{concept.line})"
+                      for concept in self.lacking]
+        return lines
+
+    def summary(self) -> str:
+        return (f"{self.unrendered} of {self.concepts} concepts have no {self.language} "
+                f"rendering")
+
+
+def article_terms(glossary: Glossary, matcher: TermMatcher, document: Document,
+                  language: str) -> ArticleTerms:
+    """Where `glossary`'s terms (found by `matcher`, built on it) occur in `document`, and which
+    concepts lack a rendering in `language`, among those found and in the whole glossary."""
+    occurrences = term_occurrences(document, matcher)
+    found = {id(occurrence.concept) for occurrence in occurrences}
+    lacking = lacking_rendering([c for c in glossary.concepts if id(c) in found], language)
+    return ArticleTerms(language, occurrences, lacking,
+                        len(lacking_rendering(glossary.concepts, language)), len(glossary))
 
 
 # A run of capitalised words (allowing "of", "the", "al-" inside), or an acronym.
