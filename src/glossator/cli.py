@@ -84,8 +84,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         print(f"glossator: {error}", file=sys.stderr)
     if result.failed:
         print(f"glossator: {len(result.failed)} article(s) failed", file=sys.stderr)
-        return 3
-    return 1 if args.strict and result.qa_findings else 0
+        return EXIT_INPUT
+    return EXIT_FINDINGS if args.strict and result.qa_findings else EXIT_DONE
 
 
 def cmd_segment(args: argparse.Namespace) -> int:

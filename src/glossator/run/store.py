@@ -55,7 +55,7 @@ class Store:
         self.formats = formats
         self.models: dict[str, str] = {}  # language → engine model id, set before `plan`
         self.matcher = matcher
-        self.protect = _protector(matcher) if matcher else None
+        self.protect = matcher.spans if matcher else None
         self.report = report
         self.progress = progress
         self.dropped: list[str] = []
@@ -291,10 +291,6 @@ def _article_bytes(path: Path) -> bytes:
 def _label(item: Item) -> str:
     """An article as messages name it: its output path below `OUT/LANG/`, no extension."""
     return display_path(item.source.stem)
-
-
-def _protector(matcher: TermMatcher) -> Callable[[str], list[tuple[int, int]]]:
-    return lambda text: [(match.start, match.end) for match in matcher.find(text)]
 
 
 @functools.cache
