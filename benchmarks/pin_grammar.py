@@ -48,7 +48,6 @@ from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Pin, Segment
-from glossator.terms.landing import accepted, landed
 from glossator.terms.pinning import (
     attach_pins,
     flag_misses,
@@ -56,6 +55,7 @@ from glossator.terms.pinning import (
     probe_grammar,
     translate_segments,
 )
+from glossator.terms.proof import in_preferred_form, pinned_in
 from glossator.terms.qa import agreement_findings
 from glossator.text.article import read_article
 from glossator.text.document import build_document
@@ -142,7 +142,7 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 def outside_pins(segment: Segment) -> list[str]:
     """The words of the target that belong neither to a pin nor to a determiner."""
     pin_words = {word.casefold() for pin in segment.pins
-                 for form in (pin.source_text, *pin.landing_forms, *pin.accepted,
+                 for form in (pin.source_text, *pin.preferred_forms, *pin.admitted,
                               *pin.deprecated)
                  for word in _WORD.findall(form)}
     table = grammar.readings(LANGUAGE)
@@ -166,13 +166,13 @@ def measure(engine, articles: list[Path], matcher: TermMatcher) -> dict[str, Tal
             for segment, raw in zip(results[mode], results["raw"]):
                 terms = [p for p in segment.pins if p.concept != "date"]
                 tally.pins += len(terms)
-                marks = zip(segment.pins, landed(segment.pins, segment.target),
-                            accepted(segment.pins, segment.target))
-                for pin, is_landed, is_accepted in marks:
+                marks = zip(segment.pins, in_preferred_form(segment.pins, segment.target),
+                            pinned_in(segment.pins, segment.target))
+                for pin, is_preferred, is_pinned in marks:
                     if pin.concept != "date":
-                        tally.preferred += is_landed
-                        tally.accepted += is_accepted
-                        tally.silent += not is_accepted and not segment.notes
+                        tally.preferred += is_preferred
+                        tally.accepted += is_pinned
+                        tally.silent += not is_pinned and not segment.notes
                 findings = agreement_findings(segment, LANGUAGE)
                 tally.qa += len(findings)
                 tally.examples += [f"{mode} {path.stem} {segment.id}: {f}" for f in findings]

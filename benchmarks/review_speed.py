@@ -44,7 +44,7 @@ def make_project(folder: Path) -> Path:
         source = f"In sentence {index}, {source_term} said the talks on trade went well."
         target = f"Na frase {index}, {target_term} disse que as conversas correram bem."
         start = source.index(source_term)
-        pins = [Pin(start, start + len(source_term), source_term, target_term, landed=True)]
+        pins = [Pin(start, start + len(source_term), source_term, target_term, pinned=True)]
         document.segments.append(Segment(id=f"{paragraph}.{sentence}", source=source,
                                          paragraph=paragraph, target=target, pins=pins,
                                          machine=target))

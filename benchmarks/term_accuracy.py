@@ -22,8 +22,8 @@ from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Segment
-from glossator.terms.landing import verify
 from glossator.terms.pinning import attach_pins, flag_misses, translate_segments
+from glossator.terms.proof import verify
 from glossator.text.article import read_article
 from glossator.text.document import build_document
 
@@ -42,7 +42,7 @@ def count(segments: list[Segment]) -> tuple[int, int, int]:
             if pin.concept == "date":
                 continue
             terms += 1
-            landed += bool(pin.landed)
+            landed += bool(pin.pinned)
             if pin in misses and segment.notes:
                 flagged += 1
     return terms, landed, flagged

@@ -10,7 +10,7 @@ import pytest
 
 from glossator.engines import choose_engine
 from glossator.engines.argos import ArgosEngine
-from glossator.engines.devices import Placement, choose_device, cuda_problem, resolve_device
+from glossator.engines.devices import DeviceChoice, choose_device, cuda_problem, resolve_device
 from glossator.errors import EngineError, UsageError
 
 try:
@@ -29,15 +29,15 @@ def supported_by(cpu: set[str], cuda: set[str]):
 
 
 @pytest.mark.parametrize(("device", "compute_type", "gpus", "cuda_types", "expected"), [
-    ("auto", None, 0, set(), Placement("cpu", "default", 0)),
-    ("auto", None, 1, AMPERE_TYPES, Placement("cuda", "int8_float16", 1)),
-    ("auto", None, 2, PASCAL_TYPES, Placement("cuda", "float32", 2)),
-    ("cpu", None, 1, AMPERE_TYPES, Placement("cpu", "default", 1)),
-    ("cpu", "int8", 0, set(), Placement("cpu", "int8", 0)),
-    ("cuda", "float16", 1, AMPERE_TYPES, Placement("cuda", "float16", 1)),
-    ("auto", "int8", 0, set(), Placement("cpu", "int8", 0)),
-    ("auto", "auto", 0, set(), Placement("cpu", "auto", 0)),
-    ("cuda", "default", 1, PASCAL_TYPES, Placement("cuda", "default", 1)),
+    ("auto", None, 0, set(), DeviceChoice("cpu", "default", 0)),
+    ("auto", None, 1, AMPERE_TYPES, DeviceChoice("cuda", "int8_float16", 1)),
+    ("auto", None, 2, PASCAL_TYPES, DeviceChoice("cuda", "float32", 2)),
+    ("cpu", None, 1, AMPERE_TYPES, DeviceChoice("cpu", "default", 1)),
+    ("cpu", "int8", 0, set(), DeviceChoice("cpu", "int8", 0)),
+    ("cuda", "float16", 1, AMPERE_TYPES, DeviceChoice("cuda", "float16", 1)),
+    ("auto", "int8", 0, set(), DeviceChoice("cpu", "int8", 0)),
+    ("auto", "auto", 0, set(), DeviceChoice("cpu", "auto", 0)),
+    ("cuda", "default", 1, PASCAL_TYPES, DeviceChoice("cuda", "default", 1)),
 ])
 def test_choice_of_device_and_compute_type(device, compute_type, gpus, cuda_types, expected):
     assert choose_device(device, compute_type, cuda_devices=gpus,
@@ -66,13 +66,13 @@ def test_auto_follows_ctranslate2s_device_count(monkeypatch):
     # The one fake: how many GPUs CTranslate2 reports. The supported types of the device
     # chosen are still asked of the real CTranslate2, which answers for the CPU.
     monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
-    assert resolve_device("auto") == Placement("cpu", "default", 0)
+    assert resolve_device("auto") == DeviceChoice("cpu", "default", 0)
     monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
     real = ctranslate2.get_supported_compute_types
     monkeypatch.setattr(ctranslate2, "get_supported_compute_types",
                         lambda device: AMPERE_TYPES if device == "cuda" else real(device))
-    assert resolve_device("auto") == Placement("cuda", "int8_float16", 1)
-    assert resolve_device("cpu", "int8") == Placement("cpu", "int8", 1)
+    assert resolve_device("auto") == DeviceChoice("cuda", "int8_float16", 1)
+    assert resolve_device("cpu", "int8") == DeviceChoice("cpu", "int8", 1)
 
 
 def test_bergamot_refuses_a_gpu_or_a_compute_type():

@@ -37,12 +37,12 @@ XLIFF_NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def pin(source: str, text: str, target: str, accepted: tuple[str, ...] = (), note: str = "",
-        landed: bool | None = True, concept: str = "") -> Pin:
+def pin(source: str, text: str, target: str, admitted: tuple[str, ...] = (), note: str = "",
+        pinned: bool | None = True, concept: str = "") -> Pin:
     start = source.find(text)
     assert start >= 0, text
-    return Pin(start, start + len(text), text, target, accepted, concept or text, note,
-               landed=landed)
+    return Pin(start, start + len(text), text, target, admitted, concept or text, note,
+               pinned=pinned)
 
 
 def review_document() -> Document:
@@ -79,7 +79,7 @@ def review_document() -> Document:
                        "aniversário do armistício que pôs fim aos combates da Guerra da Coreia "
                        "de 1950-53.",
                 pins=[pin(visit, "Shoigu", "Choigu", note="Portuguese transliteration",
-                          landed=False, concept="Shoigu")],
+                          pinned=False, concept="Shoigu")],
                 notes=["pinned term missed: Shoigu → Choigu (the translation has “Shoigu”)"],
                 qa=["untranslated term: Shoigu"]),
         Segment("4.1", kcna, 4,
@@ -87,7 +87,7 @@ def review_document() -> Document:
                        "Agência Central de Notícias da Coreia (KCNA).",
                 pins=[pin(kcna, "Korean Central News Agency",
                           "Agência Central de Notícias da Coreia", note="state news agency"),
-                      pin(kcna, "KCNA", "KCNA", accepted=("ACNC",))],
+                      pin(kcna, "KCNA", "KCNA", admitted=("ACNC",))],
                 qa=["doubled word: agência … Agência"]),
         Segment("5.1", HOSTILE_SOURCE, 5, target=HOSTILE_TARGET,
                 qa=["markup in the text: <script> & </textarea>"]),

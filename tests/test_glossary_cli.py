@@ -145,7 +145,7 @@ def test_tiny_argos_model_drops_placeholders_and_every_miss_is_flagged(argos_dir
     assert all(s.fuzzy for s in segments)
     assert not any("XZ" in s.target or "ZX" in s.target for s in segments)
     dateline = segments[0]
-    assert dateline.target == "Sonntag, 23. Juni 2024" and dateline.pins[0].landed
+    assert dateline.target == "Sonntag, 23. Juni 2024" and dateline.pins[0].pinned
 
 
 def test_term_accuracy_with_the_real_engine():

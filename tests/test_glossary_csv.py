@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from glossator.errors import GlossaryError
-from glossator.glossary.csv import Finding, lint_glossaries, load_glossaries
+from glossator.glossary.csv import Problem, lint_glossaries, load_glossaries
 from glossator.glossary.files import default_folder, glossary_files
 from glossator.glossary.model import (
     ADMITTED,
@@ -42,11 +42,11 @@ def write(folder: Path, content: str | bytes, name: str = "g.csv") -> Path:
     return path
 
 
-def errors(findings: list[Finding]) -> list[str]:
+def errors(findings: list[Problem]) -> list[str]:
     return [str(finding) for finding in findings if finding.severity == "error"]
 
 
-def warnings(findings: list[Finding]) -> list[str]:
+def warnings(findings: list[Problem]) -> list[str]:
     return [str(finding) for finding in findings if finding.severity == "warning"]
 
 
@@ -162,8 +162,8 @@ def test_lint_reports_every_error_and_load_the_first(tmp_path: Path) -> None:
 
 
 def test_finding_reads_as_path_line_severity_message() -> None:
-    assert str(Finding("g.csv", 7, "bad", "warning")) == "g.csv:7: warning: bad"
-    assert str(Finding("g.csv", 0, "cannot read")) == "g.csv: error: cannot read"
+    assert str(Problem("g.csv", 7, "bad", "warning")) == "g.csv:7: warning: bad"
+    assert str(Problem("g.csv", 0, "cannot read")) == "g.csv: error: cannot read"
 
 
 # --- warnings: reported, but the glossary loads ---------------------------------------------

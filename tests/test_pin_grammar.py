@@ -40,7 +40,7 @@ def matcher() -> TermMatcher:
 def translated(engine, matcher, text: str, always_mask: bool = False) -> Segment:
     segment = Segment("1.1", text, 1)
     translate_pinned(engine, [segment], "en", "pt", matcher, always_mask=always_mask)
-    assert all(pin.landed for pin in segment.pins), segment.target
+    assert all(pin.pinned for pin in segment.pins), segment.target
     return segment
 
 

@@ -13,8 +13,8 @@ from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import Concept
 from glossator.model import Pin, Segment
 from glossator.terms.pinning import (
+    AS_WRITTEN,
     COPIED,
-    LANDED,
     VARIANT,
     drop_possessives,
     find_pins,
@@ -50,7 +50,7 @@ def test_find_pins_renders_terms_and_dates():
         ("NATO", "NATO"),
         ("Pyongyang", "Pionguiangue"),
     ]
-    assert pins[3].accepted == ("Pyongyang",)
+    assert pins[3].admitted == ("Pyongyang",)
 
 
 def test_no_pin_without_a_rendering_for_the_language():
@@ -104,7 +104,7 @@ def test_locate_gives_longer_spellings_their_span_first():
     text = "Sergei Shoigu encontrou Kim. Choigu disse isso."
     placed = locate(text, pins)
     assert [(text[p.start:p.end], p.how) for p in placed] == [
-        ("Sergei Shoigu", COPIED), ("Choigu", LANDED)]
+        ("Sergei Shoigu", COPIED), ("Choigu", AS_WRITTEN)]
 
 
 def test_english_possessive_dropped_after_a_pin():
@@ -118,7 +118,7 @@ def test_verify_counts_repeated_terms():
                       target="Choigu disse que voltaria.")
     segment.pins = pins_of(segment.source)
     missing = verify(segment)
-    assert [p.landed for p in segment.pins] == [True, False]
+    assert [p.pinned for p in segment.pins] == [True, False]
     assert missing == [segment.pins[1]]
 
 
@@ -161,7 +161,7 @@ def test_unmasked_translation_kept_where_pins_already_land(bergamot):
     translate_pinned(bergamot, masked, "en", "pt", TermMatcher(concepts), always_mask=True)
     assert kept[0].target == bergamot.translate([text], "en", "pt")[0]
     assert "Coreia do Norte" in kept[0].target and "Coreia do Norte" in masked[0].target
-    assert kept[0].pins[0].landed and masked[0].pins[0].landed
+    assert kept[0].pins[0].pinned and masked[0].pins[0].pinned
 
 
 def test_real_engine_output_is_clean_portuguese(bergamot):

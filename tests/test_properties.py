@@ -166,7 +166,7 @@ def sample_document() -> Document:
     """A document with everything a glossator PO holds: title, dateline, pins with grammar,
     notes, QA findings, a reviewed entry, a translator comment, a previous msgid, an obsolete
     entry, and the line-break characters of the lock-out."""
-    pin = Pin(0, 3, "Kim", "Kim", accepted=("Kim Jong-un",), concept="Kim", gender="m",
+    pin = Pin(0, 3, "Kim", "Kim", admitted=("Kim Jong-un",), concept="Kim", gender="m",
               article=False)
     segments = [
         Segment("1.1", "Sunday, June 23, 2024", 1, kind="dateline",

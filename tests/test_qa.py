@@ -23,7 +23,7 @@ from glossator.terms.qa import (
 
 SHOIGU = Pin(-1, -1, "Shoigu", "Choigu")
 SHOIGU_DE = Pin(-1, -1, "Shoigu", "Schoigu")
-PYONGYANG = Pin(-1, -1, "Pyongyang", "Pionguiangue", accepted=("Pyongyang",))
+PYONGYANG = Pin(-1, -1, "Pyongyang", "Pionguiangue", admitted=("Pyongyang",))
 DATE_PT = Pin(-1, -1, "June 23, 2024", "23 de junho de 2024")
 DATE_ZH = Pin(-1, -1, "June 23, 2024", "2024年6月23日")
 LONG_SOURCE = ("North Korean leader Kim Jong Un met with visiting Russian Defence Minister "
@@ -69,7 +69,7 @@ def test_pin_missing_message_quotes_term_and_rendering():
 def test_pin_check_leaves_pins_unverified():
     segment = Segment("1.1", "Shoigu met Kim.", 1, target="Shoigu traf Kim.", pins=[SHOIGU_DE])
     check_segment(segment, "en", "de")
-    assert segment.pins[0].landed is None
+    assert segment.pins[0].pinned is None
 
 
 @pytest.mark.parametrize(("source", "target", "lang", "pins", "flagged"), [

@@ -50,11 +50,11 @@ class Pin:
     end: int
     source_text: str  # the text matched in the source ("Shoigu's" matches as "Shoigu")
     target_text: str  # the pinned rendering, case carried over
-    accepted: tuple[str, ...] = ()  # admitted spellings: a reviewer may write them
+    admitted: tuple[str, ...] = ()  # admitted spellings: a reviewer may write them
     concept: str = ""  # the glossary's first source variant, names the concept
     note: str = ""
     possessive: bool = False  # an English "'s" follows the match in the source
-    landed: bool | None = None  # None until verified after translation
+    pinned: bool | None = None  # None until proved after translation (terms.proof)
     inflected: tuple[str, ...] = ()  # case forms of the rendering, kept as the engine wrote them
     deprecated: tuple[str, ...] = ()  # spellings to avoid: replaced, and flagged by QA
     gender: str | None = None  # "m", "f", "n": what agreement around the pin follows
@@ -62,7 +62,7 @@ class Pin:
     article: bool | None = None  # whether the target language puts an article before it
 
     @property
-    def landing_forms(self) -> tuple[str, ...]:
+    def preferred_forms(self) -> tuple[str, ...]:
         """The pinned rendering and its inflections: what counts as the pin having landed."""
         return (self.target_text, *self.inflected)
 
@@ -74,7 +74,7 @@ class Pin:
     def line(self) -> str:
         """The pin as one comment line: `SOURCE → PINNED {grammar} | OTHER {status} ...`,
         each form written as a glossary cell writes it."""
-        forms = [self.form(), *(Form(text, ADMITTED) for text in self.accepted),
+        forms = [self.form(), *(Form(text, ADMITTED) for text in self.admitted),
                  *(Form(text, INFLECTED) for text in self.inflected),
                  *(Form(text, DEPRECATED) for text in self.deprecated)]
         return f"{self.source_text} → " + " | ".join(form.written() for form in forms)
@@ -93,7 +93,7 @@ class Pin:
             return None
         first, others = forms[0], forms[1:]
         return cls(-1, -1, source_text, first.text,
-                   accepted=tuple(f.text for f in others if f.status == ADMITTED),
+                   admitted=tuple(f.text for f in others if f.status == ADMITTED),
                    inflected=tuple(f.text for f in others if f.status == INFLECTED),
                    deprecated=tuple(f.text for f in others if f.status == DEPRECATED),
                    gender=first.gender, number=first.number, article=first.article)

@@ -18,7 +18,7 @@ from typing import Any
 from glossator.engines import argos_packages
 from glossator.engines.argos_packages import ArgosPackage, version_key
 from glossator.engines.base import Aligned, Engine, compose_alignments
-from glossator.engines.devices import Placement, resolve_device
+from glossator.engines.devices import DeviceChoice, resolve_device
 from glossator.errors import EngineError
 
 # Pivoting through English is what Argos' own package set is built around.
@@ -28,7 +28,7 @@ _PREFERRED_PIVOT = "en"
 class _Model:
     """One package loaded: a CTranslate2 translator and its SentencePiece model."""
 
-    def __init__(self, package: ArgosPackage, *, placement: Placement, threads: int) -> None:
+    def __init__(self, package: ArgosPackage, *, placement: DeviceChoice, threads: int) -> None:
         try:
             import ctranslate2
             import sentencepiece
@@ -276,7 +276,7 @@ class ArgosEngine(Engine):
         return self._direct
 
     @property
-    def placement(self) -> Placement:
+    def placement(self) -> DeviceChoice:
         """Where models decode: the device and compute type, settled."""
         if self._placement is None:
             self._placement = resolve_device(*self._requested)

@@ -24,7 +24,7 @@ _CUDA_PREFERENCE = ("int8_float16", "float16", "float32")
 
 
 @dataclass(frozen=True)
-class Placement:
+class DeviceChoice:
     """A settled device and compute type, as CTranslate2 takes them."""
 
     device: str  # "cpu" or "cuda"
@@ -36,7 +36,7 @@ class Placement:
 
 
 def choose_device(device: str, compute_type: str | None, *, cuda_devices: int,
-                  supported: Callable[[str], Collection[str]]) -> Placement:
+                  supported: Callable[[str], Collection[str]]) -> DeviceChoice:
     """The device and compute type to decode with.
 
     `device` "auto" is "cuda" when `cuda_devices` > 0, else "cpu". `compute_type` None is the
@@ -54,17 +54,17 @@ def choose_device(device: str, compute_type: str | None, *, cuda_devices: int,
     allowed = set(supported(device))
     if compute_type is None:
         if device == "cpu":
-            return Placement(device, "default", cuda_devices)
+            return DeviceChoice(device, "default", cuda_devices)
         fastest = next((name for name in _CUDA_PREFERENCE if name in allowed), "default")
-        return Placement(device, fastest, cuda_devices)
+        return DeviceChoice(device, fastest, cuda_devices)
     if compute_type not in allowed and compute_type not in _ALWAYS_VALID:
         choices = ", ".join([*sorted(allowed), *_ALWAYS_VALID])
         raise EngineError(f"compute type {compute_type!r} is not supported on {device} here "
                           f"(choose from {choices})")
-    return Placement(device, compute_type, cuda_devices)
+    return DeviceChoice(device, compute_type, cuda_devices)
 
 
-def resolve_device(device: str = "auto", compute_type: str | None = None) -> Placement:
+def resolve_device(device: str = "auto", compute_type: str | None = None) -> DeviceChoice:
     """`choose_device` with what this machine's CTranslate2 reports."""
     try:
         import ctranslate2

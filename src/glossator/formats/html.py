@@ -23,7 +23,7 @@ from glossator.formats.base import Format
 from glossator.glossary.grammar import describe
 from glossator.languages import display_name, tag_language
 from glossator.model import EDITED, MACHINE, REVIEWED, Document, Pin, Segment, count_states
-from glossator.terms.landing import is_flagged
+from glossator.terms.proof import is_flagged
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 
@@ -72,15 +72,15 @@ def stylesheet() -> str:
 
 
 def _flagged(segment: Segment) -> bool:
-    return is_flagged(segment, [pin for pin in segment.pins if pin.landed is False])
+    return is_flagged(segment, [pin for pin in segment.pins if pin.pinned is False])
 
 
 def _summary(document: Document, source_name: str, target_name: str) -> str:
     segments = document.segments
     pins = [pin for segment in segments for pin in segment.pins]
     states = count_states(segments)
-    landed = sum(pin.landed is True for pin in pins)
-    missed = sum(pin.landed is False for pin in pins)
+    landed = sum(pin.pinned is True for pin in pins)
+    missed = sum(pin.pinned is False for pin in pins)
     unchecked = len(pins) - landed - missed
     findings = sum(len(segment.qa) for segment in segments)
     flagged = sum(_flagged(segment) for segment in segments)
@@ -209,7 +209,7 @@ def _source_spans(text: str, pins: list[Pin]) -> list[Span]:
 
 def _target_spans(text: str, pins: list[Pin]) -> list[Span]:
     return [(start, end, pin) for pin in pins
-            for start, end in _occurrences(text, (*pin.landing_forms, *pin.accepted))]
+            for start, end in _occurrences(text, (*pin.preferred_forms, *pin.admitted))]
 
 
 def _text(text: str) -> str:
@@ -234,7 +234,7 @@ def _highlight(text: str, spans: list[Span]) -> str:
 
 
 def _pin_state(pin: Pin) -> str:
-    return {True: "landed", False: "missed"}.get(pin.landed, "unchecked")
+    return {True: "landed", False: "missed"}.get(pin.pinned, "unchecked")
 
 
 def _pin_title(pin: Pin) -> str:
@@ -242,13 +242,13 @@ def _pin_title(pin: Pin) -> str:
     grammar = describe(pin.gender, pin.number, pin.article)
     if grammar:
         lines.append(grammar)
-    if pin.accepted:
-        lines.append(f"also accepted: {', '.join(pin.accepted)}")
+    if pin.admitted:
+        lines.append(f"also accepted: {', '.join(pin.admitted)}")
     if pin.inflected:
         lines.append(f"inflected: {', '.join(pin.inflected)}")
     if pin.note:
         lines.append(pin.note)
-    if pin.landed is False:
+    if pin.pinned is False:
         lines.append("not found in the translation")
     return "\n".join(lines)
 
@@ -266,9 +266,9 @@ def _terms(document: Document) -> str:
         return ""
     rows = []
     for (concept, target), pins in terms.items():
-        accepted = sorted({form for pin in pins for form in pin.accepted})
+        accepted = sorted({form for pin in pins for form in pin.admitted})
         note = next((pin.note for pin in pins if pin.note), "")
-        missed = sum(pin.landed is False for pin in pins)
+        missed = sum(pin.pinned is False for pin in pins)
         rows.append(
             f'<tr class="{"missed" if missed else ""}"><th scope="row">{escape(concept)}</th>'
             f'<td><mark class="pin">{escape(target)}</mark></td>'

@@ -50,7 +50,7 @@ _GAP_LINES_SHOWN = 5
 
 
 @dataclass
-class Finding:
+class Problem:
     """One lint result: where, what, and whether it stops the glossary from loading."""
 
     path: str
@@ -69,7 +69,7 @@ def _csv_files(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def lint_glossaries(paths: Sequence[str | Path],
-                    source_lang: str | None = None) -> tuple[Glossary | None, list[Finding]]:
+                    source_lang: str | None = None) -> tuple[Glossary | None, list[Problem]]:
     """Check glossary files; return every finding, and the glossary where there is no error.
 
     Without `source_lang`, the first file's first column sets the source language.
@@ -78,7 +78,7 @@ def lint_glossaries(paths: Sequence[str | Path],
     try:
         files = _csv_files(paths)
     except GlossaryError as error:
-        return None, [Finding(error.path or "", error.line or 0, error.message)]
+        return None, [Problem(error.path or "", error.line or 0, error.message)]
     for path in files:
         checker.check_file(path)
     checker.finish()
@@ -208,7 +208,7 @@ class _Checker:
     def __init__(self, source_lang: str | None, stop_at_error: bool) -> None:
         self.source_lang = parse_language(source_lang) if source_lang else None
         self.stop_at_error = stop_at_error
-        self.findings: list[Finding] = []
+        self.findings: list[Problem] = []
         self.concepts: list[Concept] = []
         self.languages: set[str] = set()
         self.sources: list[str] = []
@@ -225,14 +225,14 @@ class _Checker:
         path = self.path if path is None else path
         if self.stop_at_error:
             raise GlossaryError(message, path=path, line=line or None)
-        self.findings.append(Finding(path, line, message, ERROR))
+        self.findings.append(Problem(path, line, message, ERROR))
 
     def finish(self) -> None:
         for concept, message in self.terms.case_clashes():
             self.error(concept.line, message, path=concept.path)
 
     def warn(self, line: int, message: str) -> None:
-        self.findings.append(Finding(self.path, line, message, WARNING))
+        self.findings.append(Problem(self.path, line, message, WARNING))
 
     def check_file(self, path: Path) -> None:
         self.path = str(path)

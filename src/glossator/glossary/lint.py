@@ -8,7 +8,7 @@ from pathlib import Path
 
 from glossator.errors import GlossaryError
 from glossator.glossary import csv as glossary_csv
-from glossator.glossary.csv import ERROR, WARNING, Finding
+from glossator.glossary.csv import ERROR, WARNING, Problem
 from glossator.glossary.files import glossary_files
 from glossator.glossary.loader import (
     base_code,
@@ -23,7 +23,7 @@ from glossator.glossary.model import Glossary
 
 
 def lint(paths: Sequence[str | Path],
-         source_lang: str | None = None) -> tuple[Glossary | None, list[Finding]]:
+         source_lang: str | None = None) -> tuple[Glossary | None, list[Problem]]:
     """Check glossary files; return every finding, and the glossary where there is no error.
 
     Without `source_lang`, the first file's source language is the glossary's. A file written
@@ -34,12 +34,12 @@ def lint(paths: Sequence[str | Path],
     try:
         files = glossary_files(paths)
     except GlossaryError as error:
-        return None, [Finding(error.path or "", error.line or 0, error.message)]
+        return None, [Problem(error.path or "", error.line or 0, error.message)]
     declared = {file: declared_language(file) for file in files}
     source = base_code(source_lang) if source_lang else next(
         (code for code in declared.values() if code), None)
     direct = [file for file in files if not is_tbx(file) and declared[file] in (None, source)]
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     parts: list[Glossary] = []
     for run in reading_runs(files, direct):
         if run[0] in direct:
@@ -56,7 +56,7 @@ def lint(paths: Sequence[str | Path],
             try:
                 glossary = read_tbx(file)
             except GlossaryError as error:
-                findings.append(Finding(error.path or str(file), error.line or 0,
+                findings.append(Problem(error.path or str(file), error.line or 0,
                                         error.message))
                 continue
         else:
@@ -67,12 +67,12 @@ def lint(paths: Sequence[str | Path],
         if source is None:
             continue
         if not has_language(glossary, source):
-            findings.append(Finding(str(file), 0, f"no {source} column: checked on its own, "
+            findings.append(Problem(str(file), 0, f"no {source} column: checked on its own, "
                                                   f"not with the other files", WARNING))
             continue
         parts.append(reorient(glossary, source))
     merged, problems = merge_parts(parts, files, source or "en")
-    findings.extend(Finding(concept.path, concept.line, message, ERROR)
+    findings.extend(Problem(concept.path, concept.line, message, ERROR)
                     for concept, message in problems)
     if any(finding.severity == ERROR for finding in findings):
         return None, findings

@@ -63,7 +63,7 @@ class ImportResult:
 
     po_path: Path
     approved: list[str] = field(default_factory=list)  # now reviewed with the unit's text
-    edited: list[str] = field(default_factory=list)  # unapproved edits landed, still fuzzy
+    edited: list[str] = field(default_factory=list)  # unapproved edits applied, still fuzzy
     unchanged: list[str] = field(default_factory=list)  # the PO had this already
     unapproved: list[str] = field(default_factory=list)  # skipped: not approved
     empty: list[str] = field(default_factory=list)  # skipped: no translation in the unit

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from glossator.io.printable import printable
 from glossator.model import EDITED, MACHINE, REVIEWED, Document, Pin, Segment, count_states
-from glossator.terms.landing import form_pattern, is_flagged, is_wide, missing_pins
+from glossator.terms.proof import form_pattern, is_flagged, is_wide, missing_pins
 from glossator.terms.qa import missing_pin_message
 
 STACKED_BELOW = 60  # narrower terminals get source and target one under the other
@@ -182,7 +182,7 @@ def _source_highlights(segment: Segment, missed: list[Pin]) -> list[_Highlight]:
 def _target_highlights(segment: Segment, missed: list[Pin]) -> list[_Highlight]:
     missed_ids = {id(pin) for pin in missed}
     wanted = [(form, STYLE_TARGET_PIN) for pin in segment.pins if id(pin) not in missed_ids
-              for form in (*pin.landing_forms, *pin.accepted)]
+              for form in (*pin.preferred_forms, *pin.admitted)]
     return _find(_normalised(segment.target), wanted)
 
 

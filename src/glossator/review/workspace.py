@@ -31,7 +31,7 @@ from glossator.errors import FormatError, GlossaryError, UsageError, display_pat
 from glossator.formats.po import load_pofile, po_document, update_pofile
 from glossator.io.files import project_lock, write_all
 from glossator.model import MACHINE, REVIEWED, Document, Pin, Segment, approval_stamp
-from glossator.terms.landing import form_pattern, is_flagged, missing_pins
+from glossator.terms.proof import form_pattern, is_flagged, missing_pins
 from glossator.terms.qa import recheck
 
 ACTIONS = ("edit", "approve", "revert")
@@ -501,7 +501,7 @@ def _marks(text: str, pins: list[Pin], missed: list[Pin],
         state = "missed" if id(pin) in missed_ids else "landed"
         if not source and state == "missed":
             continue
-        forms = (pin.source_text,) if source else (*pin.landing_forms, *pin.accepted)
+        forms = (pin.source_text,) if source else (*pin.preferred_forms, *pin.admitted)
         title = f"{pin.concept or pin.source_text} → {pin.target_text}"
         if pin.note:
             title += f"\n{pin.note}"

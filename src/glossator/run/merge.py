@@ -47,7 +47,7 @@ class MergeResult:
 
 def _pin_key(segment: Segment) -> list[tuple[str, ...]]:
     """What a machine translation was pinned to; grammar read off the engine is left out."""
-    return [(pin.source_text, pin.target_text, *pin.accepted, "|", *pin.inflected, "|",
+    return [(pin.source_text, pin.target_text, *pin.admitted, "|", *pin.inflected, "|",
              *pin.deprecated) for pin in segment.pins]
 
 

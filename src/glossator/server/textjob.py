@@ -29,16 +29,16 @@ class TermCounts:
     """Glossary pins of one text: occurrences found, pins that landed, the terms missed."""
 
     found: int = 0
-    landed: int = 0
+    pinned: int = 0  # the API calls them "landed": clients read that key
     missed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"found": self.found, "landed": self.landed, "missed": list(self.missed)}
+        return {"found": self.found, "landed": self.pinned, "missed": list(self.missed)}
 
     @classmethod
     def total(cls, counts: Sequence[TermCounts]) -> TermCounts:
         """The counts of several texts that make one answer, added up."""
-        return cls(sum(c.found for c in counts), sum(c.landed for c in counts),
+        return cls(sum(c.found for c in counts), sum(c.pinned for c in counts),
                    [term for c in counts for term in c.missed])
 
 

@@ -34,7 +34,7 @@ from glossator.glossary.matcher import TermMatcher
 from glossator.glossary.model import ADMITTED, DEPRECATED, INFLECTED, Form
 from glossator.languages import base_language
 from glossator.model import Pin, Segment
-from glossator.terms.landing import form_pattern, landed, verify
+from glossator.terms.proof import form_pattern, in_preferred_form, verify
 from glossator.text.dates import find_dates, render_date
 
 PLACEHOLDER_SHAPES = ("XZ", "ZX")
@@ -42,7 +42,7 @@ NBEST = 4
 _OPENING_PUNCTUATION = "\"'“‘«„¿¡([ "
 
 # How a pin came to stand in the translation, best first.
-LANDED = "landed"  # the engine wrote the pinned rendering itself
+AS_WRITTEN = "as-written"  # the engine wrote the preferred form itself
 VARIANT = "variant"  # an admitted or deprecated spelling, normalised
 COPIED = "copied"  # the source spelling carried over, replaced
 RENDERED = "rendered"  # the engine's own translation of the term, replaced
@@ -92,7 +92,7 @@ def find_pins(text: str, matcher: TermMatcher | None, language: str) -> list[Pin
         others = {status: tuple(dict.fromkeys(form.text for form in forms[1:]
                                               if form.status == status and form.text != pinned))
                   for status in (ADMITTED, INFLECTED, DEPRECATED)}
-        pins.append(Pin(match.start, match.end, match.text, pinned, accepted=others[ADMITTED],
+        pins.append(Pin(match.start, match.end, match.text, pinned, admitted=others[ADMITTED],
                         concept=match.concept.name, note=match.concept.note,
                         possessive=match.possessive, inflected=others[INFLECTED],
                         deprecated=others[DEPRECATED], gender=preferred.gender,
@@ -189,18 +189,18 @@ class Placement:
 def locate(text: str, pins: Sequence[Pin],
            taken: Sequence[tuple[int, int]] = ()) -> list[Placement | None]:
     """For each pin, the span of its rendering in `text` as the engine wrote it: the pinned
-    form or an inflection (LANDED), an admitted or deprecated spelling (VARIANT), or the source
+    form or an inflection (AS_WRITTEN), an admitted or deprecated spelling (VARIANT), or the source
     spelling copied through (COPIED); None where none is there. Longer strings claim their span
     first, so "Sergei Shoigu" is not taken apart by the pin of a later "Shoigu"; each span is
     given to one pin only."""
     candidates = []
     for index, pin in enumerate(pins):
-        for how, forms in ((LANDED, pin.landing_forms),
-                           (VARIANT, (*pin.accepted, *pin.deprecated)),
+        for how, forms in ((AS_WRITTEN, pin.preferred_forms),
+                           (VARIANT, (*pin.admitted, *pin.deprecated)),
                            (COPIED, (pin.source_text,))):
             for form in forms:
                 if form:
-                    candidates.append((-len(form), (LANDED, VARIANT, COPIED).index(how),
+                    candidates.append((-len(form), (AS_WRITTEN, VARIANT, COPIED).index(how),
                                        index, form, how))
     placed: list[Placement | None] = [None] * len(pins)
     claimed = list(taken)
@@ -500,8 +500,8 @@ def _finish(draft: _Draft, language: str) -> str:
         if placed is None:
             continue
         current = draft.text[placed.start:placed.end]
-        replacement = current if placed.how == LANDED else pin.target_text
-        if placed.how != LANDED and grammar.opens_sentence(draft.text, placed.start):
+        replacement = current if placed.how == AS_WRITTEN else pin.target_text
+        if placed.how != AS_WRITTEN and grammar.opens_sentence(draft.text, placed.start):
             replacement = replacement[:1].upper() + replacement[1:]
         edits.append((placed.start, placed.end, replacement))
         placed_pins.append(pin)
@@ -556,9 +556,9 @@ def term_report(language: str, segments: Sequence[Segment]) -> TermReport:
     report = TermReport(language=language)
     for segment in segments:
         report.found += len(segment.pins)
-        report.preferred += sum(landed(segment.pins, segment.target))
+        report.preferred += sum(in_preferred_form(segment.pins, segment.target))
         for pin in segment.pins:
-            if pin.landed:
+            if pin.pinned:
                 report.pinned += 1
             else:
                 report.misses.append((segment.id, pin.source_text))

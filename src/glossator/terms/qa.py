@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from glossator.glossary import grammar
 from glossator.languages import base_language, display_name
 from glossator.model import INFO_NOTE, Document, Pin, Segment
-from glossator.terms.landing import deprecated_used, form_pattern, missing_pins
+from glossator.terms.proof import deprecated_used, form_pattern, missing_pins
 
 if TYPE_CHECKING:
     from translate.filters.checks import StandardChecker
@@ -127,7 +127,7 @@ def agreement_findings(segment: Segment, target_lang: str) -> list[str]:
     for pin in segment.pins:
         if (pin.gender, pin.number, pin.article) == (None, None, None):
             continue
-        spans = [match.span() for form in pin.landing_forms if form
+        spans = [match.span() for form in pin.preferred_forms if form
                  for match in re.finditer(form_pattern(form), segment.target)]
         messages += grammar.disagreements(segment.target, spans, target_lang,
                                           gender=pin.gender, number=pin.number,
@@ -137,7 +137,7 @@ def agreement_findings(segment: Segment, target_lang: str) -> list[str]:
 
 def missing_pin_message(pin: Pin) -> str:
     """The pin-missing finding's message: the term and the renderings that were expected."""
-    forms = " or ".join(_quote(form) for form in (pin.target_text, *pin.accepted))
+    forms = " or ".join(_quote(form) for form in (pin.target_text, *pin.admitted))
     return f"{_quote(pin.source_text)} should be rendered {forms}, not found in the target"
 
 
@@ -166,7 +166,7 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) ->
         return []
     pinned_source = [pin.source_text for pin in segment.pins]
     pinned_target = [form for pin in segment.pins
-                     for form in (*pin.landing_forms, *pin.accepted, *pin.deprecated)]
+                     for form in (*pin.preferred_forms, *pin.admitted, *pin.deprecated)]
     in_target = {_word_key(word) for word in _plain_words(_without(segment.target, pinned_target))}
     candidates = [word for word in dict.fromkeys(_plain_words(_without(segment.source,
                                                                       pinned_source)))
@@ -239,7 +239,7 @@ def _number_mismatch(segment: Segment) -> list[str]:
     "covid-19") are left out on both sides, since the pin check covers them."""
     pinned: set[str] = set()
     for pin in segment.pins:
-        for text in (pin.source_text, pin.target_text, *pin.accepted):
+        for text in (pin.source_text, pin.target_text, *pin.admitted):
             pinned.update(numbers(text))
     source, target = numbers(segment.source), numbers(segment.target)
     for number in pinned:

@@ -1,9 +1,10 @@
-"""Whether a pin landed: one answer for pinning, QA, terminal review and the HTML page.
+"""Proving each pin: is it *pinned* or *missed*? One answer for pinning, QA, terminal review
+and the HTML page (the words are docs/architecture.md's).
 
-Pure functions of text and pins. A pin has *landed* where its pinned rendering, or one of the
-inflected forms the glossary lists, occurs as whole words in the target; it is *accepted* where
-an admitted spelling occurs instead (what a reviewer may write). A rendering used by n pins of
-a segment must occur at least n times.
+Pure functions of text and pins. A pin is *pinned* where its preferred form, an inflection the
+glossary lists, or an admitted spelling (what a reviewer may write) occurs as whole words in
+the target; *in its preferred form* where the preferred form or an inflection does. A form
+used by n pins of a segment must occur at least n times.
 """
 
 from __future__ import annotations
@@ -46,26 +47,26 @@ def _tally(pins: Sequence[Pin], text: str, forms_of) -> list[bool]:
     return results
 
 
-def landed(pins: Sequence[Pin], text: str) -> list[bool]:
-    """Per pin: its pinned rendering (or an inflection of it) is in `text`."""
-    return _tally(pins, text, lambda pin: pin.landing_forms)
+def in_preferred_form(pins: Sequence[Pin], text: str) -> list[bool]:
+    """Per pin: its preferred form (or an inflection of it) is in `text`."""
+    return _tally(pins, text, lambda pin: pin.preferred_forms)
 
 
-def accepted(pins: Sequence[Pin], text: str) -> list[bool]:
-    """Per pin: the pinned rendering, an inflection or an admitted spelling is in `text`."""
-    return _tally(pins, text, lambda pin: (*pin.landing_forms, *pin.accepted))
+def pinned_in(pins: Sequence[Pin], text: str) -> list[bool]:
+    """Per pin: whether it is pinned in `text` (preferred, inflected or admitted form)."""
+    return _tally(pins, text, lambda pin: (*pin.preferred_forms, *pin.admitted))
 
 
 def verify(segment: Segment) -> list[Pin]:
-    """Mark each pin of `segment` landed (accepted forms count) or not; return the misses."""
-    for pin, ok in zip(segment.pins, accepted(segment.pins, segment.target)):
-        pin.landed = ok
-    return [pin for pin in segment.pins if not pin.landed]
+    """Mark each pin of `segment` pinned or not (`Pin.pinned`); return the missed ones."""
+    for pin, ok in zip(segment.pins, pinned_in(segment.pins, segment.target)):
+        pin.pinned = ok
+    return [pin for pin in segment.pins if not pin.pinned]
 
 
 def missing_pins(segment: Segment) -> list[Pin]:
-    """The pins of `segment` with no accepted form in its target; the pins are left as they are."""
-    return [pin for pin, ok in zip(segment.pins, accepted(segment.pins, segment.target))
+    """The pins of `segment` missed in its target; the pins are left as they are."""
+    return [pin for pin, ok in zip(segment.pins, pinned_in(segment.pins, segment.target))
             if not ok]
 
 
@@ -77,8 +78,7 @@ def deprecated_used(segment: Segment) -> list[tuple[Pin, str]]:
 
 def is_flagged(segment: Segment, missed: Sequence[Pin] | None = None) -> bool:
     """A segment needs a look: QA findings, notes (other than informational "info: " ones, such
-    as the one on each piece of a sentence split before translation), or a pin that did not
-    land."""
+    as the one on each piece of a sentence split before translation), or a missed pin."""
     if missed is None:
         missed = missing_pins(segment)
     notes = any(not note.startswith(INFO_NOTE) for note in segment.notes)
