@@ -64,7 +64,7 @@ def create_app(service: TranslationService, *, limits: Limits | None = None,
     routes = [
         Route("/translate", _endpoint(state, translate), methods=["POST"]),
         Route("/detect", _endpoint(state, detect), methods=["POST"]),
-        Route("/languages", _endpoint(state, languages), methods=["GET", "POST"]),
+        Route("/languages", _endpoint(state, languages), methods=["GET"]),
         Route("/translate_file", _endpoint(state, translate_file), methods=["POST"]),
         Route("/download_file/{file_id}", _endpoint(state, download_file), methods=["GET"],
               name="download_file"),
@@ -73,7 +73,7 @@ def create_app(service: TranslationService, *, limits: Limits | None = None,
         Route("/spec", _endpoint(state, spec), methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={HTTPException: _http_error})
+                    exception_handlers={HTTPException: _http_error, Exception: _server_error})
     return BodyLimit(app, limits.body_bytes)
 
 
@@ -81,6 +81,11 @@ async def _http_error(_request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     return JSONResponse({"error": error.detail}, status_code=error.status_code,
                         headers=error.headers)
+
+
+async def _server_error(_request: Request, _error: Exception) -> Response:
+    """A bug's answer is JSON too (the error itself is logged by the server)."""
+    return JSONResponse({"error": "Internal server error"}, status_code=500)
 
 
 def _endpoint(state: ServerState, handler: Any) -> Any:
@@ -101,10 +106,17 @@ def _endpoint(state: ServerState, handler: Any) -> Any:
 
 
 class _Fields:
-    """A request's fields, from JSON or a form; a form's repeated `q` is a list."""
+    """A request's fields, from JSON or a form; a form's repeated `q` is a list. A string that
+    is not valid Unicode (a lone surrogate, which JSON can spell) is a 400 here, so no field
+    reaches the engines, the HTML parser or an error message unencodable."""
 
     def __init__(self, values: dict[str, Any], uploads: dict[str, Any] | None = None) -> None:
         self.values, self.uploads = values, uploads or {}
+        for name, value in values.items():
+            if not all(_encodable(text) for text in (
+                    [name, *value] if isinstance(value, list) else [name, value])):
+                raise ApiError(400, f"Invalid request: {_shown(name)} is not valid Unicode "
+                                    "(a lone surrogate)")
 
     def text(self, name: str, default: str | None = None) -> str | None:
         value = self.values.get(name, default)
@@ -144,12 +156,32 @@ async def _fields(request: Request) -> _Fields:
     if not body.strip():
         return _Fields(dict(request.query_params))
     try:
-        values = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        values = json.loads(body, parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "Invalid request: the body is not valid JSON") from None
     if not isinstance(values, dict):
         raise ApiError(400, "Invalid request: the JSON body must be an object")
     return _Fields(values)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # json.loads takes NaN and Infinity by default
+
+
+def _encodable(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(value: str, most: int = 40) -> str:
+    """A client's value as an error message names it: cut short, one line."""
+    value = " ".join(value.split())
+    return value if len(value) <= most else value[:most] + "…"
 
 
 def _admit(state: ServerState, request: Request, fields: _Fields, characters: int) -> None:
@@ -187,12 +219,13 @@ def _texts(state: ServerState, fields: _Fields) -> tuple[list[str], bool]:
     return texts, as_list
 
 
-def _language(state: ServerState, code: str, role: str) -> str:
-    code = code.strip().lower().replace("_", "-")
+def _language(state: ServerState, sent: str, role: str) -> str:
+    """The served code `sent` names, or a 400 that names it as the client spelt it."""
+    code = sent.strip().lower().replace("_", "-")
     known = state.service.sources() if role == "source" else {
         t for s in state.service.sources() for t in state.service.targets(s)}
     if code not in known:
-        raise ApiError(400, f"{code} is not supported")
+        raise ApiError(400, f"{_shown(sent.strip())} is not supported")
     return code
 
 
@@ -243,11 +276,13 @@ async def translate(state: ServerState, request: Request) -> dict[str, Any]:
 
 
 def _alternatives(fields: _Fields) -> int:
+    """A JSON whole number or a form's digits; not a float, a boolean or a list."""
     value = fields.values.get("alternatives", 0)
-    try:
-        count = int(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, "Invalid request: alternatives must be a whole number") from None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError(400, "Invalid request: alternatives must be a whole number")
+    count = value
     if not 0 <= count <= MAX_ALTERNATIVES:
         raise ApiError(400, f"Invalid request: alternatives must be 0 to {MAX_ALTERNATIVES}")
     return count
