@@ -72,3 +72,35 @@ def test_post_languages_is_405_as_libretranslate(client: TestClient) -> None:
 def test_errors_name_the_code_the_client_sent(client: TestClient, field: str) -> None:
     request = {"q": "Hi", "source": "en", "target": "pt", field: "pt_BR"}
     assert _error(client.post("/translate", json=request), 400) == "pt_BR is not supported"
+
+
+PREFLIGHT = {"Origin": "https://news.example", "Access-Control-Request-Method": "POST",
+             "Access-Control-Request-Headers": "content-type"}
+
+
+def test_browsers_on_any_origin_may_call_it(client: TestClient) -> None:
+    preflight = client.options("/translate", headers=PREFLIGHT)
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "content-type" in preflight.headers["access-control-allow-headers"].lower()
+    origin = {"Origin": "https://news.example"}
+    answer = client.post("/translate", json={"q": "Hi", "source": "en", "target": "pt"},
+                         headers=origin)
+    assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*"
+    refused = client.post("/translate", json={"q": "Hi", "source": "en", "target": "xx"},
+                          headers=origin)
+    assert refused.headers["access-control-allow-origin"] == "*"
+    too_big = client.post("/translate", content=b"x" * 3_000_000, headers=origin)
+    assert too_big.status_code == 413 and too_big.headers["access-control-allow-origin"] == "*"
+
+
+def test_allowed_origins_can_be_narrowed(service: TranslationService) -> None:
+    # Not entered: its lifespan would close the module's service on leaving.
+    narrowed = TestClient(create_app(service, origins=("https://news.example",)))
+    allowed = narrowed.options("/translate", headers=PREFLIGHT)
+    assert allowed.headers["access-control-allow-origin"] == "https://news.example"
+    other = narrowed.options("/translate", headers={**PREFLIGHT, "Origin": "https://x.test"})
+    assert other.status_code == 400 and "access-control-allow-origin" not in other.headers
+    answer = narrowed.get("/languages", headers={"Origin": "https://x.test"})
+    assert "access-control-allow-origin" not in answer.headers

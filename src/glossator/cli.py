@@ -342,7 +342,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     texts=args.batch_limit, timeout=args.timeout,
                     requests_per_minute=args.req_limit)
     run_api(args.host, args.port, options, limits=limits,
-            key_file=Path(args.api_keys) if args.api_keys else None, report=_info(args),
+            key_file=Path(args.api_keys) if args.api_keys else None,
+            origins=tuple(args.cors_origin or ("*",)), report=_info(args),
             on_address=lambda url: print(url, flush=True))
     return EXIT_DONE
 
@@ -544,6 +545,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--batch-wait", type=float, default=5.0, metavar="MS",
                        help="how long concurrent requests are gathered into one engine call; "
                             "0 decodes one request at a time (default: 5)")
+    serve.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                       help="let pages on ORIGIN (scheme://host[:port]) call the API from a "
+                            "browser (repeatable; default: any origin, as LibreTranslate)")
     return parser
 
 

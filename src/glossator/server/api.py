@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -48,8 +49,9 @@ class ServerState:
 
 
 def create_app(service: TranslationService, *, limits: Limits | None = None,
-               keys: KeyRing | None = None) -> Any:
-    """The ASGI app; `service` must be loaded (`TranslationService.load`) already."""
+               keys: KeyRing | None = None, origins: Sequence[str] = ("*",)) -> Any:
+    """The ASGI app; `service` must be loaded (`TranslationService.load`) already. Browsers
+    on `origins` (`*`: any, as LibreTranslate) may call it from their pages."""
     limits = limits or Limits()
     state = ServerState(service, limits, keys, RateLimiter(), FileStore())
 
@@ -74,7 +76,9 @@ def create_app(service: TranslationService, *, limits: Limits | None = None,
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error, Exception: _server_error})
-    return BodyLimit(app, limits.body_bytes)
+    # Outermost, so that every answer, 413 and preflight included, carries the CORS headers.
+    return CORSMiddleware(BodyLimit(app, limits.body_bytes), allow_origins=list(origins),
+                          allow_methods=["GET", "POST"], allow_headers=["*"], max_age=600)
 
 
 async def _http_error(_request: Request, error: Exception) -> Response:

@@ -3,7 +3,7 @@ Ctrl+C or SIGTERM (requests in flight finish first)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from glossator.server.limits import KeyRing, Limits, read_api_keys
@@ -14,7 +14,8 @@ Report = Callable[[str], None]
 
 
 def run_api(host: str, port: int, options: ServiceOptions, *, limits: Limits,
-            key_file: Path | None = None, report: Report = lambda _line: None,
+            key_file: Path | None = None, origins: Sequence[str] = ("*",),
+            report: Report = lambda _line: None,
             on_address: Callable[[str], None] = print) -> None:
     """Serve the API on host:port (0: a free port) until a stop signal. `on_address` gets the
     base URL once connections are accepted."""
@@ -30,5 +31,5 @@ def run_api(host: str, port: int, options: ServiceOptions, *, limits: Limits,
         report(f"warning: {host} is reachable from other machines and no --api-keys file "
                "is set: anyone who can reach it can translate")
     address = f"http://{url_host(host)}:{bound_port(sock)}"
-    serve(create_app(service, limits=limits, keys=keys), sock,
+    serve(create_app(service, limits=limits, keys=keys, origins=origins), sock,
           on_started=lambda: on_address(address))
