@@ -6,6 +6,7 @@ server on a free loopback port."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -104,3 +105,53 @@ def test_allowed_origins_can_be_narrowed(service: TranslationService) -> None:
     assert other.status_code == 400 and "access-control-allow-origin" not in other.headers
     answer = narrowed.get("/languages", headers={"Origin": "https://x.test"})
     assert "access-control-allow-origin" not in answer.headers
+
+
+def _upload(client: TestClient, name: str, data: bytes, source: str = "en") -> object:
+    return client.post("/translate_file", data={"source": source, "target": "pt"},
+                       files={"file": (name, data)})
+
+
+def _folders(client: TestClient) -> set[str]:
+    """The folders of the server's temporary folder (one per translated file)."""
+    root = _starlette(client).state.server.files.root
+    return {path.name for path in root.iterdir()}
+
+
+def _starlette(client: TestClient) -> Any:
+    app = client.app
+    while not hasattr(app, "router"):  # CORS, then the body limit, then Starlette
+        app = app.app
+    return app
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), [
+    ("broken.po", b'msgid "a"\nmsgstr "b"\nmsgid\n', "broken.po:"),
+    ("binary.po", b"msgid \x00", "binary.po:"),
+    ("latin.txt", "Olá".encode("latin-1"), "not UTF-8"),
+])
+def test_a_failed_upload_leaves_no_folder_and_no_server_path(
+        client: TestClient, name: str, data: bytes, expected: str) -> None:
+    before = _folders(client)
+    message = _error(_upload(client, name, data), 400)
+    assert expected in message
+    assert "glossator-serve-" not in message and "/tmp" not in message
+    assert _folders(client) == before
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\n"])
+def test_an_empty_file_is_a_400(client: TestClient, data: bytes) -> None:
+    assert "empty" in _error(_upload(client, "news.txt", data), 400)
+
+
+def test_a_file_in_an_auto_detected_language(client: TestClient) -> None:
+    answer = _upload(client, "news.txt", "O presidente chegou à capital ontem à noite.\n"
+                     .encode(), source="auto")
+    assert answer.status_code == 200, answer.text
+    url = answer.json()["translatedFileUrl"]
+    assert answer.json()["detectedLanguage"]["language"] == "pt"
+    assert client.get(url).text == "O presidente chegou à capital ontem à noite.\n"
+    answer = _upload(client, "news.txt", b"The president arrived in the capital last night.\n",
+                     source="auto")
+    assert answer.status_code == 200, answer.text
+    assert "presidente" in client.get(answer.json()["translatedFileUrl"]).text

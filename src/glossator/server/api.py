@@ -13,6 +13,7 @@ import contextlib
 import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -76,6 +77,7 @@ def create_app(service: TranslationService, *, limits: Limits | None = None,
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error, Exception: _server_error})
+    app.state.server = state  # for tests and tools that look inside
     # Outermost, so that every answer, 413 and preflight included, carries the CORS headers.
     return CORSMiddleware(BodyLimit(app, limits.body_bytes), allow_origins=list(origins),
                           allow_methods=["GET", "POST"], allow_headers=["*"], max_age=600)
@@ -345,33 +347,68 @@ async def translate_file(state: ServerState, request: Request) -> dict[str, Any]
     upload = fields.uploads.get("file")
     if upload is None:
         raise ApiError(400, "Invalid request: missing file parameter")
-    source = _language(state, fields.required("source"), "source")
+    source_code = fields.required("source")
+    auto = source_code.strip().lower() == "auto"
+    source = "" if auto else _language(state, source_code, "source")
     target = _language(state, fields.required("target"), "target")
     name, suffix = safe_name(upload.filename or "", target)
     data = await upload.read()
+    if not data.strip():
+        raise ApiError(400, "Invalid request: the file is empty")
     _admit(state, request, fields, len(data))
     if state.limits.characters and len(data) > state.limits.characters * 4:
         raise ApiError(400, "Invalid request: the file exceeds the character limit")
-    if source != target and not state.service.supports(source, target):
-        raise ApiError(400, f"{source} → {target} is not supported")
+    if not auto and source != target and not state.service.supports(source, target):
+        raise ApiError(400, f"{source} → {target} is not supported")  # before any work
+    detected: dict[str, Any] = {}
 
     async def translate_texts(texts: Any) -> list[TextResult]:
-        if source == target:
-            return [TextResult(text, TermCounts()) for text in texts]
-        return await _with_timeout(state, state.service.translate(texts, source, target))
+        language = source
+        if auto and texts:  # from the texts to translate: a PO's msgids, not its header
+            assert state.service.detector is not None
+            guess = state.service.detector.detect(" ".join(texts)[:5000])
+            detected.update(confidence=guess.confidence, language=guess.language)
+            language = guess.language
+        return await _file_texts(state, list(texts), language, target)
 
     file_id, folder = state.files.folder()
-    if suffix == ".po":
-        uploaded = folder / "upload.po"
-        uploaded.write_bytes(data)
-        text = await translate_po(uploaded, translate_texts)
-        uploaded.unlink()
-    else:
-        text = await translate_txt(data, translate_texts)
-    path = folder / name
-    await asyncio.to_thread(_write, path, text)
+    try:
+        if suffix == ".po":
+            uploaded = folder / "upload.po"
+            uploaded.write_bytes(data)
+            text = await translate_po(uploaded, translate_texts)
+            uploaded.unlink()
+        else:
+            text = await translate_txt(data, translate_texts)
+        path = folder / name
+        await asyncio.to_thread(_write, path, text)
+    except BaseException as error:
+        state.files.discard(file_id)
+        if isinstance(error, GlossatorError) and not isinstance(error, EngineError):
+            raise _upload_error(error, upload.filename or "") from None
+        raise
     state.files.add(file_id, path, name)
-    return {"translatedFileUrl": str(request.url_for("download_file", file_id=file_id))}
+    response = {"translatedFileUrl": str(request.url_for("download_file", file_id=file_id))}
+    if auto and detected:
+        response["detectedLanguage"] = detected
+    return response
+
+
+def _upload_error(error: GlossatorError, filename: str) -> ApiError:
+    """A bad file's 400, naming it as the client did, never by the server's temporary path."""
+    where = _shown(Path(filename.replace("\\", "/")).name) if error.path else ""
+    if where and error.line is not None:
+        where = f"{where}:{error.line}"
+    return ApiError(400, f"{where}: {error.message}" if where else error.message)
+
+
+async def _file_texts(state: ServerState, texts: list[str], source: str,
+                      target: str) -> list[TextResult]:
+    if source == target:
+        return [TextResult(text, TermCounts()) for text in texts]
+    if not state.service.supports(source, target):
+        raise ApiError(400, f"{source} → {target} is not supported")
+    return await _with_timeout(state, state.service.translate(texts, source, target))
 
 
 def _write(path: Any, text: str) -> None:

@@ -49,6 +49,11 @@ class FileStore:
         folder.mkdir()
         return file_id, folder
 
+    def discard(self, file_id: str) -> None:
+        """Remove a folder whose file was not made (a failed upload)."""
+        self.files.pop(file_id, None)
+        shutil.rmtree(self.root / file_id, ignore_errors=True)
+
     def add(self, file_id: str, path: Path, name: str) -> None:
         self.files[file_id] = StoredFile(path, name)
         while len(self.files) > KEPT_FILES:
