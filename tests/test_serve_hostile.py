@@ -5,9 +5,16 @@ server on a free loopback port."""
 
 from __future__ import annotations
 
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -203,3 +210,68 @@ def test_the_api_keeps_its_spec(spec_app: Any) -> None:
             case.call_and_validate(checks=checks)
 
         keeps_its_spec()
+
+
+# A real server on a free loopback port ------------------------------------------------------
+
+
+class _Server:
+    """`glossator serve` (bergamot, no glossary) in a process of its own, with at most
+    `files` open files (a hard limit: the server cannot raise it)."""
+
+    def __init__(self, *args: str, files: int = 256) -> None:
+        def limit_files() -> None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "glossator", "serve", "--engine", "bergamot",
+             "--no-glossary", "--port", "0", "-q", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit_files)
+        line = self.process.stdout.readline().strip()
+        if not line.startswith("http://127.0.0.1:"):
+            self.process.kill()
+            raise RuntimeError(f"no server: {line!r} {self.process.stderr.read()}")
+        self.url = line
+        self.port = int(line.rsplit(":", 1)[1])
+
+    def stop(self) -> str:
+        self.process.send_signal(signal.SIGTERM)
+        _out, errors = self.process.communicate(timeout=30)
+        return errors
+
+
+def _slow_clients(port: int, count: int) -> list[socket.socket]:
+    """`count` connections that start a request's headers and never finish them."""
+    slow = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        slow.append(sock)
+    return slow
+
+
+def _timed_translation(url: str) -> float:
+    started = time.monotonic()
+    answer = httpx.post(f"{url}/translate", json={"q": "Good morning.", "source": "en",
+                                                   "target": "pt"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return time.monotonic() - started
+
+
+def test_hundreds_of_slow_clients_do_not_lock_a_real_one_out() -> None:
+    server = _Server("--header-timeout", "3")
+    slow = _slow_clients(server.port, 300)
+    try:
+        waited = _timed_translation(server.url)
+        assert waited < 2.0, f"a real client waited {waited:.2f} s behind 300 slow ones"
+        # A client that never finishes its headers is cut off at the deadline.
+        late = _slow_clients(server.port, 1)[0]
+        started = time.monotonic()
+        late.settimeout(10)
+        assert late.recv(100) == b""
+        assert 2.5 < time.monotonic() - started < 6
+    finally:
+        for sock in slow:
+            sock.close()
+        errors = server.stop()
+    assert "Too many open files" not in errors

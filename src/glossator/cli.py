@@ -54,6 +54,17 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"must be above 0 seconds, not {text}")
+    return value
+
+
 def _language_list(text: str) -> list[str]:
     """An argparse type for --to: "pt" or "pt,de"; a list with no code in it is a usage error."""
     codes = [code.strip() for code in text.split(",") if code.strip()]
@@ -331,6 +342,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from glossator.server.launch import run_api
     from glossator.server.limits import Limits
+    from glossator.server.runner import Connections
     from glossator.server.service import ServiceOptions
 
     options = ServiceOptions(engine_name=args.engine, beam_size=args.beam_size,
@@ -344,6 +356,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     run_api(args.host, args.port, options, limits=limits,
             key_file=Path(args.api_keys) if args.api_keys else None,
             origins=tuple(args.cors_origin or ("*",)), report=_info(args),
+            connections=Connections(header_timeout=args.header_timeout,
+                                    keep_alive=args.keep_alive, most=args.max_connections),
             on_address=lambda url: print(url, flush=True))
     return EXIT_DONE
 
@@ -548,6 +562,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cors-origin", action="append", metavar="ORIGIN",
                        help="let pages on ORIGIN (scheme://host[:port]) call the API from a "
                             "browser (repeatable; default: any origin, as LibreTranslate)")
+    serve.add_argument("--header-timeout", type=_positive_seconds, default=10.0,
+                       metavar="SECONDS", help="a connection that has not sent a request's "
+                                               "headers in time is closed (default: 10)")
+    serve.add_argument("--keep-alive", type=_positive_seconds, default=5.0, metavar="SECONDS",
+                       help="an idle keep-alive connection is closed after (default: 5)")
+    serve.add_argument("--max-connections", type=_whole_number(1), default=1000, metavar="N",
+                       help="open connections; past it a new one closes the oldest still "
+                            "sending its headers (default: 1000, less near the file limit)")
     return parser
 
 

@@ -7,7 +7,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from glossator.server.limits import KeyRing, Limits, read_api_keys
-from glossator.server.runner import bind, bound_port, is_loopback, serve, url_host
+from glossator.server.runner import (
+    Connections,
+    bind,
+    bound_port,
+    is_loopback,
+    serve,
+    url_host,
+)
 from glossator.server.service import ServiceOptions, TranslationService
 
 Report = Callable[[str], None]
@@ -15,6 +22,7 @@ Report = Callable[[str], None]
 
 def run_api(host: str, port: int, options: ServiceOptions, *, limits: Limits,
             key_file: Path | None = None, origins: Sequence[str] = ("*",),
+            connections: Connections | None = None,
             report: Report = lambda _line: None,
             on_address: Callable[[str], None] = print) -> None:
     """Serve the API on host:port (0: a free port) until a stop signal. `on_address` gets the
@@ -32,4 +40,4 @@ def run_api(host: str, port: int, options: ServiceOptions, *, limits: Limits,
                "is set: anyone who can reach it can translate")
     address = f"http://{url_host(host)}:{bound_port(sock)}"
     serve(create_app(service, limits=limits, keys=keys, origins=origins), sock,
-          on_started=lambda: on_address(address))
+          on_started=lambda: on_address(address), connections=connections)

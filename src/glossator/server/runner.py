@@ -1,17 +1,46 @@
 """Start an ASGI app on uvicorn, on a socket bound before the server starts (so a free port is
 known and printed), and stop it gracefully: on Ctrl+C or SIGTERM uvicorn stops accepting and lets
-the requests in flight finish."""
+the requests in flight finish.
+
+Slow clients cannot lock the others out: a connection must send a request's headers within a
+deadline (from its start, and again after each answer), and past a cap on open connections a
+new one closes the oldest that is still waiting for its headers, so the server never runs out
+of file descriptors and a real client gets in at once."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import resource
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from glossator.errors import UsageError
 
 GRACE_SECONDS = 10  # how long requests in flight may take to finish after a stop signal
+SPARE_FILES = 64  # file descriptors kept free of connections (models, logs, temporary files)
+BACKLOG = 128  # connections waiting to be accepted; asyncio accepts up to this many at once
+
+
+@dataclass(frozen=True)
+class Connections:
+    header_timeout: float = 10.0  # seconds to send a request's headers
+    keep_alive: float = 5.0  # seconds an idle keep-alive connection stays open
+    most: int = 1000  # open connections, fewer where the file limit is low
+
+    def cap(self) -> int:
+        """The most open connections: `most`, within the file limit (raised to its hard
+        limit first) less the spare files and one burst of accepts."""
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = self.most + SPARE_FILES + BACKLOG
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        if soft == resource.RLIM_INFINITY:
+            return self.most
+        return max(min(self.most, soft - SPARE_FILES - BACKLOG), 16)
 
 
 def is_loopback(host: str) -> bool:
@@ -49,11 +78,61 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
+def guarded_protocol(connections: Connections) -> type:
+    """uvicorn's h11 protocol with a header deadline and a cap on open connections."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    cap = connections.cap()
+
+    class Guarded(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+        _since = 0.0
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm()
+            if len(self.connections) > cap:
+                waiting = [c for c in self.connections if isinstance(c, Guarded)
+                           and c is not self and c.waiting()
+                           and not c.transport.is_closing()]
+                oldest = min(waiting, key=lambda c: c._since, default=self)
+                oldest.transport.close()
+
+        def waiting(self) -> bool:
+            """No request is being read or answered: only (part of) the next one's headers."""
+            return self.conn.their_state is h11.IDLE and (
+                self.cycle is None or self.cycle.response_complete)
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            self._since = self.loop.time()
+            self._deadline = self.loop.call_later(connections.header_timeout, self._expire)
+
+        def _expire(self) -> None:
+            if self.waiting() and not self.transport.is_closing():
+                self.transport.close()
+
+    return Guarded
+
+
 def serve(app: Any, sock: socket.socket, *, on_started: Callable[[], None] | None = None,
-          **config: Any) -> None:
+          connections: Connections | None = None, **config: Any) -> None:
     """Run `app` on `sock` until a stop signal; `on_started` runs once it accepts connections.
     Extra keyword arguments go to `uvicorn.Config` (e.g. `limit_concurrency`)."""
     import uvicorn
+
+    connections = connections or Connections()
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -63,6 +142,9 @@ def serve(app: Any, sock: socket.socket, *, on_started: Callable[[], None] | Non
 
     options: dict[str, Any] = {"log_level": "warning", "lifespan": "on",
                                "timeout_graceful_shutdown": GRACE_SECONDS,
-                               "server_header": False}
+                               "server_header": False,
+                               "http": guarded_protocol(connections),
+                               "timeout_keep_alive": connections.keep_alive,
+                               "backlog": BACKLOG}
     options.update(config)
     Server(uvicorn.Config(app, **options)).run(sockets=[sock])
