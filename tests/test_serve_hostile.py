@@ -5,11 +5,13 @@ server on a free loopback port."""
 
 from __future__ import annotations
 
+import json
 import resource
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +22,7 @@ from starlette.testclient import TestClient
 
 from glossator.server.api import create_app
 from glossator.server.limits import Limits
+from glossator.server.runner import bind, bound_port
 from glossator.server.service import ServiceOptions, TranslationService
 
 
@@ -275,3 +278,51 @@ def test_hundreds_of_slow_clients_do_not_lock_a_real_one_out() -> None:
             sock.close()
         errors = server.stop()
     assert "Too many open files" not in errors
+
+
+@pytest.fixture
+def live() -> Iterator[tuple[str, TranslationService]]:
+    """A service of its own (its gatherers live on the server's event loop) behind uvicorn on
+    a free loopback port, in a thread: its URL and the service."""
+    import uvicorn
+
+    service = TranslationService(ServiceOptions(engine_name="bergamot", glossary_paths=()))
+    service.load()
+    app = create_app(service)
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{bound_port(sock)}", service
+    server.should_exit = True
+    thread.join(30)
+    sock.close()
+
+
+def test_work_for_clients_that_hung_up_is_dropped(
+        live: tuple[str, TranslationService]) -> None:
+    url, service = live
+    port = int(url.rsplit(":", 1)[1])
+    _timed_translation(url)  # the gatherer's task starts on this loop
+    stats = service.gatherer("en", "pt").stats
+    decoded = stats.segments
+    for n in range(10):
+        texts = [f"Report {n}.{i}: the ministry met the delegation on day {i}."
+                 for i in range(128)]
+        body = json.dumps({"q": texts, "source": "en", "target": "pt"}).encode()
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(b"POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                         b"application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            time.sleep(0.05)
+    waited = _timed_translation(url)
+    settled = time.monotonic() + 60
+    while time.monotonic() < settled:  # until the gatherer has nothing left to decode
+        before = stats.segments
+        time.sleep(2)
+        if stats.segments == before:
+            break
+    abandoned = stats.segments - decoded - 1
+    assert waited < 2.0, f"a short request waited {waited:.2f} s behind abandoned ones"
+    assert abandoned <= 3 * 64, f"{abandoned} sentences decoded for clients that hung up"

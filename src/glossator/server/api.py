@@ -97,15 +97,42 @@ async def _server_error(_request: Request, _error: Exception) -> Response:
 def _endpoint(state: ServerState, handler: Any) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
-            result = await handler(state, request)
+            result = await _unless_hung_up(request, handler(state, request))
         except ApiError as error:
             return JSONResponse({"error": error.message}, status_code=error.status)
         except EngineError as error:  # the server's fault, not the request's
             return JSONResponse({"error": f"Translation failed: {error}"}, status_code=500)
         except GlossatorError as error:  # a bad file or text sent
             return JSONResponse({"error": str(error)}, status_code=400)
+        if result is _HUNG_UP:
+            return Response(status_code=499)  # nobody reads it: nginx's "client closed"
         return result if isinstance(result, Response) else JSONResponse(result)
     return endpoint
+
+
+_HUNG_UP = object()
+
+
+async def _unless_hung_up(request: Request, work: Any) -> Any:
+    """`work`'s result, or `_HUNG_UP` once the client has gone: the work is cancelled, so the
+    gatherer drops the sentences of it not yet decoded."""
+    await request.body()  # read in full (BodyLimit has it): what comes next is a hang-up
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(_hang_up(request))
+    try:
+        await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:  # also when the server stops: neither is left running
+        watch.cancel()
+        if not task.done():
+            task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        return await task
+    return _HUNG_UP
+
+
+async def _hang_up(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 # Request fields ------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ thread — one decode at a time per pair, never on the event loop — and while 
 new requests queue up for the next one. A request is cut into pieces of `piece_segments`, and a
 batch takes one piece from each waiting request in turn up to `batch_segments`, so a huge
 request shares every batch with the small ones that arrive after it instead of holding them
-back until it is done.
+back until it is done. A request cancelled while it waits (its client hung up: the API's
+endpoints cancel the work then; or it timed out) has its pieces not yet decoded dropped.
 """
 
 from __future__ import annotations
