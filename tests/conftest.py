@@ -1,28 +1,15 @@
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SEED = REPO / "seeds" / "north-korea-shoigu-visit.txt"
-SEED_GLOSSARY = REPO / "glossaries"
+from helpers import SEED, run_cli
 
 
 @pytest.fixture
 def seed_article() -> Path:
     return SEED
-
-
-def run_cli(*args: str, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m glossator ARGS` as a user would, capturing both streams."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "glossator", *args], cwd=cwd or REPO,
-                          env=full_env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture
@@ -33,7 +20,6 @@ def cli():
 @pytest.fixture(scope="session")
 def tiny_en_de_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random en→de .argosmodel, built once per session."""
-    sys.path.insert(0, str(Path(__file__).parent))
     from tiny_argos import build_argos_package
 
     return build_argos_package(tmp_path_factory.mktemp("tiny-argos"), "en", "de", seed=11)

@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import REPO, SEED, run_cli
+from helpers import REPO, SEED, run_cli
 
 STEM = SEED.stem
 

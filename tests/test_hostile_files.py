@@ -18,9 +18,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import REPO, SEED, run_cli
 from glossator.errors import FormatError, UsageError
 from glossator.io.files import remove_stale_temporaries, write_all
+from helpers import REPO, SEED, run_cli
 
 TEMPORARY = re.compile(r"\.glossator-.*\.tmp", re.DOTALL)
 ALL_FORMATS = "po,tmx,xliff,tsv,html,txt"

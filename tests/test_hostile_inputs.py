@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from glossator import cli
 from glossator.errors import FormatError, GlossaryError, InputError
 from glossator.formats.po import read_po
@@ -32,6 +31,7 @@ from glossator.glossary.csv import _Checker
 from glossator.glossary.tbx import read_tbx
 from glossator.io.reading import MAX_ARTICLE_BYTES, MAX_GLOSSARY_BYTES
 from glossator.text.article import read_article
+from helpers import REPO
 
 # The characters str.splitlines() breaks a line at, besides LF, CR and CRLF.
 LINE_BREAKERS = "\u2028\u2029\u0085\u001c\u001d\u001e"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from glossator.formats import get_format
 from glossator.formats.po import read_po
 from glossator.formats.tsv import parse_tsv, read_tsv
@@ -28,6 +27,7 @@ from glossator.text.segmenter import (
     clause_spans,
     segment_paragraph,
 )
+from helpers import run_cli
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SGR = re.compile(r"\x1b\[[0-9;]*m")

@@ -10,7 +10,6 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import run_cli
 from glossator.errors import FormatError
 from glossator.formats import get_format
 from glossator.formats.po import read_po
@@ -18,6 +17,7 @@ from glossator.io.files import LOCK_NAME, output_lock
 from glossator.review.importer import import_units
 from glossator.review.workspace import Workspace, segment_version
 from glossator.run.pipeline import translate_articles
+from helpers import run_cli
 
 STORY = ("Talks in Seoul\n\n"
          "The minister arrived in Seoul on Monday. He met the envoy from Pyongyang.\n\n"

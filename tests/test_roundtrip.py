@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import REPO, SEED, run_cli
+from helpers import REPO, SEED, run_cli
 
 REVIEWED = ("O líder norte-coreano Kim Jong-un recebeu o ministro russo da Defesa, Serguei "
             "Shoigu, no seu primeiro encontro conhecido com um dignitário estrangeiro desde a "

@@ -26,11 +26,7 @@ from glossator.engines.argos_packages import (
 )
 from glossator.engines.base import Aligned, compose_alignments
 from glossator.errors import EngineError, InputError
-
-try:
-    from tiny_argos import build_argos_package, sample_sentences
-except ImportError:  # tests/ imported as a package
-    from tests.tiny_argos import build_argos_package, sample_sentences
+from tiny_argos import build_argos_package, sample_sentences
 
 TEXTS = sample_sentences(10, seed=42)
 

@@ -16,10 +16,10 @@ from glossator.errors import EngineError, UsageError
 from glossator.run.cluster import CRASH_ENV, RETRIES, RayExecutor, check_address
 from glossator.run.context import RunContext
 from glossator.run.pipeline import translate_articles
+from helpers import REPO
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[ray]')")
 
-REPO = Path(__file__).resolve().parents[1]
 ARTICLES = sorted((REPO / "benchmarks" / "articles").glob("*.txt"))[:4]
 GLOSSARY = REPO / "glossaries" / "north-korea.csv"
 # The PO header's dates (and the hash over them) differ between two runs; nothing else may.

@@ -20,7 +20,6 @@ from lxml import html
 
 from glossator.server.limits import hash_key
 
-REPO = Path(__file__).resolve().parents[1]
 # Bergamot renders Pyongyang as "Pyongyang"; the pin can only come from the glossary.
 GLOSSARY = "en,pt,de\nPyongyang,Piongiangue,Pjöngjang\nSergei Shoigu,Serguei Choigu,\n"
 

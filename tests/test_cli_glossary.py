@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from conftest import REPO, SEED, run_cli
 from glossator.engines.argos import ArgosEngine
 from glossator.glossary.csv import load_glossaries
 from glossator.glossary.matcher import TermMatcher
@@ -17,6 +16,7 @@ from glossator.model import Document, Segment
 from glossator.terms.pinning import translate_pinned
 from glossator.text.article import read_article
 from glossator.text.document import build_document
+from helpers import REPO, SEED, run_cli
 
 ARTICLES = [SEED, *sorted((REPO / "benchmarks" / "articles").glob("*.txt"))]
 

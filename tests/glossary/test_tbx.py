@@ -12,8 +12,8 @@ from glossator.errors import GlossaryError
 from glossator.glossary.csv import lint_glossaries, load_glossaries
 from glossator.glossary.model import Concept, Glossary
 from glossator.glossary.tbx import read_tbx, write_csv, write_tbx
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SEED_GLOSSARY = REPO / "glossaries" / "north-korea.csv"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

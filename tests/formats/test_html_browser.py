@@ -13,12 +13,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-try:
-    from test_formats import review_document, select, shown
-except ImportError:  # run as a package (python -m pytest from elsewhere)
-    from tests.test_formats import review_document, select, shown
-
 from glossator.formats import get_format
+from helpers import review_document, select, shown
 
 CHROMIUM = shutil.which("chromium")
 

@@ -8,7 +8,7 @@ import pytest
 
 from glossator.text.segmenter import sentence_spans, split_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "north-korea-shoigu-visit.txt"
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
 from glossator.errors import InputError, UsageError
 from glossator.model import Segment
 from glossator.run.context import RunContext
@@ -24,6 +23,7 @@ from glossator.run.executors import Chunk, LocalExecutor, work_chunk
 from glossator.run.progress import PlainProgress, Progress, make_progress
 from glossator.run.resume import up_to_date
 from glossator.terms.pinning import attach_pins
+from helpers import REPO, run_cli
 
 STORIES = {
     "seoul": "Seoul talks end\n\nThe talks ended in Seoul on Thursday. Kim flew home.\n",

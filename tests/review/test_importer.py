@@ -15,14 +15,13 @@ from lxml import etree
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
-from conftest import run_cli
 from glossator.errors import FormatError
 from glossator.formats import get_format
 from glossator.formats.po import read_po
 from glossator.model import Document, Segment
 from glossator.review.build import build_article
 from glossator.review.importer import import_units
-from test_formats import REPEATED, review_document
+from helpers import REPEATED, review_document, run_cli
 
 NAME = "north-korea-shoigu-visit"
 REVISED = ("O líder norte-coreano Kim Jong-un recebeu o ministro Serguei Choigu, no primeiro "

@@ -14,42 +14,13 @@ from glossator.errors import GlossaryError, UsageError
 from glossator.formats.po import read_po
 from glossator.glossary.edit import append_concept
 from glossator.review.workspace import Workspace, segment_version
-from glossator.run.pipeline import translate_articles
 from glossator.server.review import create_app
+from helpers import GLOSSARY, PO, project, translated
 
-ARTICLE = """Pyongyang, June 23 (AP)
-
-Shoigu visits Pyongyang
-
-Defence Minister Sergei Shoigu arrived in Pyongyang on Sunday. He met officials in Pyongyang.
-
-North Korea said the talks were useful. The minister praised the ties with North Korea.
-"""
-GLOSSARY = """en,pt,note,flags
-Sergei Shoigu,"Serguei Shoigu {m, no article}",Russian defence minister,
-Pyongyang,"Pyongyang {f, no article}",North Korea's capital,
-"""
-PO = "pt/visit.po"
 TOKEN = "test-token"
 CSRF = "test-csrf"
 HOST = "127.0.0.1:8123"
-
-
-@pytest.fixture(scope="module")
-def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An output folder as `translate` leaves it (bergamot, en → pt), made once."""
-    root = tmp_path_factory.mktemp("workspace-template")
-    (root / "visit.txt").write_text(ARTICLE, encoding="utf-8")
-    (root / "terms.csv").write_text(GLOSSARY, encoding="utf-8")
-    translate_articles([root / "visit.txt"], ["pt"], engine_name="bergamot", out=root / "out",
-                  glossary_paths=[root / "terms.csv"])
-    return root
-
-
-@pytest.fixture
-def project(tmp_path: Path, translated: Path) -> Path:
-    shutil.copytree(translated, tmp_path / "project")
-    return tmp_path / "project"
+__all__ = ["project", "translated"]  # fixtures shared with test_review_web
 
 
 @pytest.fixture

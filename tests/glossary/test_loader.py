@@ -8,7 +8,6 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import REPO, run_cli
 from glossator.errors import GlossaryError
 from glossator.glossary.csv import load_glossaries
 from glossator.glossary.files import default_folder
@@ -24,6 +23,7 @@ from glossator.glossary.model import (
     Glossary,
     digest_of,
 )
+from helpers import REPO, run_cli
 
 # One term the bergamot en→pt model writes its own way: "Sergei Shoigu" stays as it is.
 ENGLISH = "Visit\n\nSergei Shoigu arrived in Pyongyang on Monday for talks.\n"

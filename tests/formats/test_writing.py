@@ -25,85 +25,11 @@ from glossator.formats import FORMATS, get_format, parse_formats
 from glossator.formats.base import Format
 from glossator.formats.tmx import read_memory, read_tmx, write_memory
 from glossator.formats.tsv import escape, parse_tsv, read_tsv, unescape
-from glossator.model import Document, Pin, Segment
-
-HOSTILE_SOURCE = ('Analysts quoted <script>alert(1)</script> & "sources"\tsaid</textarea>\n'
-                  "a second line\r\nwith C:\\path\\n and </script> <b>bold</b>")
-HOSTILE_TARGET = ('Analistas citaram <script>alert(1)</script> & "fontes"\tdisseram</textarea>\n'
-                  "uma segunda linha\r\ncom C:\\path\\n e </script> <b>negrito</b>")
-REPEATED = "Kim thanked Putin for the visit."
+from glossator.model import Document, Segment
+from helpers import HOSTILE_SOURCE, HOSTILE_TARGET, REPEATED, review_document, select, shown
 
 XLIFF_NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def pin(source: str, text: str, target: str, admitted: tuple[str, ...] = (), note: str = "",
-        pinned: bool | None = True, concept: str = "") -> Pin:
-    start = source.find(text)
-    assert start >= 0, text
-    return Pin(start, start + len(text), text, target, admitted, concept or text, note,
-               pinned=pinned)
-
-
-def review_document() -> Document:
-    """A seed-like article: title, dateline, pins landed and missed, QA findings, a repeated
-    sentence, reviewed and machine segments, an untranslated one and hostile text."""
-    title = "North Korea’s leader meets Russian defense minister, first since Covid"
-    dateline = "Sunday, June 23, 2024"
-    meeting = ("North Korean leader Kim Jong Un met with visiting Russian Defence Minister "
-               "Sergei Shoigu in his first known meeting with a foreign dignitary since the "
-               "Covid-19 pandemic.")
-    visit = ("Shoigu’s visit comes as North Korea is marking the anniversary of the armistice "
-             "that ended fighting in the 1950-53 Korean War.")
-    kcna = ("The meeting was an “important occasion”, the official Korean Central News Agency "
-            "(KCNA) said.")
-    segments = [
-        Segment("1.1", title, 1, kind="title", fuzzy=False,
-                target="Líder da Coreia do Norte recebe ministro da Defesa russo, o primeiro "
-                       "desde a covid"),
-        Segment("2.1", dateline, 2, kind="dateline", fuzzy=False,
-                target="domingo, 23 de junho de 2024",
-                pins=[pin(dateline, dateline, "domingo, 23 de junho de 2024",
-                          note="date, written out")]),
-        Segment("3.1", meeting, 3,
-                target="O líder norte-coreano Kim Jong-un recebeu o ministro da Defesa russo, "
-                       "Serguei Choigu, no seu primeiro encontro conhecido com um dignitário "
-                       "estrangeiro desde a pandemia de covid-19.",
-                pins=[pin(meeting, "Kim Jong Un", "Kim Jong-un",
-                          note='North Korean leader; "Kim" is the family name & stays first'),
-                      pin(meeting, "Sergei Shoigu", "Serguei Choigu",
-                          note="Russian defence minister until May 2024"),
-                      pin(meeting, "Covid-19", "covid-19", note="lower case in Portuguese")]),
-        Segment("3.2", visit, 3,
-                target="A visita de Shoigu ocorre quando a Coreia do Norte assinala o "
-                       "aniversário do armistício que pôs fim aos combates da Guerra da Coreia "
-                       "de 1950-53.",
-                pins=[pin(visit, "Shoigu", "Choigu", note="Portuguese transliteration",
-                          pinned=False, concept="Shoigu")],
-                notes=["pinned term missed: Shoigu → Choigu (the translation has “Shoigu”)"],
-                qa=["untranslated term: Shoigu"]),
-        Segment("4.1", kcna, 4,
-                target="O encontro foi uma “ocasião importante”, disse a agência oficial "
-                       "Agência Central de Notícias da Coreia (KCNA).",
-                pins=[pin(kcna, "Korean Central News Agency",
-                          "Agência Central de Notícias da Coreia", note="state news agency"),
-                      pin(kcna, "KCNA", "KCNA", admitted=("ACNC",))],
-                qa=["doubled word: agência … Agência"]),
-        Segment("5.1", HOSTILE_SOURCE, 5, target=HOSTILE_TARGET,
-                qa=["markup in the text: <script> & </textarea>"]),
-        Segment("6.1", REPEATED, 6, fuzzy=False, target="Kim agradeceu a Putin pela visita."),
-        Segment("7.1", REPEATED, 7, target="Kim agradeceu Putin pela visita."),
-        Segment("7.2", "Pyongyang has denied it.", 7, target="",
-                pins=[Pin(-1, -1, "Pyongyang", "Pionguiangue", ("Pyongyang",))]),
-    ]
-    return Document(
-        name="north-korea-shoigu-visit", source_lang="en", target_lang="pt",
-        segments=segments, path=Path("seeds/north-korea-shoigu-visit.txt"),
-        dropped=["› Subscribe", "Share this <article> & \"more\""],
-        header_notes=["glossary: glossaries/news.tsv (8 concepts)", "2 cruft lines dropped"],
-        signature="engine=bergamot model=enpt.student.tiny11 glossary=news.tsv "
-                  "segmenter=sentencex",
-    )
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -425,22 +351,6 @@ def test_tsv_reader_errors_name_file_and_line(tmp_path: Path, text: str, line: i
 
 
 # HTML ----------------------------------------------------------------------------------------
-
-
-def select(element: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
-    """A tiny CSS subset ("section.para .tgt mark.pin") as XPath: cssselect isn't installed."""
-    path = "."
-    for part in selector.split():
-        tag, *classes = part.split(".")
-        tests = "".join(f"[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
-                        for name in classes)
-        path += f"//{tag or '*'}{tests}"
-    return element.xpath(path)
-
-
-def shown(text: str) -> str:
-    """Text as the page shows it: line breaks are LF only."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def html_tree(document: Document) -> lxml.html.HtmlElement:

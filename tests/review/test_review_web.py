@@ -19,12 +19,8 @@ from urllib.parse import urlsplit
 import polib
 import pytest
 
-try:
-    from test_workspace import PO, project, translated
-except ImportError:  # run as a package
-    from tests.test_workspace import PO, project, translated
-
 from glossator.review.workspace import Workspace
+from helpers import PO, project, translated
 
 CHROMIUM = shutil.which("chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")

@@ -12,11 +12,7 @@ from glossator.engines import choose_engine
 from glossator.engines.argos import ArgosEngine
 from glossator.engines.devices import DeviceChoice, choose_device, cuda_problem, resolve_device
 from glossator.errors import EngineError, UsageError
-
-try:
-    from tiny_argos import sample_sentences
-except ImportError:  # tests/ imported as a package
-    from tests.tiny_argos import sample_sentences
+from tiny_argos import sample_sentences
 
 CPU_TYPES = {"int8", "int8_float32", "int16", "float32"}
 AMPERE_TYPES = {"int8", "int8_float32", "int8_float16", "int8_bfloat16", "float32", "float16",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,7 @@ from glossator.glossary.model import Concept, Form
 from glossator.model import Segment
 from glossator.terms.pinning import locate, translate_pinned
 from glossator.terms.qa import check_segment
-
-REPO = Path(__file__).resolve().parents[1]
+from helpers import REPO
 
 
 @pytest.fixture(scope="module")

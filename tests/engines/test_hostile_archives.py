@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from glossator.cli import main
 from glossator.engines import argos_packages
 from glossator.engines.argos_packages import (
@@ -26,6 +25,7 @@ from glossator.engines.argos_packages import (
     installed_packages,
     validate_package_file,
 )
+from helpers import run_cli
 
 TOP = "translate-en_de-1_0"
 METADATA = {"package_version": "1.0", "argos_version": "1.0", "from_code": "en",

@@ -16,7 +16,7 @@ from glossator.formats.comments import fact_line, join_wrapped, parse_line, to_l
 from glossator.formats.po import read_po
 from glossator.model import Document, Pin, Segment
 from glossator.run.merge import merge
-from test_formats import review_document
+from helpers import review_document
 
 MACHINE = 'Kim agradeceu\na Putin "pela" visita.\r\n\\n fim'
 

@@ -23,8 +23,8 @@ from glossator.glossary.model import (
     digest_of,
     glossary_digest,
 )
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SEED_GLOSSARY = REPO / "glossaries" / "north-korea.csv"
 FORMAT_DOC = REPO / "docs" / "glossary-format.md"
 SEED_LANGUAGES = {"pt", "de", "fr", "es", "ru", "ko", "zh"}
