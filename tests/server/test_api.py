@@ -1,90 +1,47 @@
-"""`glossator serve` end to end: a real server on a free loopback port, driven by the PyPI
-`libretranslatepy` client (form bodies) and by httpx (JSON, multipart), with the bergamot
-en↔pt model and a tiny random Argos en→de model (for n-best alternatives)."""
+"""The LibreTranslate API of `glossator serve` through Starlette's TestClient, in this process:
+routes, JSON, form and multipart bodies, files, errors, with the bergamot en↔pt model and a tiny
+random Argos en→de model (for n-best alternatives). A real server and clients: test_serve_e2e.py."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from libretranslatepy import LibreTranslateAPI
 from lxml import html
+from starlette.testclient import TestClient
 
-from glossator.server.limits import hash_key
+from glossator.server.api import create_app
+from glossator.server.limits import Limits
+from glossator.server.service import ServiceOptions, TranslationService
 
 # Bergamot renders Pyongyang as "Pyongyang"; the pin can only come from the glossary.
 GLOSSARY = "en,pt,de\nPyongyang,Piongiangue,Pjöngjang\nSergei Shoigu,Serguei Choigu,\n"
 
 
-class Server:
-    def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "glossator", "serve", "--port", "0", "-q", *args],
-            cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline().strip()  # the URL, once it accepts connections
-        if not line.startswith("http://127.0.0.1:"):
-            self.process.kill()
-            raise RuntimeError(f"server did not start: {line!r} {self.process.stderr.read()}")
-        self.url = line
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(30)
-
-
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory, tiny_en_de_archive: Path
-          ) -> tuple[dict[str, str], Path]:
+def client(tmp_path_factory: pytest.TempPathFactory, tiny_en_de_archive: Path
+           ) -> Iterator[TestClient]:
+    """The app `glossator serve --glossary glossary.csv --char-limit 3000 --batch-limit 4
+    --body-limit 20000` serves, with the tiny Argos package installed."""
     from glossator.engines.argos_packages import install_package_file
 
     root = tmp_path_factory.mktemp("serve")
     install_package_file(tiny_en_de_archive, root / "argos")
     (root / "glossary.csv").write_text(GLOSSARY, encoding="utf-8")
-    (root / "keys").write_text(f"{hash_key('k1')} 3\n{hash_key('k2')} 0 60\n",
-                               encoding="utf-8")
-    return {"ARGOS_PACKAGES_DIR": str(root / "argos")}, root
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARGOS_PACKAGES_DIR", str(root / "argos"))
+        service = TranslationService(ServiceOptions(glossary_paths=(str(root / "glossary.csv"),)))
+        service.load()
+        app = create_app(service, limits=Limits(body_bytes=20000, characters=3000, texts=4))
+        with TestClient(app) as running:  # the lifespan: the service is closed at the end
+            yield running
 
 
-@pytest.fixture(scope="module")
-def server(setup: tuple[dict[str, str], Path]) -> Iterator[Server]:
-    env, root = setup
-    running = Server(["--glossary", str(root / "glossary.csv"), "--char-limit", "3000",
-                      "--batch-limit", "4", "--body-limit", "20000"], env, root)
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def keyed(setup: tuple[dict[str, str], Path]) -> Iterator[Server]:
-    env, root = setup
-    running = Server(["--engine", "bergamot", "--no-glossary", "--api-keys",
-                      str(root / "keys")], env, root)
-    yield running
-    running.stop()
-
-
-def test_libretranslatepy_gets_pinned_terms(server: Server) -> None:
-    client = LibreTranslateAPI(server.url)
-    out = client.translate("The delegation arrived in Pyongyang on Tuesday.", "en", "pt")
-    assert "Piongiangue" in out and "Pyongyang" not in out
-    assert {"code": "en", "name": "English", "targets": ["de", "pt"]} in client.languages()
-    assert client.detect("O ministro chegou ontem à capital.")[0]["language"] == "pt"
-
-
-def test_json_list_reports_pins_per_text(server: Server) -> None:
-    reply = httpx.post(f"{server.url}/translate", json={
+def test_json_list_reports_pins_per_text(client: TestClient) -> None:
+    reply = client.post("/translate", json={
         "q": ["Sergei Shoigu flew to Pyongyang.", "It rained.\n\nThen it stopped."],
-        "source": "en", "target": "pt"}, timeout=60)
+        "source": "en", "target": "pt"})
     assert reply.status_code == 200, reply.text
     body = reply.json()
     first, second = body["translatedText"]
@@ -95,10 +52,9 @@ def test_json_list_reports_pins_per_text(server: Server) -> None:
     assert "detectedLanguage" not in body
 
 
-def test_auto_source_reports_the_detected_language(server: Server) -> None:
-    reply = httpx.post(f"{server.url}/translate", json={
-        "q": "O presidente chegou a Piongiangue ontem.", "source": "auto", "target": "en"},
-        timeout=60)
+def test_auto_source_reports_the_detected_language(client: TestClient) -> None:
+    reply = client.post("/translate", json={
+        "q": "O presidente chegou a Piongiangue ontem.", "source": "auto", "target": "en"})
     body = reply.json()
     assert reply.status_code == 200, body
     assert body["detectedLanguage"]["language"] == "pt"
@@ -106,12 +62,12 @@ def test_auto_source_reports_the_detected_language(server: Server) -> None:
     assert "Pyongyang" in body["translatedText"]
 
 
-def test_html_round_trip_keeps_markup_and_runs_nothing(server: Server) -> None:
+def test_html_round_trip_keeps_markup_and_runs_nothing(client: TestClient) -> None:
     source = ('<p class="lead" onmouseover="x()">The minister arrived in '
               '<a href="javascript:alert(1)">Pyongyang</a> today.</p>'
               '<script>alert(2)</script><p>He met the leader.</p>')
-    reply = httpx.post(f"{server.url}/translate", data={
-        "q": source, "source": "en", "target": "pt", "format": "html"}, timeout=60)
+    reply = client.post("/translate", data={
+        "q": source, "source": "en", "target": "pt", "format": "html"})
     assert reply.status_code == 200, reply.text
     out = reply.json()["translatedText"]
     tree = html.fragment_fromstring(out, create_parent="div")
@@ -120,10 +76,10 @@ def test_html_round_trip_keeps_markup_and_runs_nothing(server: Server) -> None:
     assert tree.xpath("//script") == [] and "onmouseover" not in out and "alert" not in out
 
 
-def test_alternatives_come_from_the_argos_n_best(server: Server) -> None:
-    reply = httpx.post(f"{server.url}/translate", json={
+def test_alternatives_come_from_the_argos_n_best(client: TestClient) -> None:
+    reply = client.post("/translate", json={
         "q": ["The delegation left.", "Pyongyang sent a delegation."], "source": "en",
-        "target": "de", "alternatives": 3}, timeout=60)
+        "target": "de", "alternatives": 3})
     body = reply.json()
     assert reply.status_code == 200, body
     plain, pinned = body["alternatives"]
@@ -133,14 +89,13 @@ def test_alternatives_come_from_the_argos_n_best(server: Server) -> None:
     assert all("Pjöngjang" in text for text in pinned)
 
 
-def test_txt_and_po_files_translate_and_download(server: Server) -> None:
-    reply = httpx.post(f"{server.url}/translate_file",
+def test_txt_and_po_files_translate_and_download(client: TestClient) -> None:
+    reply = client.post("/translate_file",
                        data={"source": "en", "target": "pt"},
-                       files={"file": ("news.txt", b"Pyongyang woke up.\n\nIt was cold.\n")},
-                       timeout=60)
+                       files={"file": ("news.txt", b"Pyongyang woke up.\n\nIt was cold.\n")})
     assert reply.status_code == 200, reply.text
     url = reply.json()["translatedFileUrl"]
-    download = httpx.get(url)
+    download = client.get(url)
     assert download.status_code == 200
     assert "Piongiangue" in download.text and download.text.count("\n\n") == 1
     assert 'filename="news.pt.txt"' in download.headers["content-disposition"]
@@ -148,19 +103,19 @@ def test_txt_and_po_files_translate_and_download(server: Server) -> None:
     po = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
           'msgid "Pyongyang woke up."\nmsgstr ""\n\n'
           'msgid "Reviewed."\nmsgstr "Revisto por uma pessoa."\n')
-    reply = httpx.post(f"{server.url}/translate_file", data={"source": "en", "target": "pt"},
-                       files={"file": ("site.po", po.encode())}, timeout=60)
+    reply = client.post("/translate_file", data={"source": "en", "target": "pt"},
+                       files={"file": ("site.po", po.encode())})
     assert reply.status_code == 200, reply.text
-    text = httpx.get(reply.json()["translatedFileUrl"]).text
+    text = client.get(reply.json()["translatedFileUrl"]).text
     assert '#, fuzzy\nmsgid "Pyongyang woke up."\nmsgstr "Piongiangue' in text
     assert 'msgid "Reviewed."\nmsgstr "Revisto por uma pessoa."' in text
 
 
-def test_service_routes(server: Server) -> None:
-    assert httpx.get(f"{server.url}/health").json() == {"status": "ok"}
-    settings = httpx.get(f"{server.url}/frontend/settings").json()
+def test_service_routes(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    settings = client.get("/frontend/settings").json()
     assert settings["charLimit"] == 3000 and settings["keyRequired"] is False
-    spec = httpx.get(f"{server.url}/spec").json()
+    spec = client.get("/spec").json()
     assert "/translate" in spec["paths"] and "/translate_file" in spec["paths"]
 
 
@@ -179,58 +134,20 @@ def test_service_routes(server: Server) -> None:
     ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "JSON"),
     ({"json": {"q": "x" * 25000, "source": "en", "target": "pt"}}, 413, "too large"),
 ])
-def test_errors_have_libretranslate_shape(server: Server, request_args: dict,
+def test_errors_have_libretranslate_shape(client: TestClient, request_args: dict,
                                           status: int, message: str) -> None:
-    reply = httpx.post(f"{server.url}/translate", timeout=60, **request_args)
+    reply = client.post("/translate", **request_args)
     assert reply.status_code == status
     assert set(reply.json()) == {"error"} and message in reply.json()["error"]
 
 
-def test_unknown_routes_and_files_are_404(server: Server) -> None:
+def test_unknown_routes_and_files_are_404(client: TestClient) -> None:
     for path in ("/nothing", "/download_file/0123456789abcdef0123456789abcdef",
                  "/download_file/..%2f..%2fetc%2fpasswd"):
-        reply = httpx.get(f"{server.url}{path}")
+        reply = client.get(path)
         assert reply.status_code == 404 and "error" in reply.json()
-    reply = httpx.post(f"{server.url}/translate_file", data={"source": "en", "target": "pt"},
+    reply = client.post("/translate_file", data={"source": "en", "target": "pt"},
                        files={"file": ("x.docx", b"PK")})
     assert reply.status_code == 400 and "unsupported file type" in reply.json()["error"]
 
 
-def test_keys_are_required_and_rate_limited(keyed: Server) -> None:
-    def ask(key: str | None, text: str = "Hello.") -> httpx.Response:
-        fields = {"q": text, "source": "en", "target": "pt"}
-        return httpx.post(f"{keyed.url}/translate", data=
-                          {**fields, "api_key": key} if key else fields, timeout=60)
-
-    assert ask(None).status_code == 403 and ask("wrong").json() == {"error": "Invalid API key"}
-    assert [ask("k1").status_code for _ in range(4)] == [200, 200, 200, 429]
-    assert "requests per minute" in ask("k1").json()["error"]
-    assert ask("k2", "x" * 50).status_code == 200
-    limited = ask("k2", "x" * 20)
-    assert limited.status_code == 429 and "characters per minute" in limited.json()["error"]
-    out = LibreTranslateAPI(keyed.url, api_key="k2").languages()
-    assert out[0]["code"] == "en"
-    assert httpx.get(f"{keyed.url}/frontend/settings").json()["keyRequired"] is True
-
-
-def test_sigterm_lets_the_request_in_flight_finish(setup: tuple[dict[str, str], Path]
-                                                   ) -> None:
-    env, root = setup
-    running = Server(["--engine", "bergamot", "--no-glossary", "--char-limit", "0"], env, root)
-    # Enough work (several seconds on two cores) that the signal lands mid-decode.
-    text = " ".join(f"The {n}th delegation arrived in the capital on a cold morning."
-                    for n in range(800))
-    replies: list[httpx.Response] = []
-    sender = threading.Thread(target=lambda: replies.append(httpx.post(
-        f"{running.url}/translate", json={"q": text, "source": "en", "target": "pt"},
-        timeout=120)))
-    sender.start()
-    threading.Event().wait(0.5)  # the request is being decoded
-    assert running.process.poll() is None and not replies  # still decoding
-    # uvicorn stops gracefully, then re-raises the signal: the exit reads "killed by SIGTERM"
-    assert running.stop() in (0, -signal.SIGTERM)
-    sender.join(120)
-    assert replies and replies[0].status_code == 200
-    assert json.loads(replies[0].text)["translatedText"].count("delegação") >= 750
-    with pytest.raises(httpx.ConnectError):
-        httpx.get(f"{running.url}/health")
