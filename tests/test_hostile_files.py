@@ -36,10 +36,10 @@ def article(tmp_path: Path) -> Path:
     return path
 
 
-def translate(article: Path | str, out: Path | str, *extra: str,
-              cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def translate(article: Path | str, out: Path | str, *extra: str, cwd: Path | None = None,
+              process: bool = False) -> subprocess.CompletedProcess[str]:
     return run_cli("translate", str(article), "--to", "pt", "--out", str(out),
-                   "--engine", "bergamot", "--no-glossary", *extra, cwd=cwd)
+                   "--engine", "bergamot", "--no-glossary", *extra, cwd=cwd, process=process)
 
 
 def last_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -404,12 +404,14 @@ def check_complete(folder: Path, reference: Path) -> None:
             assert path.read_bytes() == expected.read_bytes(), path
 
 
+@pytest.mark.slow
 def test_killing_a_run_at_any_moment_leaves_only_whole_outputs(tmp_path, article):
     """10 runs side by side, each killed: 4 at fixed moments of a run, 6 just after their first
     temporary file appears (inside the write step, where a half-written output could show)."""
     reference = tmp_path / "reference"
     start = time.monotonic()
-    assert translate(article, reference, "--formats", ALL_FORMATS).returncode == 0
+    # a process, as the runs killed below are: their moments are fractions of its time
+    assert translate(article, reference, "--formats", ALL_FORMATS, process=True).returncode == 0
     duration = time.monotonic() - start
     command = [sys.executable, "-m", "glossator", "translate", str(article), "--to", "pt",
                "--engine", "bergamot", "--no-glossary", "--formats", ALL_FORMATS, "--quiet"]

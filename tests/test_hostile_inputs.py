@@ -16,7 +16,6 @@ import io
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +30,7 @@ from glossator.glossary.csv import _Checker
 from glossator.glossary.tbx import read_tbx
 from glossator.io.reading import MAX_ARTICLE_BYTES, MAX_GLOSSARY_BYTES
 from glossator.text.article import read_article
-from helpers import REPO
+from helpers import REPO, run_cli
 
 # The characters str.splitlines() breaks a line at, besides LF, CR and CRLF.
 LINE_BREAKERS = "\u2028\u2029\u0085\u001c\u001d\u001e"
@@ -40,10 +39,8 @@ TIMEOUT_S = 120
 
 
 def glossator(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it, killed (and the test failed) if it hangs."""
-    return subprocess.run([sys.executable, "-m", "glossator", *args], cwd=cwd or REPO,
-                          capture_output=True, text=True, timeout=TIMEOUT_S,
-                          stdin=subprocess.DEVNULL)
+    """The CLI as a user runs it, stopped (and the test failed) if it hangs."""
+    return run_cli(*args, cwd=cwd or REPO, timeout=TIMEOUT_S)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int, path: Path,

@@ -24,6 +24,7 @@ def test_every_public_name_resolves():
         glossator.no_such_name  # noqa: B018
 
 
+@pytest.mark.slow
 def test_importing_glossator_loads_nothing_heavy():
     code = ("import sys, glossator; heavy = [m for m in ('ctranslate2', 'polib', 'lxml', "
             "'babel', 'glossator.run', 'glossator.engines') if m in sys.modules]; print(heavy)")

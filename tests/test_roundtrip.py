@@ -222,6 +222,7 @@ def test_a_second_run_on_a_locked_folder_is_refused(tmp_path, article):
     assert not (out / "pt").exists()
 
 
+@pytest.mark.slow
 def test_killing_a_run_leaves_previous_files_intact(tmp_path, article):
     out = tmp_path / "locale"
     translate(article, out, "--formats", "po,tmx,xliff,tsv,html,txt")

@@ -469,6 +469,7 @@ def _run_python(code: str, env_updates: dict[str, str]) -> subprocess.CompletedP
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.slow
 def test_package_index_offline_missing_pair_and_download(tmp_path: Path, archives):
     # argostranslate.settings creates folders under XDG_* when imported: keep them in tmp_path.
     home = {f"XDG_{kind}_HOME": str(tmp_path / kind) for kind in ("DATA", "CONFIG", "CACHE")}
@@ -508,6 +509,7 @@ def test_package_index_offline_missing_pair_and_download(tmp_path: Path, archive
     assert _leftovers(packages) == ["translate-en_es-1_0"]
 
 
+@pytest.mark.slow
 def test_engine_imports_and_translates_without_heavy_modules(pivot_root: Path, tmp_path: Path):
     code = f"""
         import sys
@@ -526,6 +528,7 @@ def test_engine_imports_and_translates_without_heavy_modules(pivot_root: Path, t
     assert _leftovers(fake_home) == []  # nothing created, so nothing downloaded either
 
 
+@pytest.mark.slow
 def test_argos_packages_module_does_not_import_argostranslate():
     result = _run_python("import sys, glossator.engines.argos_packages as a; "
                          "a.installed_packages(); print('argostranslate' in sys.modules)", {})

@@ -296,6 +296,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_a_server_killed_mid_save_leaves_a_whole_po(project: Path):
     import subprocess
     import sys

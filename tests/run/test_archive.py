@@ -190,6 +190,7 @@ def test_keep_going_reports_a_bad_article_and_translates_the_rest(tmp_path):
     assert len(going.stdout.split()) == 6
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_where_it_stopped(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()

@@ -150,7 +150,8 @@ def test_a_run_whose_actors_keep_dying_stops_and_stderr_holds_glossators_lines_o
     article.write_text("The minister arrived.\n\nTalks began at noon.\n", encoding="utf-8")
     # Every actor exits on its first part: the one part dies on RETRIES + 1 actors in turn.
     run = cli("translate", str(article), "--to", "de", "--engine", "argos", "--no-glossary",
-              "--cluster", "ray", "--out", str(tmp_path / "out"), env={CRASH_ENV: "1"})
+              "--cluster", "ray", "--out", str(tmp_path / "out"), env={CRASH_ENV: "1"},
+              process=True)
     assert run.returncode == EngineError.exit_code, run.stderr
     assert run.stdout == ""
     lines = run.stderr.splitlines()

@@ -387,6 +387,7 @@ def test_word_lists_by_language():
     assert word_list("zh") is None and word_list("") is None
 
 
+@pytest.mark.slow
 def test_importing_qa_loads_no_checker_library():
     code = ("import sys, glossator.terms.qa; "
             "print(sorted({'translate', 'spellchecker'} & {m.split('.')[0] for m in sys.modules}))")
