@@ -1,5 +1,6 @@
 """The shape of the code: the layers of docs/architecture.md hold (import-linter's contracts in
-pyproject.toml), few modules stay outside the packages, and the code is ruff clean."""
+pyproject.toml), few modules stay outside the packages, the tests mirror the packages, and the
+code is ruff clean."""
 
 from __future__ import annotations
 
@@ -44,6 +45,19 @@ def test_every_package_is_in_a_layer():
 def test_few_modules_stay_flat():
     flat = sorted(path.name for path in PACKAGE.glob("*.py"))
     assert len(flat) <= FLAT_MODULES_AT_MOST, flat
+
+
+def test_tests_mirror_the_packages():
+    """tests/<package>/test_<module>.py: every folder of tests names a package, and holds only
+    test modules (shared helpers live in tests/helpers.py, found by every test)."""
+    packages = {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
+    folders = {path.name for path in (REPO / "tests").iterdir()
+               if path.is_dir() and not path.name.startswith((".", "__"))}
+    assert folders <= packages, f"test folders no package has: {sorted(folders - packages)}"
+    strays = [str(path.relative_to(REPO)) for folder in folders
+              for path in (REPO / "tests" / folder).rglob("*.py")
+              if not path.name.startswith("test_") and path.name != "conftest.py"]
+    assert not strays, f"not test modules: {strays}"
 
 
 def test_ruff_is_clean():
