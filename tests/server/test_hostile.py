@@ -261,6 +261,7 @@ def _timed_translation(url: str) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_hundreds_of_slow_clients_do_not_lock_a_real_one_out() -> None:
     server = _Server("--header-timeout", "3")
     slow = _slow_clients(server.port, 300)
@@ -301,6 +302,7 @@ def live() -> Iterator[tuple[str, TranslationService]]:
     sock.close()
 
 
+@pytest.mark.slow
 def test_work_for_clients_that_hung_up_is_dropped(
         live: tuple[str, TranslationService]) -> None:
     url, service = live
