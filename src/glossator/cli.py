@@ -300,7 +300,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     from glossator.io.files import write_all
     from glossator.review.build import build_article
 
-    built = build_article(read_po(Path(args.po)))
+    document = read_po(Path(args.po))
+    source_path = _build_source(args, document)
+    source = None
+    if source_path is not None:
+        from glossator.errors import InputError
+        from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
+
+        if not source_path.exists():
+            raise InputError("no such file (the article this PO translates)", path=source_path)
+        source = read_regular(source_path, InputError, what="article file",
+                              limit=MAX_ARTICLE_BYTES)
+    built = build_article(document, source, source_path)
     if built.unreviewed and args.require_reviewed:
         print(f"glossator: {args.po}: {built.unreviewed_count()}: {', '.join(built.unreviewed)}",
               file=sys.stderr)
@@ -310,11 +321,37 @@ def cmd_build(args: argparse.Namespace) -> int:
     if built.untranslated:
         _info(args)(f"{args.po}: {built.untranslated_line()}")
     if args.output in (None, "-"):
-        sys.stdout.write(built.text)
+        if isinstance(built.text, bytes):
+            sys.stdout.buffer.write(built.text)
+        else:
+            sys.stdout.write(built.text)
     else:
         for path in write_all({Path(args.output): built.text}):
             _print_path(path)
     return EXIT_DONE
+
+
+def _build_source(args: argparse.Namespace, document: object) -> Path | None:
+    """The article a document's PO translates (Markdown ...), which `build` writes anew:
+    --source, else the article its header records, found from the output folder the PO is in
+    (OUT/LANG/...); None for a text article."""
+    from glossator.errors import InputError
+    from glossator.io.names import quoted_name
+    from glossator.run.placement import key_path
+    from glossator.text.sources import document_format
+
+    if args.source:
+        return Path(args.source)
+    key = getattr(document, "source_key", "")
+    if not key or document_format(Path(quoted_name(key))) is None:
+        return None
+    po = Path(args.po).resolve()
+    language = getattr(document, "target_lang", None)
+    for folder in po.parents:
+        if folder.name == language:
+            return key_path(key, folder.parent)
+    raise InputError("cannot tell which article this PO translates (it is not below "
+                     f"OUT/{language}/): name it with --source", path=po)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -532,6 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
                  "reviewed text winning.")
     build.add_argument("po", metavar="FILE.po")
     build.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    build.add_argument("--source", metavar="ARTICLE",
+                       help="the Markdown article the PO translates, written anew in its format "
+                            "(default: the one the PO's header records)")
     build.add_argument("--require-reviewed", action="store_true",
                        help=f"exit {EXIT_FINDINGS}, writing nothing, when a segment is not "
                             "reviewed")

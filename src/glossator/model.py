@@ -99,6 +99,104 @@ class Pin:
                    gender=first.gender, number=first.number, article=first.article)
 
 
+@dataclass(frozen=True)
+class Tag:
+    """Inline markup of a document's paragraph (bold, a link, inline code, an image ...) as a
+    placeholder around (or at) characters of a segment's text.
+
+    `name` is a letter for what the markup is (`TAG_LETTERS`) and the number of the markup in
+    its paragraph, so a bold run cut by a sentence boundary has one name in both segments, and
+    the writer of the document finds the markup's own bytes by it. People see a pair tag as
+    `<b0>…</b0>` and a point tag (no text of its own: an image, inline code) as `<c1/>`, as
+    OmegaT shows them (`tagged`)."""
+
+    name: str
+    start: int  # offsets into the plain text
+    end: int  # == start for a point tag
+    point: bool = False
+
+
+# What the letter of a tag's name says it is: what the writers of documents and QA name.
+TAG_LETTERS = {"b": "bold", "i": "italic", "u": "underline", "s": "struck through",
+               "a": "link", "c": "code", "m": "image", "n": "note", "x": "markup",
+               "g": "formatting"}
+
+
+def tag_number(name: str) -> int:
+    """The number of a tag's name ("b3" → 3): its markup's index in the paragraph."""
+    return int(name[1:])
+
+
+def tagged(text: str, tags: Iterable[Tag]) -> str:
+    """`text` with its tags written in: "the <b0>Ministry</b0> said<c1/>"."""
+    events: list[tuple[int, int, int, str]] = []  # (offset, order, tiebreak, what)
+    for tag in tags:
+        if tag.point:
+            events.append((tag.start, 1, 0, f"<{tag.name}/>"))
+        else:
+            # At one offset: closings first (the innermost first), then points, then openings
+            # (the outermost first), so that written pairs nest as they did.
+            events.append((tag.start, 2, -tag.end, f"<{tag.name}>"))
+            events.append((tag.end, 0, -tag.start, f"</{tag.name}>"))
+    parts, cursor = [], 0
+    for offset, _order, _tie, what in sorted(events, key=lambda e: e[:3]):
+        parts.append(text[cursor:offset])
+        parts.append(what)
+        cursor = offset
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def untagged(text: str, names: Iterable[str]) -> tuple[str, list[Tag]]:
+    """Read back what `tagged` wrote: the plain text and its tags. Only `names` are tags (a
+    "<b0>" of another name is text); a pair with one end missing, or an end seen twice, is
+    left in the text as written, for QA to report."""
+    known = set(names)
+    if not known:
+        return text, []
+    pattern = re.compile(r"<(/?)(" + "|".join(sorted(map(re.escape, known))) + r")(/?)>")
+    matches = list(pattern.finditer(text))
+    opened: dict[str, int] = {}
+    pairs: dict[int, int] = {}  # index of an opening → index of its closing
+    for index, match in enumerate(matches):
+        closing, name, point = match.group(1), match.group(2), match.group(3)
+        if point:
+            continue
+        if closing:
+            if name in opened:
+                pairs[opened.pop(name)] = index
+        elif name not in opened:
+            opened[name] = index
+    kept = set(pairs) | set(pairs.values()) | {
+        i for i, m in enumerate(matches) if m.group(3) and not m.group(1)}
+    plain: list[str] = []
+    starts: dict[int, int] = {}
+    tags: list[tuple[int, Tag]] = []
+    cursor = length = 0
+    for index, match in enumerate(matches):
+        if index not in kept:
+            continue
+        plain.append(text[cursor:match.start()])
+        length += match.start() - cursor
+        cursor = match.end()
+        name = match.group(2)
+        if match.group(3):
+            tags.append((index, Tag(name, length, length, point=True)))
+        elif not match.group(1):
+            starts[index] = length
+        else:
+            opening = next(i for i, j in pairs.items() if j == index)
+            tags.append((opening, Tag(name, starts[opening], length)))
+    plain.append(text[cursor:])
+    return "".join(plain), [tag for _index, tag in sorted(tags, key=lambda t: t[0])]
+
+
+def tag_names(text: str) -> list[str]:
+    """The names of the tags written in `text`, each once, in order ("<b0>x</b0><c1/>" →
+    b0, c1): what QA compares."""
+    return list(dict.fromkeys(m.group(1) for m in re.finditer(r"</?([a-z][0-9]{1,6})/?>", text)))
+
+
 def approval_stamp(reviewer: str) -> str:
     """What `Segment.reviewer` records: who approved, and when (UTC, to the minute)."""
     return f"{reviewer}, {datetime.now(timezone.utc):%Y-%m-%dT%H:%MZ}"
@@ -122,6 +220,20 @@ class Segment:
     origin: str = ""  # where a translation not made in this run came from, e.g. the memory
     machine: str = ""  # what the engine wrote, so a person's edit of `target` shows
     reviewer: str = ""  # who approved the target and when: `approval_stamp(NAME)`
+    # A document's inline markup in `source` (offsets into it, which stays plain for engines
+    # and pins); `target` then holds the markup written in (`tagged`), as people edit it.
+    markup: list[Tag] = field(default_factory=list)
+
+    @property
+    def tagged_source(self) -> str:
+        """The source with its markup written in, as PO and XLIFF show it."""
+        return tagged(self.source, self.markup) if self.markup else self.source
+
+    def target_plain(self) -> tuple[str, list[Tag]]:
+        """The target without its markup, and the markup read from it."""
+        if not self.markup:
+            return self.target, []
+        return untagged(self.target, [tag.name for tag in self.markup])
 
     @property
     def sentence(self) -> int:
@@ -171,6 +283,9 @@ class Document:
     header_notes: list[str] = field(default_factory=list)  # lines for the output header
     signature: str = ""  # how the translation was made: engine, model, glossary, segmenter
     obsolete: list[Segment] = field(default_factory=list)  # segments that left the article
+    # A document format's source (text.layout.Layout: Markdown, DOCX), from which the writer
+    # of its format (formats.documents) writes the translation; None for a text article.
+    layout: object | None = None
 
     def paragraphs(self) -> list[list[Segment]]:
         """Segments grouped by paragraph, in order."""

@@ -10,6 +10,8 @@ TMX as `<note>`s and `<prop type="x-KEY">`s. The facts, in the order they are wr
     origin: ...                  where a translation not made in this run came from
     machine: ...                 what the engine wrote, to tell a person's edit from it
     reviewed: NAME, DATE         who approved the target
+    markup: <b0> bold, <c1/> code   a document's inline markup: the tags source and target
+                                 hold (model.Tag), which a reader takes out of the source
 
 A value holding a line break (machine text may) or starting with `"` is written as a JSON
 string (`machine: "first\\nsecond"`), so every fact stays one line in a line-based file; any
@@ -26,10 +28,10 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from glossator.model import Pin, Segment
+from glossator.model import TAG_LETTERS, Pin, Segment, Tag, untagged
 
 KINDS = ("title", "dateline")
-KEYS = ("pin", "note", "qa", "origin", "machine", "reviewed")
+KEYS = ("pin", "note", "qa", "origin", "machine", "reviewed", "markup")
 
 Fact = tuple[str, str]  # (key, value); the kind is ("kind", "title")
 
@@ -52,7 +54,24 @@ def facts(segment: Segment) -> list[Fact]:
         found.append(("machine", segment.machine))
     if segment.reviewer:
         found.append(("reviewed", segment.reviewer))
+    if segment.markup:
+        found.append(("markup", markup_line(segment.markup)))
     return found
+
+
+def markup_line(tags: list[Tag]) -> str:
+    """"<b0> bold, <c1/> code": each tag once, as it is written, and what it is."""
+    named = {tag.name: tag for tag in tags}
+    return ", ".join(f"<{name}{'/' if tag.point else ''}> {TAG_LETTERS.get(name[0], 'markup')}"
+                     for name, tag in named.items())
+
+
+def settle_markup(segment: Segment) -> None:
+    """A segment read from a file whose `markup:` fact named tags: its source (read with the
+    tags written in) made plain, and the tags read from it."""
+    if segment.markup:
+        segment.source, segment.markup = untagged(segment.source,
+                                                  [tag.name for tag in segment.markup])
 
 
 def apply_fact(segment: Segment, key: str, value: str) -> bool:
@@ -71,6 +90,9 @@ def apply_fact(segment: Segment, key: str, value: str) -> bool:
         segment.machine = value
     elif key == "reviewed":
         segment.reviewer = value
+    elif key == "markup" and (names := re.findall(r"<([a-z][0-9]{1,6})(/?)>", value)):
+        # names only, until `settle_markup` reads the tags from the source
+        segment.markup = [Tag(name, 0, 0, point=bool(point)) for name, point in names]
     else:
         return False
     return True

@@ -17,7 +17,7 @@ import polib
 from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
-from glossator.formats.comments import read_lines, to_lines
+from glossator.formats.comments import read_lines, settle_markup, to_lines
 from glossator.io.names import quoted_name, text_name
 from glossator.io.reading import read_regular
 from glossator.languages import plural_forms
@@ -88,7 +88,7 @@ def build_pofile(document: Document) -> polib.POFile:
 def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
     return polib.POEntry(
         msgctxt=segment.id,
-        msgid=segment.source,
+        msgid=segment.tagged_source,
         msgstr=segment.target,
         occurrences=[(_occurrence_name(source_name), str(segment.paragraph))],
         comment="\n".join(to_lines(segment)),
@@ -198,6 +198,7 @@ def _segment(entry: polib.POEntry) -> Segment:
                       previous_source=entry.previous_msgid, comment=entry.tcomment)
 
     read_lines(segment, entry.comment.split("\n"))  # a fact may hold U+2028: split on LF only
+    settle_markup(segment)
     return segment
 
 

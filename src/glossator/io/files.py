@@ -43,7 +43,7 @@ def write_atomic(path: Path, text: str) -> None:
     write_all({path: text})
 
 
-def write_all(files: Mapping[Path, str]) -> list[Path]:
+def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
     """Write every file, all or nothing as far as the file system allows; return the paths.
 
     Every file is first written completely (and fsynced) to a temporary file beside it; only
@@ -83,16 +83,18 @@ def _check_target(path: Path) -> None:
         raise FormatError(f"file name too long (more than {longest} bytes)", path=path)
 
 
-def _write_temporary(path: Path, text: str) -> Path:
-    """`text` in a complete, fsynced temporary file beside `path`; its path."""
+def _write_temporary(path: Path, text: str | bytes) -> Path:
+    """`text` (UTF-8, LF newlines; or bytes as they are: a DOCX) in a complete, fsynced
+    temporary file beside `path`; its path."""
     fd, name = tempfile.mkstemp(
         dir=path.parent, suffix=TEMPORARY_SUFFIX,
         prefix=f"{TEMPORARY_PREFIX}{path.name[:_NAME_IN_TEMPORARY]}.{os.getpid()}.")
     temporary = Path(name)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:

@@ -29,9 +29,10 @@ from glossator.run.progress import Progress
 from glossator.run.request import RunResult
 from glossator.run.resume import fingerprint, header_note, seal, source_digest, up_to_date
 from glossator.run.scheduler import Pending
+from glossator.terms.markup import place_markup
 from glossator.terms.pinning import TermReport, attach_pins, flag_misses
-from glossator.text.article import decode_article, parse_article
 from glossator.text.document import build_document
+from glossator.text.sources import parse_source
 
 Report = Callable[[str], None]
 MEMORY_FILE = "memory.tmx"
@@ -80,7 +81,10 @@ class Store:
     def outputs(self, code: str, item: Source) -> dict[str, Path]:
         """Format name → output path of `item` in language `code`."""
         stem = self.stem(code, item)
-        stub = Document(name=stem.name, source_lang=self.context.source)
+        # The article's name tells the formats that write a document in its own format
+        # (Markdown, DOCX: formats.txt) which extension their output takes.
+        stub = Document(name=stem.name, source_lang=self.context.source,
+                        article=item.path.name)
         return {fmt.name: self.out / code / stem.parent / fmt.filename(stub)
                 for fmt in self.formats}
 
@@ -154,7 +158,7 @@ class Store:
                 if not todo:
                     self.result.skipped += len(self.context.targets)
                     continue
-                article = parse_article(decode_article(data, item.path), item.path)
+                article = parse_source(data, item.path)
                 for code in todo:
                     self._check_previous(code, item)
             except GlossatorError as error:
@@ -196,7 +200,7 @@ class Store:
         path = item.source.path
         try:
             data = _article_bytes(path)
-            article = parse_article(decode_article(data, path), path)
+            article = parse_source(data, path)
             previous_path = self.previous_path(code, item.source)
             previous = read_po(previous_path) if previous_path.exists() else None
             document = build_document(article, self.context.source, self.protect)
@@ -228,12 +232,13 @@ class Store:
         from glossator.formats.tmx import write_memory
         from glossator.terms.qa import check_document
 
-        files: dict[Path, str] = {}
+        files: dict[Path, str | bytes] = {}
         memory = self.memories[code]
         segments = 0
         for pending in finished:
             document = pending.document
             report = flag_misses(document.segments, code)
+            place_markup(document.segments)  # after the proof, which reads plain machine text
             self._count(code, report)
             document.signature = self.signature(code)
             document.header_notes.append(report.line())
@@ -260,7 +265,7 @@ class Store:
         return (f"glossator {__version__} | engine {self.models[code]} | segmenter "
                 f"{_segmenter_id()} | glossary {self.context.glossary_signature}")
 
-    def _render(self, code: str, pending: Pending) -> dict[Path, str]:
+    def _render(self, code: str, pending: Pending) -> dict[Path, str | bytes]:
         """Every output of a finished document; the PO file sealed for resuming."""
         document, files = pending.document, {}
         paths = self.outputs(code, pending.item.source)

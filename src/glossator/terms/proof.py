@@ -59,15 +59,16 @@ def pinned_in(pins: Sequence[Pin], text: str) -> list[bool]:
 
 def verify(segment: Segment) -> list[Pin]:
     """Mark each pin of `segment` pinned or not (`Pin.pinned`); return the missed ones."""
-    for pin, ok in zip(segment.pins, pinned_in(segment.pins, segment.target)):
+    # A document's target holds its markup (model.tagged): a term's words are read without it.
+    for pin, ok in zip(segment.pins, pinned_in(segment.pins, segment.target_plain()[0])):
         pin.pinned = ok
     return [pin for pin in segment.pins if not pin.pinned]
 
 
 def missing_pins(segment: Segment) -> list[Pin]:
     """The pins of `segment` missed in its target; the pins are left as they are."""
-    return [pin for pin, ok in zip(segment.pins, pinned_in(segment.pins, segment.target))
-            if not ok]
+    return [pin for pin, ok in zip(segment.pins,
+                                   pinned_in(segment.pins, segment.target_plain()[0])) if not ok]
 
 
 def deprecated_used(segment: Segment) -> list[tuple[Pin, str]]:

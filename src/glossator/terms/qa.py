@@ -14,13 +14,13 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
 from glossator.glossary import grammar
 from glossator.languages import base_language, display_name
-from glossator.model import INFO_NOTE, Document, Pin, Segment
+from glossator.model import INFO_NOTE, Document, Pin, Segment, tag_names
 from glossator.terms.proof import deprecated_used, form_pattern, missing_pins
 
 if TYPE_CHECKING:
@@ -99,8 +99,12 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str) -> list[
         return []
     if not segment.target.strip():
         return [Finding(segment.id, "empty-target", "no translation: the target is empty")]
+    markup = markup_findings(segment)
+    if segment.markup:  # every other check reads the target without its markup
+        segment = replace(segment, target=segment.target_plain()[0])
     found: list[tuple[str, str]] = [("pin-missing", missing_pin_message(pin))
                                     for pin in missing_pins(segment)]
+    found += [("markup", message) for message in markup]
     found += [("pin-deprecated", f"{_quote(form)} is a deprecated spelling of "
                                  f"{_quote(pin.target_text)}")
               for pin, form in deprecated_used(segment)]
@@ -117,6 +121,28 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str) -> list[
     found += [("length-ratio", message)
               for message in _length_ratio(segment, source_lang, target_lang)]
     return [Finding(segment.id, check, message) for check, message in found]
+
+
+def markup_findings(segment: Segment) -> list[str]:
+    """A document's markup in the target against the source's: tags missing, tags the source
+    does not have (or a pair with one end), and tags out of the source's order."""
+    plain, tags = segment.target_plain()
+    expected = list(dict.fromkeys(tag.name for tag in segment.markup))
+    found = list(dict.fromkeys(tag.name for tag in tags))
+    messages = []
+    missing = [name for name in expected if name not in found]
+    if missing:
+        messages.append("markup missing in the target: "
+                        + ", ".join(f"<{name}>" for name in missing))
+    extra = list(dict.fromkeys(tag_names(plain)))
+    if extra:
+        messages.append("markup the source does not have, or a pair with one end, in the "
+                        "target: " + ", ".join(f"<{name}>" for name in extra))
+    kept = [name for name in expected if name in found]
+    if not missing and found != kept:
+        messages.append("markup out of the source's order: " + " ".join(
+            f"<{name}>" for name in found) + f" (the source: {' '.join(f'<{n}>' for n in kept)})")
+    return messages
 
 
 def agreement_findings(segment: Segment, target_lang: str) -> list[str]:

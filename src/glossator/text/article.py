@@ -22,9 +22,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from glossator.errors import InputError
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
+from glossator.model import Tag
 from glossator.text.dates import find_dates
 
 # name → pattern matched against one stripped line (case-insensitive, whole line)
@@ -53,6 +55,7 @@ class Paragraph:
     text: str
     kind: str  # "title", "dateline" or "body"
     line: int  # 1-based line of the file where the paragraph starts
+    tags: list[Tag] = field(default_factory=list)  # a document's inline markup (text.layout)
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Article:
     paragraphs: list[Paragraph]
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (rule name, line)
     dateline: date | None = None
+    layout: Any = None  # a document format's text.layout.Layout; None for a text article
 
     @property
     def name(self) -> str:

@@ -1,0 +1,25 @@
+"""Any article file as an `Article`: a text article (`text.article`), or a document of a format
+`text.layout.DOCUMENT_FORMATS` names by its extension (`text.markdown`, `text.docx`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glossator.text.article import Article, decode_article, parse_article
+from glossator.text.layout import DOCUMENT_FORMATS
+
+
+def document_format(path: Path) -> str | None:
+    """The document format an article's extension names ("markdown", "docx"); None for text."""
+    return DOCUMENT_FORMATS.get(path.suffix.lower())
+
+
+def parse_source(data: bytes, path: Path) -> Article:
+    """The article a file's bytes hold, read as its extension says; InputError (one line, the
+    file named) for anything unusable."""
+    kind = document_format(path)
+    if kind == "markdown":
+        from glossator.text.markdown import parse_markdown
+
+        return parse_markdown(decode_article(data, path), path)
+    return parse_article(decode_article(data, path), path)
