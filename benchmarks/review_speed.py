@@ -139,7 +139,7 @@ def xliff_import(folder: Path) -> float | None:
         xliff = folder / f"long-{run}.xlf"
         xliff.write_text(get_format("xliff").render(document), encoding="utf-8")
         began = time.perf_counter()
-        result = import_units(xliff, copy, reviewer="bench")
+        [result] = import_units(xliff, copy, reviewer="bench")
         times.append(time.perf_counter() - began)
         assert len(result.approved) == SEGMENTS, result.lines()
     return median_ms(times)
