@@ -110,13 +110,59 @@ def compose_alignments(first: Aligned, second: Aligned) -> Aligned:
 
 
 
+# What engines drop or garble, measured on the bergamot en→pt model: "5 < 10" → "5 a 10",
+# "≥ 5%" → "5%", "3 × 2" → "3", "£5 million" → "5 milhões de euros", "#MeToo" → '"MeToo)',
+# "@kcna_watch" → '"kcna_watch', "x@y.org" → "x-y.org", "<tag>" → "marca", "a&b" → "e b".
+# A text holding such tokens is translated as it is first (the engine keeps some: "rose > 3%");
+# where a token is missing from that translation, the text goes again with each token as a
+# placeholder the engine carries through (`XQ0` … `XQ9`, as pins use `XZ0`; one digit, so
+# "£5" → "XQ05" reads back as "£5"), put back after. Dashes and quotes are not among them:
+# "5 – 10" → "5 a 10" is a translation, not a loss.
+_PROTECTED = re.compile(r"<[^<>\s]{1,40}>|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                        r"|(?<!\w)[#@]\w(?:[\w.-]*\w)?|[<>&≤≥≠±×÷→←↑↓↔£¥©®™~^\\{}]+")
+_PLACEHOLDER = re.compile(r"XQ(\d)")
+_MOST_PROTECTED = 10  # one digit each; tokens past that go to the engine as they are
+
+
+def protect_symbols(text: str) -> tuple[str, list[str]]:
+    """`text` with each token an engine would lose replaced by a placeholder, and the tokens;
+    `text` itself where it has none (or already holds something placeholder-like)."""
+    if _PLACEHOLDER.search(text) or not _PROTECTED.search(text):
+        return text, []
+    symbols: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        if len(symbols) == _MOST_PROTECTED:
+            return match.group()
+        symbols.append(match.group())
+        return f"XQ{len(symbols) - 1}"
+
+    return _PROTECTED.sub(placeholder, text), symbols
+
+
+def restore_symbols(translation: str, symbols: Sequence[str]) -> str:
+    """`translation` with the placeholders `protect_symbols` made put back; one the engine
+    invented beyond the tokens is left as it is."""
+    if not symbols:
+        return translation
+
+    def token(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return symbols[index] if index < len(symbols) else match.group()
+
+    return _PLACEHOLDER.sub(token, translation)
+
+
 class Engine(ABC):
     """Translate batches of sentences for a language pair.
 
     Public methods check their arguments and hand non-empty work to one private hook per engine.
+    Tokens engines lose (`protect_symbols`) travel as placeholders; an engine that wraps
+    another one, which does that already, sets `guards_symbols` False.
     """
 
     name: ClassVar[str] = ""
+    guards_symbols: ClassVar[bool] = True
 
     @abstractmethod
     def pairs(self) -> set[tuple[str, str]]:
@@ -144,13 +190,39 @@ class Engine(ABC):
         results: list[list[str]] = [[""] for _ in texts]
         todo = [i for i, text in enumerate(texts) if text.strip()]
         if todo:
-            translated = self._hypotheses([texts[i] for i in todo], source, target, count)
-            if len(translated) != len(todo):
-                raise EngineError(f"engine {self.name!r} returned {len(translated)} results "
-                                  f"for {len(todo)} inputs")
+            translated = self._checked_hypotheses([texts[i] for i in todo], source, target,
+                                                  count)
+            if self.guards_symbols:
+                self._guard_lost_symbols([texts[i] for i in todo], translated, source, target,
+                                         count)
             for i, hyps in zip(todo, translated):
                 results[i] = hyps or [""]
         return results
+
+    def _checked_hypotheses(self, texts: list[str], source: str, target: str,
+                            count: int) -> list[list[str]]:
+        translated = self._hypotheses(texts, source, target, count)
+        if len(translated) != len(texts):
+            raise EngineError(f"engine {self.name!r} returned {len(translated)} results "
+                              f"for {len(texts)} inputs")
+        return translated
+
+    def _guard_lost_symbols(self, texts: list[str], translated: list[list[str]], source: str,
+                            target: str, count: int) -> None:
+        """Translate again, tokens as placeholders, each text whose best translation lost a
+        token engines lose (`protect_symbols`); replace its hypotheses in `translated`."""
+        again = []
+        for index, text in enumerate(texts):
+            guarded, symbols = protect_symbols(text)
+            best = translated[index][0] if translated[index] else ""
+            if symbols and any(best.count(token) < symbols.count(token) for token in symbols):
+                again.append((index, guarded, symbols))
+        if not again:
+            return
+        redone = self._checked_hypotheses([guarded for _, guarded, _ in again], source, target,
+                                          count)
+        for (index, _guarded, symbols), hyps in zip(again, redone):
+            translated[index] = [restore_symbols(hyp, symbols) for hyp in hyps]
 
     def aligned(self, texts: Sequence[str], source: str, target: str) -> list[Aligned] | None:
         """Translate every text and align it with its source: one `Aligned` per input, in

@@ -153,6 +153,8 @@ class _Preset(Engine):
     """An engine whose first answer for some sentences is fixed (a chosen hypothesis), so the
     pinning layer works on it; every other call goes to the real engine."""
 
+    guards_symbols = False  # the real engine does, and `fixed` holds the texts as given
+
     def __init__(self, engine: Engine, fixed: dict[str, str]) -> None:
         self.engine, self.fixed = engine, fixed
         self.name = engine.name
