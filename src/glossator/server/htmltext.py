@@ -78,9 +78,12 @@ class HtmlJob:
         texts += [self.texts[i] for i in range(len(self.slots)) if i not in in_runs]
         return texts
 
-    def place(self, translations: Sequence[str]) -> tuple[list[int], list[str]]:
-        """Put the first pass's translations in place. Returns which of them the output uses
-        (for counting terms) and the text nodes still to translate, node by node."""
+    def place(self, translations: Sequence[str],
+              renderings: Sequence[Sequence[tuple[str, str]]] = ()
+              ) -> tuple[list[int], list[str]]:
+        """Put the first pass's translations in place; `renderings` gives per translation the
+        pinned terms and their forms in it (`TextResult.renderings`). Returns which of them the
+        output uses (for counting terms) and the text nodes still to translate, node by node."""
         if len(translations) != len(self.first_pass()):
             raise ValueError("one translation per first-pass text is needed")
         wholes = iter(translations[:len(self.runs)])
@@ -91,7 +94,8 @@ class HtmlJob:
         rest = [i for i in range(len(self.slots)) if i not in in_runs]
         for index, (run, whole) in enumerate(zip(self.runs, wholes)):
             parts = [next(inline) for _ in run.children]
-            if _place_run(run, whole, parts):
+            terms = renderings[index] if index < len(renderings) else ()
+            if _place_run(run, whole, parts, terms):
                 used.append(index)
                 continue
             first_inline = len(self.runs) + sum(len(r.children) for r in self.runs[:index])
@@ -163,16 +167,35 @@ def _find_once(part: str, whole: str) -> tuple[int, int] | None:
     return scored[0][1], scored[0][2]
 
 
+def _term_span(source: str, whole: str, terms: Sequence[tuple[str, str]]
+               ) -> tuple[int, int] | None:
+    """Where the form of the one pinned term that holds `source` but is longer is in `whole`,
+    found once; None where `source` is no part of a term (or a whole one)."""
+    wanted = " ".join(source.split()).casefold()
+    if not wanted:
+        return None
+    holding = {form for term, form in terms
+               if wanted in (held := " ".join(term.split()).casefold()) and wanted != held}
+    if len(holding) != 1:
+        return None
+    [form] = holding
+    found = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", whole)]
+    return (found[0], found[0] + len(form)) if len(found) == 1 else None
+
+
 def _overlap(a: tuple[float, int, int], b: tuple[float, int, int]) -> bool:
     return a[1] < b[2] and b[1] < a[2]
 
 
-def _place_run(run: _Run, whole: str, parts: Sequence[str]) -> bool:
+def _place_run(run: _Run, whole: str, parts: Sequence[str],
+               terms: Sequence[tuple[str, str]] = ()) -> bool:
     """Cut `whole` around each inline part, found once each and in document order; False
-    (nothing changed) where that cannot be done."""
+    (nothing changed) where that cannot be done. An inline element holding part of a pinned
+    term (`<b>Korean Central</b> News Agency`) covers the term's whole form in `whole`: a
+    term's translation cannot be cut where its source was."""
     spans, position = [], 0
-    for part in parts:
-        span = _find_once(part, whole)
+    for child, part in zip(run.children, parts):
+        span = _find_once(part, whole) or _term_span(child.text or "", whole, terms)
         if span is None or span[0] < position:
             return False
         spans.append(span)
@@ -294,7 +317,8 @@ async def translate_html(markups: Sequence[str], translate: Translate) -> list[T
     seconds: list[list[str]] = []
     for job, first in zip(jobs, firsts):
         mine = [next(done) for _ in first]
-        used, second = job.place([result.text for result in mine])
+        used, second = job.place([result.text for result in mine],
+                                 [result.renderings for result in mine])
         used_results.append([mine[index] for index in used])
         seconds.append(second)
     done = iter(await translate([text for second in seconds for text in second]))

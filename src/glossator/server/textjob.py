@@ -56,6 +56,9 @@ class TextResult:
     text: str
     terms: TermCounts
     alternatives: list[str] = field(default_factory=list)
+    # (source term, the form of it in `text`) for each pinned term: where markup that covered
+    # part of a term goes (server.htmltext)
+    renderings: list[tuple[str, str]] = field(default_factory=list)
 
 
 # How the server translates one batch of texts (the glossary layer, gathered with other
@@ -104,7 +107,19 @@ def finish_text(job: TextJob, target: str) -> TextResult:
     text = "".join(piece if isinstance(piece, str) else job.segments[piece].target
                    for piece in job.pieces)
     return TextResult(text, TermCounts(report.found, report.pinned,
-                                       [term for _sid, term in report.misses]))
+                                       [term for _sid, term in report.misses]),
+                      renderings=_renderings(job.segments))
+
+
+def _renderings(segments: Sequence[Segment]) -> list[tuple[str, str]]:
+    found = []
+    for segment in segments:
+        for pin in segment.pins:
+            form = next((form for form in (*pin.preferred_forms, *pin.admitted)
+                         if pin.pinned and form in segment.target), None)
+            if form is not None:
+                found.append((pin.source_text, form))
+    return found
 
 
 def translate_texts(engine: Engine, texts: Sequence[str], source: str, target: str,
