@@ -115,40 +115,57 @@ def compose_alignments(first: Aligned, second: Aligned) -> Aligned:
 # "@kcna_watch" → '"kcna_watch', "x@y.org" → "x-y.org", "<tag>" → "marca", "a&b" → "e b".
 # A text holding such tokens is translated as it is first (the engine keeps some: "rose > 3%");
 # where a token is missing from that translation, the text goes again with each token as a
-# placeholder the engine carries through (`XQ0` … `XQ9`, as pins use `XZ0`; one digit, so
-# "£5" → "XQ05" reads back as "£5"), put back after. Dashes and quotes are not among them:
-# "5 – 10" → "5 a 10" is a translation, not a loss.
+# placeholder the engine carries through (`XQ0` … `XQ9`, as pins use `XZ0`), put back after.
+# A placeholder is kept apart from the word or number next to it ("£1.2" → "XQ0 1.2"): glued,
+# "XQ01.2" lost its "1" ("£,2 bilhões"). Dashes and quotes are not among them: "5 – 10" →
+# "5 a 10" is a translation, not a loss.
 _PROTECTED = re.compile(r"<[^<>\s]{1,40}>|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
                         r"|(?<!\w)[#@]\w(?:[\w.-]*\w)?|[<>&≤≥≠±×÷→←↑↓↔£¥©®™~^\\{}]+")
-_PLACEHOLDER = re.compile(r"XQ(\d)")
+_PLACEHOLDER = re.compile(r"( ?)XQ(\d)( ?)")
 _MOST_PROTECTED = 10  # one digit each; tokens past that go to the engine as they are
 
 
-def protect_symbols(text: str) -> tuple[str, list[str]]:
+@dataclass(frozen=True)
+class Token:
+    """A token sent as a placeholder, and whether a space was put between it and the word
+    before or after it (taken away again when it comes back)."""
+
+    text: str
+    spaced_before: bool = False
+    spaced_after: bool = False
+
+
+def protect_symbols(text: str) -> tuple[str, list[Token]]:
     """`text` with each token an engine would lose replaced by a placeholder, and the tokens;
     `text` itself where it has none (or already holds something placeholder-like)."""
-    if _PLACEHOLDER.search(text) or not _PROTECTED.search(text):
+    if "XQ" in text or not _PROTECTED.search(text):
         return text, []
-    symbols: list[str] = []
+    tokens: list[Token] = []
 
     def placeholder(match: re.Match[str]) -> str:
-        if len(symbols) == _MOST_PROTECTED:
+        if len(tokens) == _MOST_PROTECTED:
             return match.group()
-        symbols.append(match.group())
-        return f"XQ{len(symbols) - 1}"
+        before = match.start() > 0 and text[match.start() - 1].isalnum()
+        after = match.end() < len(text) and text[match.end()].isalnum()
+        tokens.append(Token(match.group(), before, after))
+        return f"{' ' if before else ''}XQ{len(tokens) - 1}{' ' if after else ''}"
 
-    return _PROTECTED.sub(placeholder, text), symbols
+    return _PROTECTED.sub(placeholder, text), tokens
 
 
-def restore_symbols(translation: str, symbols: Sequence[str]) -> str:
+def restore_symbols(translation: str, tokens: Sequence[Token]) -> str:
     """`translation` with the placeholders `protect_symbols` made put back; one the engine
     invented beyond the tokens is left as it is."""
-    if not symbols:
+    if not tokens:
         return translation
 
     def token(match: re.Match[str]) -> str:
-        index = int(match.group(1))
-        return symbols[index] if index < len(symbols) else match.group()
+        index = int(match.group(2))
+        if index >= len(tokens):
+            return match.group()
+        found = tokens[index]
+        return ("" if found.spaced_before else match.group(1)) + found.text + (
+            "" if found.spaced_after else match.group(3))
 
     return _PLACEHOLDER.sub(token, translation)
 
@@ -213,16 +230,17 @@ class Engine(ABC):
         token engines lose (`protect_symbols`); replace its hypotheses in `translated`."""
         again = []
         for index, text in enumerate(texts):
-            guarded, symbols = protect_symbols(text)
+            guarded, tokens = protect_symbols(text)
             best = translated[index][0] if translated[index] else ""
-            if symbols and any(best.count(token) < symbols.count(token) for token in symbols):
-                again.append((index, guarded, symbols))
+            texts_of = [token.text for token in tokens]
+            if tokens and any(best.count(found) < texts_of.count(found) for found in texts_of):
+                again.append((index, guarded, tokens))
         if not again:
             return
         redone = self._checked_hypotheses([guarded for _, guarded, _ in again], source, target,
                                           count)
-        for (index, _guarded, symbols), hyps in zip(again, redone):
-            translated[index] = [restore_symbols(hyp, symbols) for hyp in hyps]
+        for (index, _guarded, tokens), hyps in zip(again, redone):
+            translated[index] = [restore_symbols(hyp, tokens) for hyp in hyps]
 
     def aligned(self, texts: Sequence[str], source: str, target: str) -> list[Aligned] | None:
         """Translate every text and align it with its source: one `Aligned` per input, in
