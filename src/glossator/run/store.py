@@ -65,11 +65,19 @@ class Store:
         self.terms: dict[str, TermReport] = {}
         self.result = RunResult([], [], 0)
         self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
+        self._keys: dict[Path, str] = {}
+
+    def key(self, article: Path) -> str:
+        """The article's key (`placement.article_key`), worked out once per run: placing,
+        resuming, checking and writing all ask for it."""
+        if article not in self._keys:
+            self._keys[article] = article_key(article, self.out)
+        return self._keys[article]
 
     # Before anything is written ---------------------------------------------------------------
 
     def fingerprint(self, code: str, item: Source, digest: str) -> str:
-        return fingerprint(__version__, digest, article_key(item.path, self.out),
+        return fingerprint(__version__, digest, self.key(item.path),
                            self.context.source, code, self.models[code],
                            self.context.glossary_signature, _segmenter_id(),
                            self.context.output_options())
@@ -113,7 +121,7 @@ class Store:
 
     def _place(self, code: str, item: Source, index: OutputIndex,
                owners: dict[PurePath, Source]) -> None:
-        key = article_key(item.path, self.out)
+        key = self.key(item.path)
         stem = index.stem_of(key, item.stem)
         if stem is None:
             stem = item.stem
@@ -187,7 +195,7 @@ class Store:
         if path.exists():
             stub = Document(name=text_name(item.stem.name), source_lang=self.context.source,
                             article=text_name(item.path.name),
-                            source_key=article_key(item.path, self.out))
+                            source_key=self.key(item.path))
             check_previous(read_po(path), stub, code, path)
 
     # Preparing and writing documents -----------------------------------------------------
@@ -205,7 +213,7 @@ class Store:
             previous = read_po(previous_path) if previous_path.exists() else None
             document = build_document(article, self.context.source, self.protect)
             document.name = text_name(self.stem(code, item.source).name)
-            document.source_key = article_key(path, self.out)
+            document.source_key = self.key(path)
             if previous:
                 check_previous(previous, document, code, previous_path)
         except GlossatorError as error:
