@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from glossator.errors import InputError
@@ -47,7 +48,7 @@ def check_package(data: bytes, path: Path, what: str, required: str) -> None:
                                  "or another kind of package)", path=path)
             damaged = package.testzip()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError,
-            EOFError, OSError, RuntimeError) as problem:
+            EOFError, OSError, RuntimeError, zlib.error) as problem:
         raise InputError(f"is a damaged {what} (zip: {problem})", path=path) from None
     if damaged is not None:
         raise InputError(f"is a damaged {what} (member {damaged} fails its CRC check)",
