@@ -14,7 +14,7 @@ from glossator.formats.documents import render_document
 from glossator.formats.po import POFormat, read_po
 from glossator.text.document import build_document
 from glossator.text.sources import parse_source
-from officedocs import GLOSSARY, URL, convert, make_docx, soffice
+from officedocs import GLOSSARY, URL, convert, make_docx, make_odt, soffice
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -174,3 +174,34 @@ def test_libreoffice_opens_the_translated_docx(tmp_path):
     lines = text.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Seul e Washington realizam exercícios"
     assert lines[1].startswith(f"A {PINNED} disse na segunda-feira")
+
+
+@needs_bergamot
+def test_a_folder_takes_docx_and_odt_with_text_and_markdown(cli, tmp_path):
+    import docx
+
+    news = tmp_path / "news"
+    (news / "2024").mkdir(parents=True)
+    short = docx.Document()
+    short.add_heading("A title", level=1)
+    short.add_paragraph("One ").add_run("sentence").bold = True
+    short.save(news / "2024" / "a.docx")
+    make_odt(news / "b.odt")
+    (news / "c.txt").write_text("Title\n\nOne sentence.\n", encoding="utf-8")
+    (news / "d.md").write_text("# Title\n\nOne sentence.\n", encoding="utf-8")
+    (news / "e.pdf").write_bytes(b"%PDF-1.4\n")
+    result = cli("translate", "news", "--to", "pt", "--engine", "bergamot", "--no-glossary",
+                 "--out", "out", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out" / "pt"
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.suffix != ".html"
+                  and p.is_file()) == ["2024/a.docx", "2024/a.po", "b.odt", "b.po", "c.po",
+                                       "c.txt", "d.md", "d.po"]
+    written = docx.Document(out / "2024" / "a.docx")
+    assert written.paragraphs[0].style.name == "Heading 1"
+    assert [r.text for r in written.paragraphs[1].runs if r.bold] not in ([], ["sentence"])
+
+    only = cli("translate", "news", "--glob", "*.docx|*.odt", "--to", "pt", "--engine",
+               "bergamot", "--no-glossary", "--out", "only", "-q", cwd=tmp_path)
+    assert only.returncode == 0, only.stderr
+    assert sorted(p.name for p in (tmp_path / "only" / "pt").rglob("*.po")) == ["a.po", "b.po"]

@@ -66,7 +66,8 @@ def discover(arguments: Sequence[str | Path], *, glob: str = DEFAULT_GLOB,
         if path.is_dir():
             files = list(_walk(path, glob, skip))
             if not files:
-                raise InputError(f"no file matching {glob!r} in this folder", path=path)
+                raise InputError(f"no file matching {_alternatives(glob)} in this folder",
+                                 path=path)
             found.extend((file, os.path.abspath(path)) for file in files)
         elif not os.path.lexists(path) and _MAGIC.search(text):
             root = _fixed_part(text)
@@ -115,6 +116,12 @@ def _walk(folder: Path, glob: str, skip: set[str]) -> Iterator[Path]:
             if not name.startswith(".") and any(fnmatch.fnmatchcase(name, pattern)
                                                 for pattern in glob.split("|")):
                 yield Path(directory, name)
+
+
+def _alternatives(glob: str) -> str:
+    """"'*.txt', '*.md' or '*.docx'" for the glob "*.txt|*.md|*.docx"."""
+    shown = [repr(pattern) for pattern in glob.split("|")]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
 def _fixed_part(pattern: str) -> str:
