@@ -429,7 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     translate = verb("translate", cmd_translate,
                      "Translate articles; write aligned files under OUT/LANG/.")
     translate.add_argument("articles", nargs="*", metavar="ARTICLE",
-                           help="UTF-8 text files, folders (every --glob file below) or glob "
+                           help="UTF-8 text files or documents (.md, .docx, .odt), folders (every "
+                                "--glob file below) or glob "
                                 "patterns; outputs mirror their folders under OUT/LANG/")
     translate.add_argument("--glob", metavar="PATTERN",
                            help="file names to take from a folder, alternatives apart by | "

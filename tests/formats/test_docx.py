@@ -85,7 +85,8 @@ def test_the_writer_puts_each_translation_into_runs_of_the_same_properties(tmp_p
     assert runs(quote)[1] == ("defensivos", False, True, False)
     assert len(written.inline_shapes) == 1
     footer = written.sections[0].footer.paragraphs[0]
-    assert [t.text for t in footer._p.iter(f"{W}t")] == ["Página", "1"]
+    # the space before the field, lost with the segment's stripped end, is written back
+    assert [t.text for t in footer._p.iter(f"{W}t")] == ["Página", " ", "1"]
     assert [c.get(f"{W}fldCharType") for c in footer._p.iter(f"{W}fldChar")] == [
         "begin", "separate", "end"]
     assert b"According to state media." in members(tmp_path / "pt.docx")["word/footnotes.xml"]

@@ -144,11 +144,17 @@ def lay_out(text: str, tags: Sequence[Tag], marked: Marked) -> list[Out]:
     def innermost(found: list[Tag]) -> Tag | None:
         return max(found, key=lambda t: (t.start, -t.end), default=None)
 
+    source_at = {tag.name: tag.start for tag in marked.tags if tag.point}
     for index, cut in enumerate(cuts):
         for point in (p for p in points if p.start == cut):
             link = innermost([t for t in pairs if t.name[0] == "a" and t.start < cut < t.end])
+            before, after = _spaced(marked.plain, source_at.get(point.name))
+            if before and cut == len(text) and text[-1:] not in ("", " "):
+                out.append(Out(" ", marked.base, None))  # "Page <field>" kept apart
             out.append(Out("", None, _link_index(link, inlines),
                            inlines[tag_number(point.name)].data))  # type: ignore[arg-type]
+            if after and cut == 0 and text[:1] not in ("", " "):
+                out.append(Out(" ", marked.base, None))
         if index + 1 == len(cuts) or not text[cut:cuts[index + 1]]:
             continue
         end = cuts[index + 1]
@@ -163,6 +169,14 @@ def lay_out(text: str, tags: Sequence[Tag], marked: Marked) -> list[Out]:
             style = marked.base
         out.append(Out(text[cut:end], style, _link_index(link, inlines)))
     return out
+
+
+def _spaced(plain: str, offset: int | None) -> tuple[bool, bool]:
+    """Whether the source has a space just before and just after a point at `offset`: the
+    segments' text is stripped, so a point at a paragraph's edge loses it."""
+    if offset is None:
+        return False, False
+    return plain[offset - 1:offset].isspace(), plain[offset:offset + 1].isspace()
 
 
 def _link_index(tag: Tag | None, inlines: Sequence[Inline]) -> int | None:
