@@ -206,3 +206,30 @@ def test_a_folder_takes_docx_and_odt_with_text_and_markdown(cli, tmp_path):
                "bergamot", "--no-glossary", "--out", "only", "-q", cwd=tmp_path)
     assert only.returncode == 0, only.stderr
     assert sorted(p.name for p in (tmp_path / "only" / "pt").rglob("*.po")) == ["a.po", "b.po"]
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_a_docx_and_an_odt_that_libreoffice_wrote_round_trip(tmp_path):
+    """Packages another writer made (LibreOffice's styles, rsids, bookmarks, its own
+    footnote and list markup): read, written back untranslated to the same paragraphs and
+    tags, and translated into text LibreOffice reads."""
+    source = make_odt(tmp_path / "story.odt")
+    docx_path, = convert([source], "docx:MS Word 2007 XML", tmp_path / "lo")
+    odt_path, = convert([docx_path], "odt", tmp_path / "lo2")
+    for path in (docx_path, odt_path):
+        article = parse_source(path.read_bytes(), path)
+        document = build_document(article, "en")
+        assert "The <b0>Korean Central News Agency</b0> said on Monday that joint drills would "\
+               "start next week." in [s.tagged_source for s in document.segments]
+        same = tmp_path / f"same{path.suffix}"
+        same.write_bytes(render_document(document))
+        again = parse_source(same.read_bytes(), same)
+        assert [(p.text, p.tags) for p in again.paragraphs] == [
+            (p.text, p.tags) for p in article.paragraphs]
+        for segment in document.segments:
+            segment.target = "Traduzido: " + segment.tagged_source
+        translated = tmp_path / f"pt{path.suffix}"
+        translated.write_bytes(render_document(document))
+        text, = convert([translated], "txt:Text", tmp_path / f"txt{path.suffix}")
+        assert "Traduzido: The Korean Central News Agency said" in text.read_text(
+            encoding="utf-8-sig")
