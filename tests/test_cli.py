@@ -164,7 +164,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 BAD_ARTICLES = [
     ("missing", None, "no such file", 3),
-    ("a folder with no article", "dir", "no file matching '*.txt' in this folder", 3),
+    ("a folder with no article", "dir", "no file matching '*.txt', '*.md', '*.markdown', "
+                                      "'*.docx'", 3),
     ("empty", b"", "article is empty or whitespace only", 3),
     ("whitespace", b" \n\t\n", "article is empty or whitespace only", 3),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary content (NUL byte", 3),

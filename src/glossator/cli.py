@@ -75,6 +75,7 @@ def _language_list(text: str) -> list[str]:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from glossator.formats import parse_formats
+    from glossator.run.discovery import DEFAULT_GLOB
     from glossator.run.pipeline import run_translate
     from glossator.run.progress import make_progress
     from glossator.run.request import TranslateRequest
@@ -84,7 +85,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         engine_name=args.engine, out=Path(args.out), formats=parse_formats(args.formats),
         beam_size=args.beam_size,
         glossary_paths=[] if args.no_glossary else args.glossary,  # None: the default rule
-        always_mask=args.always_mask, glob=args.glob, files_from=args.files_from,
+        always_mask=args.always_mask, glob=args.glob or DEFAULT_GLOB, files_from=args.files_from,
         force=args.force, keep_going=args.keep_going, cluster=args.cluster,
         device=args.device, compute_type=args.compute_type, chunk_segments=args.chunk_size)
     progress = make_progress(quiet=args.quiet)
@@ -429,10 +430,12 @@ def build_parser() -> argparse.ArgumentParser:
     translate = verb("translate", cmd_translate,
                      "Translate articles; write aligned files under OUT/LANG/.")
     translate.add_argument("articles", nargs="*", metavar="ARTICLE",
-                           help="UTF-8 text files, folders (every --glob file below) or glob "
+                           help="UTF-8 text files or documents (.md, .docx, .odt), folders (every "
+                                "--glob file below) or glob "
                                 "patterns; outputs mirror their folders under OUT/LANG/")
-    translate.add_argument("--glob", default="*.txt", metavar="PATTERN",
-                           help="file names to take from a folder (default: *.txt)")
+    translate.add_argument("--glob", metavar="PATTERN",
+                           help="file names to take from a folder, alternatives apart by | "
+                                "(default: *.txt and the document formats: *.md|*.docx|*.odt ...)")
     translate.add_argument("--files-from", metavar="LIST",
                            help="read more article paths from LIST, one a line (- for stdin)")
     translate.add_argument("--force", action="store_true",

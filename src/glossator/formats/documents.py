@@ -63,6 +63,14 @@ def write_document(layout: Layout, paragraphs: Sequence[Paragraph]) -> str | byt
         from glossator.formats.markdown import write_markdown
 
         return write_markdown(layout, paragraphs)
+    if layout.format == "docx":
+        from glossator.formats.docx import write_docx
+
+        return write_docx(layout, paragraphs)
+    if layout.format == "odt":
+        from glossator.formats.odt import write_odt
+
+        return write_odt(layout, paragraphs)
     raise FormatError(f"no writer for {layout.format} documents")
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from glossator.text.article import Article, decode_article, parse_article
@@ -18,8 +19,21 @@ def parse_source(data: bytes, path: Path) -> Article:
     """The article a file's bytes hold, read as its extension says; InputError (one line, the
     file named) for anything unusable."""
     kind = document_format(path)
+    if kind in ("docx", "odt"):
+        return _package_parser(kind)(data, path)
     if kind == "markdown":
         from glossator.text.markdown import parse_markdown
 
         return parse_markdown(decode_article(data, path), path)
     return parse_article(decode_article(data, path), path)
+
+
+def _package_parser(kind: str) -> Callable[[bytes, Path], Article]:
+    """The reader of a zip-packaged document format (`text.docx`, `text.odt`): bytes in."""
+    if kind == "docx":
+        from glossator.text.docx import parse_docx
+
+        return parse_docx
+    from glossator.text.odt import parse_odt
+
+    return parse_odt
