@@ -22,4 +22,8 @@ def parse_source(data: bytes, path: Path) -> Article:
         from glossator.text.markdown import parse_markdown
 
         return parse_markdown(decode_article(data, path), path)
+    if kind == "html":
+        from glossator.text.html import parse_html_document
+
+        return parse_html_document(decode_article(data, path), path)
     return parse_article(decode_article(data, path), path)
