@@ -27,7 +27,7 @@ from typing import Any
 from glossator.errors import InputError
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.model import Tag
-from glossator.text.dates import find_dates
+from glossator.text.dates import find_dateline
 
 # name → pattern matched against one stripped line (case-insensitive, whole line)
 CRUFT_RULES: dict[str, re.Pattern[str]] = {
@@ -90,12 +90,9 @@ def cruft_rule(line: str) -> str | None:
 
 
 def parse_dateline(text: str) -> date | None:
-    """The date of a dateline paragraph such as "Sunday, June 23, 2024", else None."""
-    stripped = text.strip().rstrip(".")
-    found = find_dates(stripped)
-    if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
-        return found[0].value
-    return None
+    """The date of a dateline paragraph such as "Sunday, June 23, 2024" or "quinta-feira,
+    12 de setembro de 2024" (in any of `text.dates.DATELINE_LANGUAGES`), else None."""
+    return find_dateline(text)
 
 
 def decode_article(data: bytes, path: Path) -> str:
