@@ -147,7 +147,7 @@ def test_unknown_routes_and_files_are_404(client: TestClient) -> None:
         reply = client.get(path)
         assert reply.status_code == 404 and "error" in reply.json()
     reply = client.post("/translate_file", data={"source": "en", "target": "pt"},
-                       files={"file": ("x.docx", b"PK")})
+                       files={"file": ("x.pdf", b"%PDF")})
     assert reply.status_code == 400 and "unsupported file type" in reply.json()["error"]
 
 

@@ -56,14 +56,19 @@ def find_dates(text: str, language: str = "en") -> list[DateMatch]:
     if reader is None:
         return []
     found: list[DateMatch] = []
+    contradicted: list[tuple[int, int]] = []  # a weekday the date is not: no part of it is read
     for pattern in reader.patterns:
         for match in pattern.finditer(text):
             value = _value(match, reader)
             if value is not None:
                 found.append(DateMatch(match.start(), match.end(), match.group(), value,
                                        match["weekday"] is not None))
+            elif match["weekday"] is not None:
+                contradicted.append(match.span())
     chosen: list[DateMatch] = []
     for candidate in sorted(found, key=lambda m: (m.start, -(m.end - m.start))):
+        if any(start <= candidate.start and candidate.end <= end for start, end in contradicted):
+            continue
         if not chosen or candidate.start >= chosen[-1].end:
             chosen.append(candidate)
     return chosen
