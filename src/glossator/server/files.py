@@ -113,7 +113,8 @@ async def translate_document(article: Article, source: str, target: str,
     document.target_lang = target
     results = await translate([segment.source for segment in document.segments])
     for segment, result in zip(document.segments, results):
-        segment.target = result.text
+        segment.target = segment.machine = result.text
+        segment.fuzzy = True  # the engine's text, which place_markup writes the tags into
         segment.pins = [Pin(start, start + len(term), term, form)
                         for term, form in result.renderings
                         if (start := segment.source.find(term)) >= 0]

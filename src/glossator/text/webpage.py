@@ -51,13 +51,15 @@ _LINE_ELEMENTS = frozenset({
     "footer", "header", "nav", "form", "article", "main", "ul", "ol", "dl", "table", "tr",
     "figure", "address", "body"})
 _SPACES = re.compile(r"\s+")
+_PROSE = ("p", "blockquote", "li", "td", "dd")
+MIN_ARTICLE_WORDS = 12  # fewer words of prose in paragraphs: a page with no article
 
 
 def parse_webpage(text: str, path: Path) -> Article:
     """The article of a saved web page, as a clean HTML page read paragraph by paragraph;
     InputError where trafilatura finds no article in it."""
     extracted = _extract(text)
-    if extracted is None:
+    if extracted is None or not _has_article(extracted):
         raise InputError("web page with no article in it (only navigation, links and page "
                          "chrome)", path=path)
     original = parse_markup(text, page=True)
@@ -85,6 +87,15 @@ def _extract(text: str) -> str | None:
         log.propagate = propagate
 
 
+def _has_article(extracted: str) -> bool:
+    """Whether what trafilatura kept is an article: prose in paragraphs, not a stray link."""
+    body = lxml_html.document_fromstring(extracted).find("body")
+    if body is None:
+        return False
+    prose = [element.text_content() for element in body.iter(*_PROSE)]
+    return sum(len(text.split()) for text in prose) >= MIN_ARTICLE_WORDS
+
+
 def _clean_page(extracted: str, original: lxml_html.HtmlElement) -> str:
     tree = lxml_html.document_fromstring(extracted)
     meta = {m.get("name"): m.get("content", "") for m in tree.iterfind(".//head/meta")}
@@ -101,9 +112,9 @@ def _clean_page(extracted: str, original: lxml_html.HtmlElement) -> str:
         parts.append(f"<h1>{escape(title)}</h1>")
     when = _date(meta.get("date", ""))
     shown = _shown_date(original, when) if when else None
-    if when:
+    if when and shown:  # a date the page does not show (guessed from "© 2024") is left out
         parts.append(f'<p class="dateline"><time datetime="{when.isoformat()}">'
-                     f"{escape(shown or when.isoformat())}</time></p>")
+                     f"{escape(shown)}</time></p>")
     byline = _byline(original, meta.get("author", "").strip())
     if byline:
         parts.append(f'<p class="byline">{escape(byline)}</p>')
