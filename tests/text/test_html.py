@@ -68,6 +68,8 @@ def test_a_web_page_reads_as_its_article():
     assert "Soldiers take part in a drill near the border last year." in texts  # a caption
     assert article.dateline == date(2024, 9, 12)
     assert article.layout.format == "webpage"
+    lines = NEWS_PAGE.split("\n")  # the PO points into the saved page, not the clean one
+    assert all(p.text.split()[0] in lines[p.line - 1] for p in article.paragraphs)
     body = article.paragraphs[3]
     assert [t.name for t in body.tags] == ["b0", "a1"]
     assert body.text[body.tags[1].start:body.tags[1].end] == "Seoul"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from copy import deepcopy
 from datetime import date
 from html import escape
@@ -51,6 +52,7 @@ _LINE_ELEMENTS = frozenset({
     "footer", "header", "nav", "form", "article", "main", "ul", "ol", "dl", "table", "tr",
     "figure", "address", "body"})
 _SPACES = re.compile(r"\s+")
+_BETWEEN_WORDS = r"(?:\s|<[^>]*>|&[#\w]+;)+"
 _PROSE = ("p", "blockquote", "li", "td", "dd")
 MIN_ARTICLE_WORDS = 12  # fewer words of prose in paragraphs: a page with no article
 
@@ -68,9 +70,26 @@ def parse_webpage(text: str, path: Path) -> Article:
     article = read_html(clean, path, page=True, format="webpage")
     kept = {_SPACES.sub(" ", p.text).strip() for p in article.paragraphs}
     article.dropped = _dropped(original, kept)
+    _source_lines(text, article)
     article.dateline = next((parse_dateline(p.text) for p in article.paragraphs
                              if p.kind == "dateline"), None)
     return article
+
+
+def _source_lines(text: str, article: Article) -> None:
+    """Number each paragraph with the line of the saved page where its first words are (in
+    the body), not the clean page's, so the PO points into the file."""
+    body = re.search(r"<body[\s>]", text, re.IGNORECASE)
+    start = body.start() if body else 0
+    breaks = [match.start() for match in re.finditer("\n", text)]
+    line = bisect_left(breaks, start) + 1
+    for paragraph in article.paragraphs:
+        words = paragraph.text.split()[:4]
+        pattern = _BETWEEN_WORDS.join(re.escape(escape(word, quote=False)) for word in words)
+        found = re.compile(pattern).search(text, start) if words else None
+        if found is not None:
+            line = bisect_left(breaks, found.start()) + 1
+        paragraph.line = line
 
 
 def _extract(text: str) -> str | None:
