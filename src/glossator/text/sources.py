@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from glossator.errors import InputError
+from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.text.article import Article, decode_article, parse_article
 from glossator.text.layout import DOCUMENT_FORMATS
 
@@ -27,3 +29,12 @@ def parse_source(data: bytes, path: Path) -> Article:
 
         return parse_html_document(decode_article(data, path), path)
     return parse_article(decode_article(data, path), path)
+
+
+def read_source(path: str | Path) -> Article:
+    """Read any article file (within `MAX_ARTICLE_BYTES`) as its extension says."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", path=path)
+    data = read_regular(path, InputError, what="article file", limit=MAX_ARTICLE_BYTES)
+    return parse_source(data, path)
