@@ -84,3 +84,25 @@ to comment.</p>
 <table><tr><th>Country</th><th>Troops</th></tr><tr><td>South Korea</td><td>10,000</td></tr></table>
 """
 GLOSSARY = "en,pt\nMinistry of Defence,\"Ministério da Defesa {m, article}\"\n"
+
+# A page whose article body holds cruft of its own (share tools, "Related:", an ad).
+CMS_PAGE = """\
+<!doctype html><html><head><meta charset="utf-8"><title>Kim visits factory - News Site</title>
+<meta property="og:title" content="Kim visits tractor factory"></head><body>
+<div class="top-bar"><span>Breaking: markets fall</span> <a href="/login">Log in</a></div>
+<div id="content"><div class="article-body">
+<h1>Kim visits tractor factory</h1>
+<div class="meta"><span class="author">By John Smith</span> ·
+<span class="date">June 23, 2024</span></div>
+<div class="share-tools"><a href="#">Share this article</a> <a href="#">Tweet</a></div>
+<p>North Korean leader Kim Jong Un visited a tractor factory in the east of the country, state
+media said on Sunday, urging workers to raise output before the harvest.</p>
+<p><strong>Related:</strong> <a href="/x">North Korea reports record wheat crop</a></p>
+<p>Kim praised the factory's engineers and said that modern machines were key to the country's
+plan to grow more food, according to the report.</p>
+<p>Follow us on Telegram</p>
+<p>Advertisement</p>
+</div></div>
+<div class="outbrain"><p>You may also like: Ten tips for better sleep</p></div>
+</body></html>
+"""

@@ -13,7 +13,7 @@ from glossator.errors import InputError
 from glossator.text.document import build_document
 from glossator.text.html import is_page, read_text_nodes
 from glossator.text.sources import parse_source
-from html_pages import FRAGMENT, NEWS_PAGE, NEWS_PAGE_CRUFT
+from html_pages import CMS_PAGE, FRAGMENT, NEWS_PAGE, NEWS_PAGE_CRUFT
 
 
 def read(text: str, name: str = "body.html"):
@@ -84,6 +84,21 @@ def test_what_was_around_the_article_is_dropped_and_named():
     assert not any(line in kept for _rule, line in NEWS_PAGE_CRUFT)
     assert article.dropped_summary().startswith("dropped 15 lines of web-page cruft: "
                                                  "cookie notice ×2, page header, navigation ×2")
+
+
+def test_cruft_inside_the_article_is_dropped_and_named_too():
+    article = read(CMS_PAGE, "story.html")
+    assert [(p.kind, p.text[:30]) for p in article.paragraphs] == [
+        ("title", "Kim visits tractor factory"), ("dateline", "June 23, 2024"),
+        ("body", "By John Smith"), ("body", "North Korean leader Kim Jong U"),
+        ("body", "Kim praised the factory's engi")]
+    assert article.dropped == [
+        ("page chrome", "Breaking: markets fall Log in"),
+        ("share buttons", "Share this article Tweet"),
+        ("related links", "Related: North Korea reports record wheat crop"),
+        ("subscribe prompt", "Follow us on Telegram"),
+        ("advertisement", "Advertisement"),
+        ("related links", "You may also like: Ten tips for better sleep")]
 
 
 @pytest.mark.parametrize(("markup", "name", "message"), [

@@ -31,6 +31,7 @@ from glossator.text.html import (
     neutralise,
     parse_markup,
     read_html,
+    remove_keeping_tail,
 )
 
 # What a page's line was, from the names of the elements around it (tag, class, id, role),
@@ -39,7 +40,8 @@ _PLACES = [
     ("cookie notice", re.compile(r"cookie|consent|gdpr")),
     ("comments", re.compile(r"comment|disqus|respond|reply")),
     ("subscribe prompt", re.compile(r"newsletter|subscri|sign-?up|signup|paywall")),
-    ("related links", re.compile(r"related|recommend|popular|more-?stories|read-?next|teaser")),
+    ("related links", re.compile(r"related|recommend|popular|more-?stories|read-?next|teaser|"
+                                 r"outbrain|taboola")),
     ("share buttons", re.compile(r"share|social")),
     ("advertisement", re.compile(r"\bads?\b|advert|sponsor|promo")),
     ("navigation", re.compile(r"\bnav|menu|breadcrumb")),
@@ -52,6 +54,10 @@ _LINE_ELEMENTS = frozenset({
     "footer", "header", "nav", "form", "article", "main", "ul", "ol", "dl", "table", "tr",
     "figure", "address", "body"})
 _SPACES = re.compile(r"\s+")
+# Blocks of the article that are cruft when the whole of their text is (`cruft_rule`): the
+# rest of the page's lines are reported by `_dropped`.
+_CRUFT_BLOCKS = ("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "blockquote")
+_WORD = re.compile(r"\w")
 _BETWEEN_WORDS = r"(?:\s|<[^>]*>|&[#\w]+;)+"
 _PROSE = ("p", "blockquote", "li", "td", "dd")
 MIN_ARTICLE_WORDS = 12  # fewer words of prose in paragraphs: a page with no article
@@ -139,6 +145,9 @@ def _clean_page(extracted: str, original: lxml_html.HtmlElement) -> str:
         parts.append(f'<p class="byline">{escape(byline)}</p>')
     for image in body.iter("img"):
         _caption(image, original)
+    for element in list(body.iter(*_CRUFT_BLOCKS)):
+        if element.getparent() is not None and cruft_rule(element.text_content()):
+            remove_keeping_tail(element)  # "Related: ...", "Advertisement" in the article
     body.text = None
     parts.extend(element_markup(child) for child in body)
     lang = original.get("lang", "").strip()
@@ -170,15 +179,15 @@ def _shown_date(original: lxml_html.HtmlElement, when: date) -> str | None:
 
 
 def _byline(original: lxml_html.HtmlElement, author: str) -> str:
-    """The line of the page that names the author ("By Jane Doe"), else the author's name."""
+    """The shortest line of the page that names the author ("By Jane Doe"), else the name."""
     if not author:
         return ""
     first = author.split(";")[0].strip()
-    for element in original.iter("p", "span", "div", "address", "a"):
-        text = _SPACES.sub(" ", element.text_content()).strip()
-        if first in text and len(text) <= len(first) + 24 and not parse_dateline(text):
-            return text
-    return first
+    lines = {_SPACES.sub(" ", element.text_content()).strip()
+             for element in original.iter("p", "span", "div", "address", "a")}
+    found = [line for line in lines if first in line and len(line) <= len(first) + 24
+             and not parse_dateline(line)]
+    return min(found, key=len) if found else first
 
 
 def _caption(image: lxml_html.HtmlElement, original: lxml_html.HtmlElement) -> None:
@@ -213,6 +222,11 @@ def _dropped(original: lxml_html.HtmlElement, kept: set[str]) -> list[tuple[str,
         line = _SPACES.sub(" ", _own_text(element)).strip()
         if not line or line in seen or line in kept or (len(line) >= 40 and line in joined):
             continue
+        rest = line
+        for text in kept:
+            rest = rest.replace(text, " ")
+        if not _WORD.search(rest):
+            continue  # "By Jane Doe · June 23, 2024": the byline and the dateline, both kept
         seen.add(line)
         dropped.append((_place(element, line), line))
     return dropped
