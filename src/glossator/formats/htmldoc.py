@@ -26,7 +26,7 @@ def write_html(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None
     """The HTML `layout` holds with `paragraphs` written in; a page in `language`."""
     source = layout.source
     assert isinstance(source, str)
-    page = bool(layout.parsed)
+    page = layout.format == "webpage"
     if not page and all(paragraph is None for paragraph in paragraphs):
         return source  # an untranslated fragment: its own bytes
     root = parse_markup(source, page=page)

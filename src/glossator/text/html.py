@@ -325,10 +325,10 @@ def parse_html_document(text: str, path: Path) -> Article:
     return read_html(text, path, page=False)
 
 
-def read_html(text: str, path: Path, *, page: bool, format: str = "html") -> Article:
+def read_html(text: str, path: Path, *, page: bool, kind: str = "html") -> Article:
     """The paragraphs of HTML `text` with their markup, and the layout its writer needs."""
     root = parse_markup(text, page=page)
-    layout = Layout(format, path.suffix.lower().lstrip(".") or "html", text, parsed=page)
+    layout = Layout(kind, path.suffix.lower().lstrip(".") or "html", text)
     paragraphs: list[Paragraph] = []
     for found in html_paragraphs(root):
         where, plain, spans, inlines = found.where, found.text, found.spans, found.inlines

@@ -73,7 +73,7 @@ def parse_webpage(text: str, path: Path) -> Article:
     original = parse_markup(text, page=True)
     neutralise(original)
     clean = _clean_page(extracted, original)
-    article = read_html(clean, path, page=True, format="webpage")
+    article = read_html(clean, path, page=True, kind="webpage")
     kept = {_SPACES.sub(" ", p.text).strip() for p in article.paragraphs}
     article.dropped = _dropped(original, kept)
     _source_lines(text, article)
