@@ -389,12 +389,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
                              gather=args.batch_wait > 0)
     limits = Limits(body_bytes=args.body_limit, characters=args.char_limit,
                     texts=args.batch_limit, timeout=args.timeout,
-                    requests_per_minute=args.req_limit)
+                    requests_per_minute=args.req_limit, body_seconds=args.body_timeout)
     run_api(args.host, args.port, options, limits=limits,
             key_file=Path(args.api_keys) if args.api_keys else None,
             origins=tuple(args.cors_origin or ("*",)), report=_info(args),
             connections=Connections(header_timeout=args.header_timeout,
-                                    keep_alive=args.keep_alive, most=args.max_connections),
+                                    keep_alive=args.keep_alive, most=args.max_connections,
+                                    grace=args.grace),
             on_address=lambda url: print(url, flush=True))
     return EXIT_DONE
 
@@ -605,8 +606,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--header-timeout", type=_positive_seconds, default=10.0,
                        metavar="SECONDS", help="a connection that has not sent a request's "
                                                "headers in time is closed (default: 10)")
+    serve.add_argument("--body-timeout", type=_positive_seconds, default=30.0,
+                       metavar="SECONDS", help="a request whose body has not arrived in time "
+                                               "gets 408 and is closed (default: 30)")
     serve.add_argument("--keep-alive", type=_positive_seconds, default=5.0, metavar="SECONDS",
                        help="an idle keep-alive connection is closed after (default: 5)")
+    serve.add_argument("--grace", type=_positive_seconds, default=10.0, metavar="SECONDS",
+                       help="on Ctrl+C or SIGTERM, how long requests in flight may take to "
+                            "finish before they are cut off (default: 10)")
     serve.add_argument("--max-connections", type=_whole_number(1), default=1000, metavar="N",
                        help="open connections; past it a new one closes the oldest still "
                             "sending its headers (default: 1000, less near the file limit)")

@@ -86,8 +86,9 @@ def create_app(service: TranslationService, *, limits: Limits | None = None,
                     exception_handlers={HTTPException: _http_error, Exception: _server_error})
     app.state.server = state  # for tests and tools that look inside
     # Outermost, so that every answer, 413 and preflight included, carries the CORS headers.
-    return CORSMiddleware(BodyLimit(app, limits.body_bytes), allow_origins=list(origins),
-                          allow_methods=["GET", "POST"], allow_headers=["*"], max_age=600)
+    return CORSMiddleware(BodyLimit(app, limits.body_bytes, limits.body_seconds),
+                          allow_origins=list(origins), allow_methods=["GET", "POST"],
+                          allow_headers=["*"], max_age=600)
 
 
 async def _http_error(_request: Request, error: Exception) -> Response:

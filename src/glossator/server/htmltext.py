@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from itertools import combinations, pairwise
 
 from lxml import html
 
@@ -163,14 +164,25 @@ def _place_run(run: Run, whole: str, parts: Sequence[str],
     """Cut `whole` around each inline part, found once each and in document order; False
     (nothing changed) where that cannot be done. An inline element holding part of a pinned
     term (`<b>Korean Central</b> News Agency`) covers the term's whole form in `whole`: a
-    term's translation cannot be cut where its source was."""
-    spans, position = [], 0
-    for child, part in zip(run.children, parts):
-        span = _find_once(part, whole) or _term_span(child.text or "", whole, terms)
-        if span is None or span[0] < position:
+    term's translation cannot be cut where its source was. Where several inline elements in a
+    row hold the pieces of one term (`<b>Korean Central</b> <i>News Agency</i>`), the form is
+    shared out among them at word boundaries (`_share_form`)."""
+    spans: list[tuple[int, int]] = []
+    position, index = 0, 0
+    while index < len(run.children):
+        shared = _term_pieces(run.children, index, whole, terms)
+        if shared is not None:
+            pieces = _share_form(whole, shared, parts[index:index + shared[2]])
+        else:
+            child = run.children[index]
+            span = _find_once(parts[index], whole) or _term_span(child.text or "", whole,
+                                                                 terms)
+            pieces = [span] if span is not None else None
+        if pieces is None or pieces[0][0] < position:
             return False
-        spans.append(span)
-        position = span[1]
+        spans.extend(pieces)
+        position = pieces[-1][1]
+        index += len(pieces)
     block, last = run.block, run.children[-1].tail or ""
     lead = (block.text or "")[:len(block.text or "") - len((block.text or "").lstrip())]
     trail = last[len(last.rstrip()):]
@@ -181,6 +193,60 @@ def _place_run(run: Run, whole: str, parts: Sequence[str],
         child.tail = whole[end:after]
     run.children[-1].tail += trail
     return True
+
+
+def _term_pieces(children: Sequence[html.HtmlElement], index: int, whole: str,
+                 terms: Sequence[tuple[str, str]]) -> tuple[int, int, int] | None:
+    """(start, end, elements): the span of a pinned term's form in `whole`, found once, where
+    the inline elements from `index` on (two or more, with only white space between them)
+    hold that term's source in pieces; None otherwise."""
+    texts = [" ".join((children[index].text or "").split()).casefold()]
+    for term, form in terms:
+        held = " ".join(term.split()).casefold()
+        count, joined = 1, texts[0]
+        while (index + count < len(children) and not (children[index + count - 1].tail or
+                                                        "").strip()):
+            longer = f"{joined} {' '.join((children[index + count].text or '').split())}"
+            if longer.casefold() not in held:
+                break
+            joined, count = longer.casefold(), count + 1
+        if count < 2 or not joined or joined not in held:
+            continue
+        found = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", whole)]
+        if len(found) == 1:
+            return found[0], found[0] + len(form), count
+    return None
+
+
+def _share_form(whole: str, group: tuple[int, int, int], parts: Sequence[str]
+                ) -> list[tuple[int, int]]:
+    """Cut the form at `group` into one run of words per piece, in order: the cut whose runs
+    read most like each piece translated alone, else even shares. Every piece keeps at least
+    one word, so no element is emptied; the spaces between runs go into the tails."""
+    start, end, count = group
+    words = [(start + m.start(), start + m.end())
+             for m in re.finditer(r"\S+", whole[start:end])]
+    if len(words) < count:  # fewer words than elements: the first holds the form
+        return [(start, end)] + [(end, end)] * (count - 1)
+    best: tuple[float, tuple[int, ...]] | None = None
+    for cut in _cuts(len(words), count):
+        bounds = (0, *cut, len(words))
+        score = sum(SequenceMatcher(None, part.casefold(),
+                                    whole[words[a][0]:words[b - 1][1]].casefold()).ratio()
+                    for part, (a, b) in zip(parts, pairwise(bounds)))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, cut)
+    assert best is not None
+    bounds = (0, *best[1], len(words))
+    return [(words[a][0], words[b - 1][1]) for a, b in pairwise(bounds)]
+
+
+def _cuts(words: int, pieces: int) -> list[tuple[int, ...]]:
+    """Every way to cut `words` words into `pieces` non-empty runs, as the inner boundaries,
+    even shares first (so they win ties)."""
+    even = tuple(round(words * k / pieces) for k in range(1, pieces))
+    others = [cut for cut in combinations(range(1, words), pieces - 1) if cut != even]
+    return [even, *others]
 
 
 def parse_html(markup: str) -> HtmlJob:
