@@ -103,10 +103,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def cmd_segment(args: argparse.Namespace) -> int:
     from glossator.io.printable import printable
     from glossator.languages import parse_language
-    from glossator.text.article import read_article
     from glossator.text.document import build_document
+    from glossator.text.sources import read_source
 
-    article = read_article(args.article)
+    article = read_source(args.article)
     if article.dropped:
         _info(args)(printable(f"{article.path}: {article.dropped_summary()}"))
     document = build_document(article, parse_language(args.lang))
@@ -177,10 +177,10 @@ def _load_matcher(args: argparse.Namespace, verb: str, required: bool = True):
 
 def _article_document(args: argparse.Namespace, matcher=None):
     from glossator.languages import parse_language
-    from glossator.text.article import read_article
     from glossator.text.document import build_document
+    from glossator.text.sources import read_source
 
-    article = read_article(args.article)
+    article = read_source(args.article)
     protect = matcher.spans if matcher else None
     return build_document(article, parse_language(args.source), protect)
 

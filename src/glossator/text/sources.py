@@ -1,11 +1,14 @@
 """Any article file as an `Article`: a text article (`text.article`), or a document of a format
-`text.layout.DOCUMENT_FORMATS` names by its extension (`text.markdown`, `text.docx`)."""
+`text.layout.DOCUMENT_FORMATS` names by its extension (`text.markdown`, `text.docx`,
+`text.odt`, `text.html`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from glossator.errors import InputError
+from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.text.article import Article, decode_article, parse_article
 from glossator.text.layout import DOCUMENT_FORMATS
 
@@ -25,6 +28,10 @@ def parse_source(data: bytes, path: Path) -> Article:
         from glossator.text.markdown import parse_markdown
 
         return parse_markdown(decode_article(data, path), path)
+    if kind == "html":
+        from glossator.text.html import parse_html_document
+
+        return parse_html_document(decode_article(data, path), path)
     return parse_article(decode_article(data, path), path)
 
 
@@ -37,3 +44,12 @@ def _package_parser(kind: str) -> Callable[[bytes, Path], Article]:
     from glossator.text.odt import parse_odt
 
     return parse_odt
+
+
+def read_source(path: str | Path) -> Article:
+    """Read any article file (within `MAX_ARTICLE_BYTES`) as its extension says."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", path=path)
+    data = read_regular(path, InputError, what="article file", limit=MAX_ARTICLE_BYTES)
+    return parse_source(data, path)
