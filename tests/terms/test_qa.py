@@ -323,8 +323,17 @@ DRONE = Pin(-1, -1, "drone", "drone")
      (), '"atmosphere"'),
     ("Talks were held in a friendly atmosphere.",
      "Atmosphere amigável nas conversações.", "pt", (), '"atmosphere"'),  # any case in the target
-    ("Kim saw a new drone.", "Kim viu um novo drone.", "pt", (), '"drone"'),
+    ("Kim saw a new drone.", "Kim viu um novo dronne.", "pt", (), None),  # not in the target
     ("Kim saw a new drone.", "Kim viu um novo drone.", "pt", (DRONE,), None),  # pinned
+    # loanwords Portuguese news use, though the spelling list lacks them (bergamot's output)
+    ("Kim saw a new drone.", "Kim viu um novo drone.", "pt", (), None),
+    ("The hackers laundered the proceeds through mixers.",
+     "Os hackers lavaram os lucros através de mixers.", "pt", (), None),
+    ("He filmed the parade with his smartphone.", "Ele filmou o desfile com seu smartphone.",
+     "pt", (), None),
+    # English the engine left (bergamot's output)
+    ("Officials called the deal a stopgap measure.",
+     "Funcionários chamaram o acordo de uma medida de stopgap.", "pt", (), '"stopgap"'),
     # words the target language has too
     ("The social and nuclear programmes were discussed at the hotel in the capital.",
      "Os programas social e nuclear foram discutidos no hotel da capital.", "pt", (), None),
@@ -390,7 +399,7 @@ def test_word_lists_by_language():
 @pytest.mark.slow
 def test_importing_qa_loads_no_checker_library():
     code = ("import sys, glossator.terms.qa; "
-            "print(sorted({'translate', 'spellchecker'} & {m.split('.')[0] for m in sys.modules}))")
+            "print(sorted({'translate', 'spellchecker', 'wordfreq'} & {m.split('.')[0] for m in sys.modules}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"

@@ -5,7 +5,9 @@ by hand can be checked again. Findings go into `Segment.qa` as "CHECK: MESSAGE" 
 
 Two checks lean on libraries, imported only when a document is checked: `quotes` runs
 Translate Toolkit's `doublequoting` (the check `pofilter` reports), and `untranslated-word`
-reads pyspellchecker's word lists, shipped in its wheel (nothing is downloaded).
+reads pyspellchecker's word lists, shipped in its wheel, and wordfreq's frequencies (a word
+the spelling list lacks but the target language's text uses, a loanword), shipped in its
+wheel too (nothing is downloaded).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ RATIO_BAND_TO_CJK = (0.15, 1.2)  # a Chinese/Japanese/Korean target needs far fe
 MIN_REPEATS = 3
 MAX_REPEATED_TOKENS = 6  # longest word sequence looked for ("a Coreia do Sul" is 4)
 QUOTE_LENGTH = 60
+# Zipf units (log10 of a frequency): a word ten times as frequent in source-language text as in
+# target-language text was left untranslated; a smaller gap is a word both languages use.
+LOANWORD_GAP = 1.0
 
 # Lower-case words that still belong to a name: "Republic of Korea", "Casa de Moeda", and the
 # "’s" left when a pinned "Shoigu" is taken out of "Shoigu’s".
@@ -204,11 +209,36 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) ->
     source_words = word_list(source_lang) if left else None
     if source_words is not None:
         left = [word for word in left if _word_key(word) in source_words]
+    left = [word for word in left if not loanword(word, source_lang, target_lang)]
     if not left:
         return []
     language = display_name(base_language(target_lang)).split(" (")[0]
     words = ", ".join(_quote(word) for word in left)
     return [f"{words} left untranslated (not {language})"]
+
+
+def loanword(word: str, source_lang: str, target_lang: str) -> bool:
+    """Whether text in the target language uses `word` about as often as text in the source
+    language does: "drone", "hackers", "podcast" are Portuguese news words that spelling lists
+    lack; "matters" and "stopgap" are not. wordfreq's frequencies (Zipf scale, from news,
+    subtitles, the web); a word LOANWORD_GAP or more less frequent in the target language is
+    no loanword, and neither is any word where wordfreq lacks either language."""
+    source_code, target_code = base_language(source_lang), base_language(target_lang)
+    if not (_in_wordfreq(source_code) and _in_wordfreq(target_code)):
+        return False
+    from wordfreq import zipf_frequency
+
+    key = _word_key(word)
+    gap = (zipf_frequency(key, source_code, wordlist="large")
+           - zipf_frequency(key, target_code, wordlist="large"))
+    return gap < LOANWORD_GAP
+
+
+@cache
+def _in_wordfreq(code: str) -> bool:
+    from wordfreq import available_languages
+
+    return code in available_languages(wordlist="large")
 
 
 def has_word_list(language: str) -> bool:
