@@ -523,3 +523,22 @@ def test_omission_in_real_engine_output():
     targets = BergamotEngine().translate(sources, "en", "pt")
     assert [("omission" in checks(source, target)) for source, target in
             zip(sources, targets)] == [True, False, False, False]
+
+
+KCNA_F = Pin(-1, -1, "KCNA", "KCNA", gender="f", number="sg", article=True)
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("O míssil voou 600 km, disse KCNA.",  # bergamot's output, without the layer
+     "'disse KCNA' should read 'disse a KCNA' (KCNA: feminine singular, takes an article)"),
+    ("O míssil voou 600 km, disse a KCNA.", None),
+    ("Kim falou com KCNA sobre o míssil.",
+     "'com KCNA' may lack its article: 'com a KCNA'? (KCNA: feminine singular, takes an "
+     "article)"),
+    ("O míssil voou 600 km, disse a agência estatal KCNA.", None),  # an apposition
+])
+def test_missing_article_next_to_a_pin(target, message):
+    segment = Segment("1.1", "The missile flew 600 km, KCNA said to me.", 1, target=target,
+                      pins=[KCNA_F])
+    found = [f.message for f in check_segment(segment, "en", "pt") if f.check == "pin-agreement"]
+    assert found == ([message] if message else [])
