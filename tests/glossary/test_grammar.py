@@ -271,3 +271,7 @@ def test_article_likely_missing_is_flagged_not_written():
     assert said("Disse a agência estatal KCNA.") == []
     assert said("disse KCNA.") == [
         "'disse KCNA' should read 'disse a KCNA' (KCNA: feminine singular, takes an article)"]
+    # certain, but of a gender not known (read off an engine that did not show it)
+    assert grammar.disagreements("Disse KCNA.", [(6, 10)], "pt", gender=None, number=None,
+                                 article=True) == [
+        "'Disse KCNA' may lack its article (KCNA: takes an article)"]

@@ -449,10 +449,10 @@ def disagreements(text: str, spans: list[tuple[int, int]], language: str, *,
 def _likely_missing(text: str, start: int, end: int, language: str, *, gender: str | None,
                     number: str | None, article: bool | None, headline: bool) -> list[str]:
     """The message for a term that takes an article and most likely lacks it ("com KCNA"),
-    which `agree` leaves as it is."""
+    or certainly lacks it but of a gender not known, which `agree` leaves as it is."""
     rules = language_rules(language)
     if (not article or headline or rules is None or find_determiner(text, start, language)
-            or opens_sentence(text, start) or article_missing(text, start, language) != LIKELY):
+            or not (opens_sentence(text, start) or article_missing(text, start, language))):
         return []
     context_start = max(text.rfind(" ", 0, max(start - 1, 0)) + 1, 0)
     written = text[context_start:end].strip()
