@@ -11,6 +11,8 @@ did) it prints:
 - labelled: disagreements with the hand labels in articles/*.labels.tsv — what a Brazilian
   news translation puts right before each term: no article, or an article of a gender and
   number (`any` rows and terms the raw engine rendered past recognition are not judged);
+- lacking: of those, terms with no article at all inside a sentence where the label wants
+  one ("disse KCNA"), which `labelled` lets pass;
 - changed: segments whose words differ from the raw engine's outside the pins and the
   determiners in front of them;
 - silent: misses without a note (must be 0).
@@ -31,7 +33,7 @@ Measured (2026-11-28, 13 articles, 318 term occurrences, 301 judged by the label
 The 4 changed segments are three datelines (babel) and an English "'s" dropped.
 
 Last line: `preferred=<pct> accepted=<pct> qa_raw=<n> qa_layer=<n> labelled_raw=<n>
-labelled_layer=<n> changed=<n>/<segments> silent=<n>`.
+labelled_layer=<n> lacking_raw=<n> lacking_layer=<n> changed=<n>/<segments> silent=<n>`.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class Tally:
     accepted: int = 0
     qa: int = 0
     labelled: int = 0
+    lacking: int = 0
     judged: int = 0
     changed: int = 0
     segments: int = 0
@@ -84,7 +87,8 @@ class Tally:
     examples: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
-        for name in ("pins", "preferred", "accepted", "qa", "labelled", "judged", "changed",
+        for name in ("pins", "preferred", "accepted", "qa", "labelled", "lacking", "judged",
+                     "changed",
                      "segments", "silent"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.examples += other.examples
@@ -136,6 +140,14 @@ def judge(label: str, text: str, start: int, headline: bool) -> bool | None:
     if reading.article == grammar.NONE:
         return reading.preposition not in ("de", "em", "por")
     return (reading.gender, reading.number) == (gender, number)
+
+
+def lacking(label: str, text: str, start: int, headline: bool) -> bool:
+    """No article at all inside a body sentence where the label wants one ("disse KCNA"),
+    which `judge` lets pass: it only reads the determiner that is there."""
+    return (label not in ("any", "none") and not headline
+            and grammar.find_determiner(text, start, LANGUAGE) is None
+            and not grammar.opens_sentence(text, start))
 
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -199,6 +211,11 @@ def measure(engine, articles: list[Path], matcher: TermMatcher) -> dict[str, Tal
                         tally.labelled += 1
                         tally.examples.append(f"{mode} {path.stem} {segment.id}: label {label} "
                                               f"for {pin.source_text!r}: {segment.target}")
+                    if lacking(label, segment.target, span[0], segment.kind != "body"):
+                        tally.lacking += 1
+                        tally.examples.append(f"{mode} {path.stem} {segment.id}: lacking "
+                                              f"{label} for {pin.source_text!r}: "
+                                              f"{segment.target}")
             totals[mode].add(tally)
     return totals
 
@@ -222,10 +239,11 @@ def main() -> int:
           f"{totals['raw'].pins} term occurrences, en→pt, bergamot"
           + (", glossary grammar taken out (read off the engine)" if plain else ""))
     print(f"{'mode':10} {'preferred':>9} {'accepted':>9} {'qa':>4} {'labelled':>9} "
-          f"{'judged':>7} {'changed':>8} {'silent':>7}")
+          f"{'lacking':>8} {'judged':>7} {'changed':>8} {'silent':>7}")
     for mode, tally in totals.items():
         print(f"{mode:10} {tally.preferred / tally.pins:9.1%} {tally.accepted / tally.pins:9.1%} "
-              f"{tally.qa:4} {tally.labelled:9} {tally.judged:7} {tally.changed:8} "
+              f"{tally.qa:4} {tally.labelled:9} {tally.lacking:8} {tally.judged:7} "
+              f"{tally.changed:8} "
               f"{tally.silent:7}")
     for mode in ("raw", "layer"):
         for example in totals[mode].examples:
@@ -234,7 +252,8 @@ def main() -> int:
     print(f"preferred={layer.preferred / layer.pins:.1%} "
           f"accepted={layer.accepted / layer.pins:.1%} "
           f"qa_raw={raw.qa} qa_layer={layer.qa} labelled_raw={raw.labelled} "
-          f"labelled_layer={layer.labelled} changed={layer.changed}/{layer.segments} "
+          f"labelled_layer={layer.labelled} lacking_raw={raw.lacking} "
+          f"lacking_layer={layer.lacking} changed={layer.changed}/{layer.segments} "
           f"silent={layer.silent}")
     return 0
 
