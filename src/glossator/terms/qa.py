@@ -47,8 +47,6 @@ LOANWORD_GAP = 1.0
 USUAL_LENGTH = {("en", "pt"): (1.11, 1.12)}
 MIN_LEARNED = 8
 SHORT_SHARE = 0.75  # under 3/4 of the usual characters: content lost
-FEW_WORDS_SHARE = 0.7  # or under 70 % of the usual words with under 85 % of the characters
-FEW_WORDS_CHARACTERS = 0.85
 NAME_LIKENESS = 0.6  # a target word this close to a source name is its rendering
 
 # Lower-case words that still belong to a name: "Republic of Korea", "Casa de Moeda", and the
@@ -464,11 +462,10 @@ def usual_length(segments: Sequence[Segment], source_lang: str,
 def omission_findings(segment: Segment, source_lang: str, target_lang: str,
                       usual: tuple[float, float] | None) -> list[str]:
     """A target that lost part of its source: far shorter than the engine usually writes
-    (`usual`, characters and words), or without a name of the source. Names are capitalised
-    words inside a sentence that the source language's word list lacks ("Hongzhong";
-    "Telegram" is not one, and acronyms, often translated, "UN" → "ONU", are left out) and
-    no word of the target resembles; pinned terms are left to the pin checks and left out of
-    the lengths too."""
+    (`usual`: characters, and words for the message), or without a name of the source.
+    Names are capitalised words inside a sentence that the source language's word list lacks
+    ("Hongzhong"; "Telegram" is not one, and acronyms, often translated, "UN" → "ONU", are
+    left out) and no word of the target resembles; pinned terms are left to the pin checks."""
     if len(segment.source.strip()) < MIN_RATIO_LENGTH:
         return []
     parts = []
@@ -476,8 +473,7 @@ def omission_findings(segment: Segment, source_lang: str, target_lang: str,
         chars_s, chars_t, words_s, words_t = _lengths(segment)
         share_chars = chars_t / chars_s / usual[0]
         share_words = words_t / words_s / usual[1]
-        if share_chars < SHORT_SHARE or (share_words < FEW_WORDS_SHARE
-                                         and share_chars < FEW_WORDS_CHARACTERS):
+        if share_chars < SHORT_SHARE:
             parts.append(f"{chars_t} characters and {words_t} words for {chars_s} and "
                          f"{words_s} in the source, {share_chars:.0%} and {share_words:.0%} "
                          f"of the usual length")
