@@ -114,7 +114,7 @@ class Portuguese(Language):
         "citou", "citaram", "segundo", "conforme"})
     article_likely_after = frozenset({
         "com", "para", "entre", "sobre", "contra", "sem", "após", "ante", "perante", "até",
-        "e", "ou", "nem", "como", "que", "mas"})
+        "durante", "desde", "e", "ou", "nem", "como", "que", "mas"})
     _DEFINITE: ClassVar[Table] = {("m", "sg"): "o", ("f", "sg"): "a", ("m", "pl"): "os",
                                   ("f", "pl"): "as"}
     _INDEFINITE: ClassVar[Table] = {("m", "sg"): "um", ("f", "sg"): "uma", ("m", "pl"): "uns",
@@ -147,8 +147,8 @@ class Spanish(Language):
         "señaló", "señalaron", "añadió", "agregó", "declaró", "anunció", "indicó", "explicó",
         "aseguró", "reportó", "publicó", "escribió", "confirmó", "citó", "según"})
     article_likely_after = frozenset({
-        "para", "entre", "sobre", "contra", "sin", "tras", "ante", "hasta", "y", "e", "o",
-        "u", "ni", "como", "que", "pero"})
+        "para", "entre", "sobre", "contra", "sin", "tras", "ante", "hasta", "durante", "desde",
+        "y", "e", "o", "u", "ni", "como", "que", "pero"})
     _DEFINITE: ClassVar[Table] = {("m", "sg"): "el", ("f", "sg"): "la", ("m", "pl"): "los",
                                   ("f", "pl"): "las"}
     _INDEFINITE: ClassVar[Table] = {("m", "sg"): "un", ("f", "sg"): "una", ("m", "pl"): "unos",
