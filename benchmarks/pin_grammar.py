@@ -26,8 +26,8 @@ Measured (2026-11-28, 13 articles, 318 term occurrences, 301 judged by the label
 
     mode       preferred  accepted   qa  labelled  lacking  changed  silent
     raw            88.4%     96.2%    5         6        1        0       0
-    layer         100.0%    100.0%    0         0        2        4       0    (seed glossary's grammar)
-    layer         100.0%    100.0%    0         1        2        4       0    (--without-grammar)
+    layer         100.0%    100.0%    0         0        2        4       0  (glossary grammar)
+    layer         100.0%    100.0%    0         1        2        4       0  (--without-grammar)
     mask-all      100.0%    100.0%    2         0        4       39       0
 
 The 4 changed segments are three datelines (babel) and an English "'s" dropped. `lacking` and
