@@ -542,3 +542,13 @@ def test_missing_article_next_to_a_pin(target, message):
                       pins=[KCNA_F])
     found = [f.message for f in check_segment(segment, "en", "pt") if f.check == "pin-agreement"]
     assert found == ([message] if message else [])
+
+
+def test_omission_leaves_common_words_in_another_spelling():
+    """"Defence" is not in the (American) spelling list, but it is no name: "Defesa" is its
+    rendering, and a target that left it out is not said to lack a name."""
+    source = "Kim met the visiting Russian Defence Minister Sergei Shoigu in his first meeting."
+    assert checks(source, "Kim recebeu o ministro da Defesa russo, Serguei Choigu, no seu "
+                          "primeiro encontro.") == []
+    assert checks(source, "Kim recebeu o ministro russo Serguei Choigu no seu primeiro "
+                          "encontro oficial.") == []

@@ -48,6 +48,7 @@ USUAL_LENGTH = {("en", "pt"): (1.11, 1.12)}
 MIN_LEARNED = 8
 SHORT_SHARE = 0.75  # under 3/4 of the usual characters: content lost
 NAME_LIKENESS = 0.6  # a target word this close to a source name is its rendering
+COMMON_WORD_ZIPF = 4.0  # once in 10,000 words of text: a common word ("Defence"), not a name
 
 # Lower-case words that still belong to a name: "Republic of Korea", "Casa de Moeda", and the
 # "’s" left when a pinned "Shoigu" is taken out of "Shoigu’s".
@@ -502,7 +503,7 @@ def _names_missing(segment: Segment, source_lang: str) -> list[str]:
              if name[0].isupper() and not name.isupper() and len(name) > 2
              and not grammar.opens_sentence(source, start)
              and not _AFTER_STOP.search(source, 0, start)
-             and _word_key(name) not in source_words]
+             and _word_key(name) not in source_words and not _common_word(name, source_lang)]
     if not names:
         return []
     target_words = [_word_key(word) for word in _WORD.findall(segment.target)]
@@ -510,6 +511,17 @@ def _names_missing(segment: Segment, source_lang: str) -> list[str]:
         word[:4] == _word_key(name)[:4]
         or SequenceMatcher(None, word, _word_key(name)).ratio() >= NAME_LIKENESS
         for word in target_words)]
+
+
+def _common_word(word: str, language: str) -> bool:
+    """A word wordfreq finds at least once in 10,000 words of the language's text: a word the
+    spelling list lacks in another spelling ("Defence", "Labour"), not a name."""
+    code = base_language(language)
+    if not _in_wordfreq(code):
+        return False
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, code, wordlist="large") >= COMMON_WORD_ZIPF
 
 
 def _latin(text: str) -> bool:
