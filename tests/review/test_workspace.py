@@ -317,7 +317,7 @@ def test_a_server_killed_mid_save_leaves_a_whole_po(project: Path):
         "round ") for segment in document.segments)
     remove_stale_temporaries(project / "out" / "pt")
     assert sorted(p.name for p in (project / "out" / "pt").iterdir()) == [
-        "visit.html", "visit.po", "visit.txt"]
+        "visit.html", "visit.po", "visit.po.history.json", "visit.txt"]
 
 
 def test_one_po_file_is_a_workspace_of_its_own(project: Path):
