@@ -64,6 +64,9 @@ def open_article(page, url: str) -> None:
     assert "?token=" not in page.url  # the token left the address bar for a cookie
     page.click(f"a[href='/article?path={PO}']")
     page.wait_for_selector("body[data-ready='1']")
+    # These tests change the PO behind the page's back to make conflicts: the page must not
+    # see those changes first by asking the server (tests/review/test_review_web_trial.py does).
+    page.evaluate("state.pollPaused = true")
 
 
 def test_review_by_keyboard_add_a_term_and_settle_a_conflict(server, page, project: Path):
