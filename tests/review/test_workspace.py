@@ -512,3 +512,35 @@ def test_outputs_are_stale_after_a_save_and_rebuilt_as_build_and_the_run_make_th
 
 def test_the_engine_says_why_it_has_no_alternatives(workspace):
     assert "bergamot gives one translation" in workspace.article(PO)["one_translation"]
+
+
+def test_the_routes_for_comments_history_version_and_outputs(client, workspace, project):
+    assert client.get(f"/api/version?path={PO}").status_code == 403  # the token first
+    login(client)
+    headers = {"x-glossator-csrf": CSRF}
+    version = client.get(f"/api/version?path={PO}").json()["file_version"]
+    body = {"path": PO, "id": "4.1", "base": "", "text": "Ver a fonte."}
+    assert client.post("/api/comment", json=body).status_code == 403  # no CSRF header
+    saved = client.post("/api/comment", json=body, headers=headers)
+    assert saved.status_code == 200 and saved.json()["segment"]["comment"] == "Ver a fonte."
+    assert client.post("/api/comment", json=body, headers=headers).json()["status"] == (
+        "unchanged")
+    clash = client.post("/api/comment", json={**body, "text": "Outro."}, headers=headers)
+    assert clash.status_code == 409 and clash.json()["segment"]["comment"] == "Ver a fonte."
+    assert client.get(f"/api/version?path={PO}").json()["file_version"] != version
+    [record] = client.get(f"/api/history?path={PO}&id=4.1").json()["history"]
+    assert (record["who"], record["action"], record["comment"]) == ("Ana", "comment",
+                                                                    "Ver a fonte.")
+    assert client.get(f"/api/outputs?path={PO}").json()["outputs"][0]["name"] == "visit.html"
+    rebuilt = client.post("/api/rebuild", json={"path": PO}, headers=headers)
+    assert rebuilt.json() == {"written": ["visit.html", "visit.txt"]}
+    loaded = segment(workspace, "3.2")
+    asked = client.post("/api/save", headers=headers, json={
+        "path": PO, "id": "3.2", "base": loaded["version"], "action": "approve",
+        "text": "Ele conheceu officials em Pyongyang.", "ask": True})
+    assert asked.status_code == 200 and asked.json()["status"] == "ask"
+    for url in ("/api/history?path=../visit.txt&id=1.1", "/api/version?path=/etc/passwd",
+                "/api/outputs?path=pt/../../terms.csv"):
+        assert client.get(url).status_code == 404, url
+    assert client.post("/api/rebuild", json={"path": "../x.po"}, headers=headers
+                       ).status_code == 404

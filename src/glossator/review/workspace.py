@@ -10,6 +10,10 @@ conflict for the reviewer to settle. Changes to other segments of the file are n
 
 A PO that is a symbolic link to another PO under the root is read and written through the
 link: the file it points to is replaced (atomically, as any), and the link stays a link.
+
+Every save is also recorded in the PO's history, a sidecar file beside it
+(glossator.review.history), written after the PO: a history that cannot be written never
+undoes or stops a save.
 """
 
 from __future__ import annotations
