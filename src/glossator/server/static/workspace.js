@@ -635,7 +635,8 @@ function askApproval(id, result, text) {
 // Differences, word by word --------------------------------------------------------------
 
 function diffWords(before, after) {
-  const a = before.split(/(\s+)/).filter(Boolean), b = after.split(/(\s+)/).filter(Boolean);
+  const tokens = (text) => text.match(/\s+|[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]/gu) || [];
+  const a = tokens(before), b = tokens(after);
   const lcs = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--)
     for (let j = b.length - 1; j >= 0; j--)
@@ -644,8 +645,8 @@ function diffWords(before, after) {
   let i = 0, j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) { out.append(a[i]); i++; j++; }
-    else if (j < b.length && (i >= a.length || lcs[i][j + 1] >= lcs[i + 1][j])) out.append(el("ins", { text: b[j++] }));
-    else out.append(el("del", { text: a[i++] }));
+    else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) out.append(el("del", { text: a[i++] }));
+    else out.append(el("ins", { text: b[j++] }));
   }
   return out;
 }
