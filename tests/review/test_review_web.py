@@ -92,6 +92,7 @@ def test_review_by_keyboard_add_a_term_and_settle_a_conflict(server, page, proje
     page.wait_for_selector("#s3\\.2.reviewed")
     page.reload()
     page.wait_for_selector("body[data-ready='1']")
+    page.evaluate("state.pollPaused = true")  # as open_article leaves it
     assert page.locator(".seg.reviewed").count() == 2
     entries = po_entries(project)
     assert entries["3.1"].msgstr == "O ministro Serguei Shoigu chegou a Pyongyang."

@@ -127,8 +127,10 @@ def test_axe_finds_no_violation_on_any_page(page, project: Path):
     page.keyboard.press("c")
     seen["history and comment"] = axe_violations(page)
     page.keyboard.press("Escape")
-    change_on_disk(project, "4.2", "Texto do disco.")
-    edit(page, "4.2", "O meu texto.", "Control+Enter")
+    page.click("#s4\\.2 .src")
+    page.keyboard.press("Enter")
+    page.locator("#s4\\.2 textarea").fill("O meu texto.")
+    change_on_disk(project, "4.2", "Texto do disco.")  # seen while typing: a conflict
     page.wait_for_selector("#s4\\.2 .conflict")
     seen["conflict"] = axe_violations(page)
     page.keyboard.press("Escape")
