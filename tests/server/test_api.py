@@ -201,6 +201,7 @@ def test_word_and_opendocument_files_come_back_in_their_format(tmp_path: Path) -
     import docx
     from odf import opendocument, teletype
     from odf.text import P
+
     from officedocs import make_docx, make_odt
 
     glossaries = Path(__file__).resolve().parents[2] / "glossaries"
