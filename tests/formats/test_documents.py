@@ -158,6 +158,41 @@ def test_po_shows_the_tags_and_reads_them_back(tmp_path):
     assert back.segments[1].target == "O <b0>Ministério da Defesa</b0> disse."
 
 
+def test_xliff_writes_the_tags_as_g_and_x_and_reads_them_back(tmp_path):
+    from lxml import etree
+    from translate.storage import xliff as xlifffile
+
+    from glossator.formats.xliff import XLIFFFormat
+
+    document = read(STORY)
+    document.target_lang = "pt"
+    document.segments[1].target = "O <b0>Ministério da Defesa</b0> disse."
+    path = tmp_path / "story.xlf"
+    path.write_text(XLIFFFormat().render(document), encoding="utf-8")
+    units = etree.parse(str(path)).getroot().iter("{*}trans-unit")
+    unit = next(u for u in units if u.get("id") == document.segments[1].id)
+    source, target = unit.find("{*}source"), unit.find("{*}target")
+    assert [(g.get("id"), g.get("ctype"), g.text) for g in source.iter("{*}g")] == [
+        ("b0", "bold", "Ministry of Defence")]
+    assert [(g.get("id"), g.text) for g in target.iter("{*}g")] == [
+        ("b0", "Ministério da Defesa")]
+    points = [x.get("id") for x in etree.parse(str(path)).iter("{*}x")]
+    assert points and all(name.startswith("c") for name in points)  # the inline code
+    back = XLIFFFormat().read(path)
+    assert [(s.source, s.markup) for s in back.segments] == [
+        (s.source, s.markup) for s in document.segments]
+    assert back.segments[1].target == "O <b0>Ministério da Defesa</b0> disse."
+    # A CAT tool moves a tag: the translator's order comes back in the PO's form.
+    moved = path.read_text(encoding="utf-8").replace(
+        '>O <g id="b0" ctype="bold">Ministério da Defesa</g> disse.<',
+        '><g id="b0" ctype="bold">O Ministério</g> da Defesa disse.<')
+    path.write_text(moved, encoding="utf-8")
+    assert XLIFFFormat().read(path).segments[1].target == "<b0>O Ministério</b0> da Defesa disse."
+    # Translate Toolkit (Weblate, Virtaal) reads the tags as XLIFF placeables.
+    store = xlifffile.xlifffile.parsestring(moved.encode("utf-8"))
+    assert "Ministry of Defence" in store.units[1].source
+
+
 # End to end, with the real bergamot model -----------------------------------------------------
 
 def _bergamot_available() -> bool:
