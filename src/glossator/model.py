@@ -223,6 +223,9 @@ class Segment:
     # A document's inline markup in `source` (offsets into it, which stays plain for engines
     # and pins); `target` then holds the markup written in (`tagged`), as people edit it.
     markup: list[Tag] = field(default_factory=list)
+    # The words of each of its pair tags translated alone, this run (source words → engine
+    # text): where `terms.markup` looks for a tag's words the engine reworded. Not stored.
+    tag_words: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tagged_source(self) -> str:
