@@ -224,3 +224,18 @@ def test_cjk_closing_punctuation_never_starts_a_line():
 def test_wrap_spans_breaks_at_spaces_and_cuts_long_words():
     text = "a verylongwordindeed b"
     assert [text[s:e] for s, e in wrap_spans(text, 8)] == ["a", "verylong", "wordinde", "ed b"]
+
+
+def test_a_documents_tags_show_in_both_columns_apart_from_the_words():
+    from glossator.model import Tag
+    from glossator.review.terminal import STYLE_TAG
+
+    segment = Segment(id="1.1", source="The Ministry of Defence said.", paragraph=1,
+                      markup=[Tag("b0", 4, 23)],
+                      target="O <b0>Ministério da Defesa</b0> disse.")
+    document = Document(name="story", segments=[segment], source_lang="en", target_lang="pt")
+    plain = render_review(document, width=120, color=False)
+    assert "The <b0>Ministry of Defence</b0> said." in plain
+    assert "O <b0>Ministério da Defesa</b0> disse." in plain
+    coloured = render_review(document, width=120, color=True)
+    assert coloured.count(f"{STYLE_TAG}<b0>") == 2 and coloured.count(f"{STYLE_TAG}</b0>") == 2

@@ -31,6 +31,7 @@ STYLE_MISSED_PIN = "\x1b[1;31m"  # bold red: the term whose pin did not land
 STYLE_FINDING = "\x1b[33m"  # yellow
 STYLE_NOTE = "\x1b[35m"  # magenta
 STYLE_HEADER = "\x1b[1m"
+STYLE_TAG = "\x1b[2;4m"  # dim, underlined: a document's markup, apart from the words
 MARK_STYLES = {"✓": "\x1b[32m", "✎": "\x1b[33m", "~": "\x1b[2m", "!": "\x1b[1;31m"}
 
 
@@ -128,8 +129,8 @@ def _segment_lines(segment: Segment, missed: list[Pin], layout: _Layout,
     gutter = f"{segment_id} {_style(mark, MARK_STYLES[mark], color)}"
     gutter_pad = " " * (layout.gutter - len(segment_id) - 2)
     blank_gutter = " " * layout.gutter
-    source_cells = _cells(segment.source, _source_highlights(segment, missed), layout.column,
-                          color)
+    source_cells = _cells(segment.tagged_source, _source_highlights(segment, missed),
+                          layout.column, color)
     target_cells = _cells(segment.target, _target_highlights(segment, missed), layout.column,
                           color)
     lines = []
@@ -176,19 +177,26 @@ def _source_highlights(segment: Segment, missed: list[Pin]) -> list[_Highlight]:
     missed_ids = {id(pin) for pin in missed}
     wanted = [(pin.source_text, STYLE_MISSED_PIN if id(pin) in missed_ids else STYLE_SOURCE_PIN)
               for pin in segment.pins]
-    return _find(_normalised(segment.source), wanted)
+    return _find(_normalised(segment.tagged_source), wanted, _tag_names(segment))
 
 
 def _target_highlights(segment: Segment, missed: list[Pin]) -> list[_Highlight]:
     missed_ids = {id(pin) for pin in missed}
     wanted = [(form, STYLE_TARGET_PIN) for pin in segment.pins if id(pin) not in missed_ids
               for form in (*pin.preferred_forms, *pin.admitted)]
-    return _find(_normalised(segment.target), wanted)
+    return _find(_normalised(segment.target), wanted, _tag_names(segment))
 
 
-def _find(text: str, wanted: list[tuple[str, str]]) -> list[_Highlight]:
-    """Every whole-word occurrence of each form; the longer wins where two overlap."""
-    candidates = []
+def _tag_names(segment: Segment) -> list[str]:
+    return [tag.name for tag in segment.markup]
+
+
+def _find(text: str, wanted: list[tuple[str, str]], tags: list[str] = ()) -> list[_Highlight]:
+    """Every whole-word occurrence of each form, and the document's tags (`<b0>`, `</b0>`,
+    `<c1/>` of the names given); the longer wins where two overlap."""
+    candidates = [_Highlight(match.start(), match.end(), STYLE_TAG)
+                  for match in re.finditer(r"</?([a-z][0-9]{1,6})/?>", text)
+                  if match.group(1) in tags]
     for form, style in wanted:
         form = _normalised(form)
         if not form:
