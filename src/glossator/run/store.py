@@ -31,6 +31,7 @@ from glossator.run.resume import fingerprint, header_note, seal, source_digest, 
 from glossator.run.scheduler import Pending
 from glossator.terms.markup import place_markup
 from glossator.terms.pinning import TermReport, attach_pins, flag_misses
+from glossator.terms.qa import CheckedSegments
 from glossator.text.document import build_document
 from glossator.text.sources import parse_source
 
@@ -66,6 +67,7 @@ class Store:
         self.result = RunResult([], [], 0)
         self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
         self._keys: dict[Path, str] = {}
+        self.checked = CheckedSegments()  # QA's findings, once per distinct segment
 
     def key(self, article: Path) -> str:
         """The article's key (`placement.article_key`), worked out once per run: placing,
@@ -250,7 +252,7 @@ class Store:
             self._count(code, report)
             document.signature = self.signature(code)
             document.header_notes.append(report.line())
-            findings = check_document(document)
+            findings = check_document(document, self.checked)
             document.header_notes.append(f"qa {code}: {len(findings)} finding(s)")
             if findings:
                 self.report(f"{_label(pending.item)} ({code}): {len(findings)} QA finding(s)")

@@ -255,6 +255,28 @@ def _engine_renderings(engine: Engine, terms: Sequence[str], source: str,
     return {term: _RENDERING_CACHE[(model, source, target, term)] for term in terms}
 
 
+def learnt_terms(model: str, source: str, target: str) -> dict[str, dict]:
+    """What this process has learnt of how `model` writes terms from `source` into `target`
+    (base languages): each term on its own ("renderings", term → text) and its grammar in the
+    carrier sentences ("grammar", term → [gender, number, article]); plain values, for a cache
+    on disk (`run.termcache`)."""
+    pair = (model, source, target)
+    return {"renderings": {key[3]: rendering for key, rendering in _RENDERING_CACHE.items()
+                           if key[:3] == pair},
+            "grammar": {key[3]: [found.gender, found.number, found.article]
+                        for key, found in _GRAMMAR_CACHE.items() if key[:3] == pair}}
+
+
+def learn_terms(model: str, source: str, target: str, learnt: dict[str, dict]) -> None:
+    """Take what `learnt_terms` gave (in this process or an earlier one) as known: those terms
+    are not sent to the engine again. What this process knows already is kept."""
+    for term, rendering in learnt.get("renderings", {}).items():
+        _RENDERING_CACHE.setdefault((model, source, target, term), rendering)
+    for term, (gender, number, article) in learnt.get("grammar", {}).items():
+        _GRAMMAR_CACHE.setdefault((model, source, target, term),
+                                  grammar.Grammar(gender, number, article))
+
+
 def _bare(rendering: str, target: str) -> str:
     """A lone term's translation without the final stop or the article engines put first."""
     rendering = rendering.strip().rstrip(".!;:")

@@ -22,6 +22,7 @@ from glossator.glossary import grammar
 from glossator.languages import base_language, display_name
 from glossator.model import INFO_NOTE, Document, Pin, Segment, tag_names
 from glossator.terms.proof import deprecated_used, form_pattern, missing_pins
+from glossator.terms.wordlist import WordList, load_word_list, shipped_list
 
 if TYPE_CHECKING:
     from translate.filters.checks import StandardChecker
@@ -70,14 +71,39 @@ class Finding:
         return f"{self.check}: {self.message}"
 
 
-def check_document(document: Document) -> list[Finding]:
-    """Run every check on every segment; each segment's `qa` lines are replaced by its findings."""
+def check_document(document: Document, checked: CheckedSegments | None = None) -> list[Finding]:
+    """Run every check on every segment; each segment's `qa` lines are replaced by its findings.
+    With `checked` (one for a whole run), a segment identical to one checked before is not
+    checked again."""
     findings = []
     for segment in document.segments:
-        found = check_segment(segment, document.source_lang, document.target_lang or "")
+        source_lang, target_lang = document.source_lang, document.target_lang or ""
+        found = (checked.findings(segment, source_lang, target_lang) if checked is not None
+                 else check_segment(segment, source_lang, target_lang))
         segment.qa = [finding.line() for finding in found]
         findings.extend(found)
     return findings
+
+
+class CheckedSegments:
+    """The findings of the segments a run has checked, by everything a check may read (all of a
+    segment but its id, paragraph and QA lines): desks repeat datelines, boilerplate and wire
+    copy, and each distinct segment is checked once."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit  # segments remembered, at most; the oldest are forgotten
+        self._found: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+
+    def findings(self, segment: Segment, source_lang: str, target_lang: str) -> list[Finding]:
+        key = (source_lang, target_lang, repr(replace(segment, id="", paragraph=0, qa=[])))
+        known = self._found.get(key)
+        if known is None:
+            found = check_segment(segment, source_lang, target_lang)
+            if len(self._found) >= self.limit:
+                del self._found[next(iter(self._found))]
+            self._found[key] = [(finding.check, finding.message) for finding in found]
+            return found
+        return [Finding(segment.id, check, message) for check, message in known]
 
 
 def recheck(segments: Sequence[Segment], source_lang: str, target_lang: str) -> None:
@@ -217,32 +243,19 @@ def has_word_list(language: str) -> bool:
 
 @cache
 def _has_word_list(code: str) -> bool:  # asked once per segment: importlib.resources is slow
-    return _word_list_path(code).is_file()
+    return shipped_list(code).is_file()
 
 
-def word_list(language: str) -> frozenset[str] | None:
+def word_list(language: str) -> WordList | None:
     """The words of pyspellchecker's list for `language`, lower case, or None where it has
     none: it ships ar, de, en, es, eu, fa, fr, it, lv, nl, pt and ru."""
     return _word_list(base_language(language))
 
 
-def _word_list_path(code: str):  # -> importlib.resources.abc.Traversable
-    from importlib import resources
-
-    return resources.files("spellchecker") / "resources" / f"{code}.json.gz"
-
-
 @cache
-def _word_list(code: str) -> frozenset[str] | None:
-    """Read straight from the list pyspellchecker ships (word → frequency, gzipped JSON):
-    a set of words is all QA needs, and this is twice as fast as building a SpellChecker."""
-    import gzip
-    import json
-
-    path = _word_list_path(code)
-    if not path.is_file():
-        return None
-    return frozenset(json.loads(gzip.decompress(path.read_bytes())))
+def _word_list(code: str) -> WordList | None:
+    """A set of words is all QA needs: read from its compact form in the cache (`wordlist`)."""
+    return load_word_list(code)
 
 
 def _plain_words(text: str) -> list[str]:
