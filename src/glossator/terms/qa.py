@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -85,6 +85,10 @@ def check_document(document: Document, checked: CheckedSegments | None = None) -
     return findings
 
 
+_SEGMENT_CHECKED = tuple(field.name for field in fields(Segment)
+                         if field.name not in ("id", "paragraph", "qa"))
+
+
 class CheckedSegments:
     """The findings of the segments a run has checked, by everything a check may read (all of a
     segment but its id, paragraph and QA lines): desks repeat datelines, boilerplate and wire
@@ -95,7 +99,8 @@ class CheckedSegments:
         self._found: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
 
     def findings(self, segment: Segment, source_lang: str, target_lang: str) -> list[Finding]:
-        key = (source_lang, target_lang, repr(replace(segment, id="", paragraph=0, qa=[])))
+        key = (source_lang, target_lang,
+               repr([getattr(segment, name) for name in _SEGMENT_CHECKED]))
         known = self._found.get(key)
         if known is None:
             found = check_segment(segment, source_lang, target_lang)
