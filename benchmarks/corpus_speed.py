@@ -21,7 +21,19 @@ Rows, each measured in a subprocess of its own:
   user runs it), and over 10,000 (the 1,000 and their outputs copied ten times, the copies'
   POs taken over by an untimed run first, since each PO records its article's path).
 
-Targets: end to end ≥ 0.85× the raw engine's segments/s; peak RSS for 1,000 articles within
+- no repeats (`norepeat`): bergamot en→pt over the test articles once each (no segment
+  repeats), against the raw engine over all their segments; three rounds, best of each.
+- repetitive (`driver`): ten copies of the throughput corpus (1,000 articles by default, as
+  desks repeat wire copy) against the raw engine over its distinct segments (one round), then
+  the same run with every engine call answered from the first run's (the engine is
+  deterministic, so the driver takes the same paths): the driver's own ms per article, the
+  share of its stages (what needs the output folder, what could run beside the engine) and
+  its cProfile top 10 by internal time.
+- actors: the throughput corpus on a local Ray of 1, 2 and 4 CPUs (one actor each),
+  articles/s; Ray's own start left out, the actors' model loading in.
+
+Targets: end to end ≥ 0.85× the raw engine's segments/s (≥ 0.95× without repeats); the
+driver ≤ 3 ms an article; peak RSS for 1,000 articles within
 1.5× that for 100; resume of the unchanged 1,000 ≤ 5 s; Ray local with 2 actors
 within 15 % of the in-process run (the bergamot corpus, glossary on, `--cluster ray` on a Ray
 started with 2 CPUs against the same run in-process, timed before and after; Ray's own start,
@@ -34,6 +46,7 @@ Machines have 2 cores and are noisy: read the ratios. The default run takes abou
 the large memory and resume corpus (default 1000).
 
     .venv/bin/python benchmarks/corpus_speed.py [--articles 100] [--rss-articles 1000]
+        [--rows bergamot,norepeat,driver,actors,argos,ray,rss,resume]
 
 Measured 2026-11-28 on 2 cores that other jobs shared (helper D's rows):
 

@@ -212,3 +212,23 @@ def test_a_missed_pin_is_replaced_where_the_engine_aligns_it():
     report = translate_pinned(AligningEngine(), [segment], "en", "pt", TermMatcher(concepts))
     assert segment.target == "Ministro Ivanov chegou em Pyongyang hoje."
     assert report.missed == 0
+
+
+def test_a_repeated_source_gets_copies_of_its_pins_without_a_new_search(monkeypatch):
+    from glossator.terms import pinning
+
+    matcher = TermMatcher([Concept(("Shoigu",), {"pt": ("Choigu",)})])
+    searched = []
+    real = pinning.find_pins
+    monkeypatch.setattr(pinning, "find_pins", lambda text, *rest: searched.append(text)
+                        or real(text, *rest))
+    segments = [Segment(f"{n}.1", text, n) for n, text in
+                enumerate(["Shoigu met Kim.", "Shoigu met Kim.", "Kim met Shoigu."], start=1)]
+    found: dict = {}
+    pinning.attach_pins(segments, matcher, "pt", found)
+    pinning.attach_pins([Segment("4.1", "Shoigu met Kim.", 4)], matcher, "pt", found)
+    assert searched == ["Shoigu met Kim.", "Kim met Shoigu."]
+    assert [(p.start, p.target_text) for s in segments for p in s.pins] == [
+        (0, "Choigu"), (0, "Choigu"), (8, "Choigu")]
+    segments[0].pins[0].pinned = False  # each segment's pins are its own
+    assert segments[1].pins[0].pinned is None and found["Shoigu met Kim."][0].pinned is None

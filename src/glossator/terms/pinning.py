@@ -23,6 +23,7 @@ that cannot be placed is never silent: the segment stays fuzzy and gets a note.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -548,10 +549,18 @@ def drop_possessives(translation: str, pins: Sequence[Pin], target: str) -> str:
     return translation
 
 
-def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target: str) -> None:
-    """Find each segment's pins for the target language."""
+def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target: str,
+                found: dict[str, tuple[Pin, ...]] | None = None) -> None:
+    """Find each segment's pins for the target language. `found` (one for a run's language
+    and matcher) keeps the pins of each source text: a repeated one gets copies of them."""
     for segment in segments:
-        segment.pins = find_pins(segment.source, matcher, target)
+        if found is None:
+            segment.pins = find_pins(segment.source, matcher, target)
+            continue
+        pins = found.get(segment.source)
+        if pins is None:
+            pins = found[segment.source] = tuple(find_pins(segment.source, matcher, target))
+        segment.pins = [copy.copy(pin) for pin in pins]
 
 
 def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:
