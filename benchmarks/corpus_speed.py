@@ -61,6 +61,16 @@ Measured 2026-12-07, quiet machine, two full runs (the second with three rounds)
 0.75x then 1.00x wall (0.82x, 1.02x CPU; the raw engine alone gave 62.9 then 54.8 seg/s, and a
 separate three-round run 0.92x), argos 0.97x both, Ray 0.89x and 0.94x, peak RSS 584 / 584 MiB
 (RSS at the end 161 / 232 MiB), resume 0.90 / 0.81 s for 1,000 and 3.78 / 4.66 s for 10,000.
+
+Measured 2026-12-07 on 2 shared cores (load 3-6), before (fabcd51) → after the issue-20 work
+(caches, work once per distinct segment, fsyncs together), 1,000 repetitive articles, driver
+rows run back to back: driver alone 22.8 → 4.6 ms/article (other runs: 5.2, 6.1, 7.4);
+first run less its engine calls 16.1 → 5.7 ms/article. Where the driver's time goes after:
+render 27-32 %, fsync waits 11-16 %, QA 10-13 %, prepare 17-21 % (pins 4-7 %). End to end
+against the distinct-segment limit swung from 0.53x to 1.09x between runs (the engine's own
+speed moves that much on this machine; the run also makes the pins' fallback engine calls).
+No repeats: 0.88x, 0.79x (1.00x before, same noise). Ray local, 1 / 2 / 4 actors: 2.45 /
+3.82 / 2.65 articles/s (4 actors on 2 cores compete).
 """
 
 from __future__ import annotations
