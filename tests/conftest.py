@@ -1,11 +1,21 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from helpers import SEED, run_cli
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A cache folder for what runs before any test's own (session and module fixtures), so
+    that nothing in the suite reaches the user's; each test then gets one of its own."""
+    folder = tempfile.mkdtemp(prefix="glossator-test-cache-")
+    os.environ["GLOSSATOR_CACHE"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")
@@ -15,16 +25,13 @@ def _word_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from glossator.terms.wordlist import load_word_list
 
     folder = tmp_path_factory.mktemp("word-lists")
-    saved = os.environ.get("GLOSSATOR_CACHE")
+    saved = os.environ["GLOSSATOR_CACHE"]  # set by pytest_configure
     os.environ["GLOSSATOR_CACHE"] = str(folder)
     try:
         for code in ("pt", "en", "de"):
             load_word_list(code)
     finally:
-        if saved is None:
-            del os.environ["GLOSSATOR_CACHE"]
-        else:
-            os.environ["GLOSSATOR_CACHE"] = saved
+        os.environ["GLOSSATOR_CACHE"] = saved
     return folder
 
 
