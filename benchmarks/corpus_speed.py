@@ -21,7 +21,19 @@ Rows, each measured in a subprocess of its own:
   user runs it), and over 10,000 (the 1,000 and their outputs copied ten times, the copies'
   POs taken over by an untimed run first, since each PO records its article's path).
 
-Targets: end to end ≥ 0.85× the raw engine's segments/s; peak RSS for 1,000 articles within
+- no repeats (`norepeat`): bergamot en→pt over the test articles once each (no segment
+  repeats), against the raw engine over all their segments; three rounds, best of each.
+- repetitive (`driver`): ten copies of the throughput corpus (1,000 articles by default, as
+  desks repeat wire copy) against the raw engine over its distinct segments (one round), then
+  the same run with every engine call answered from the first run's (the engine is
+  deterministic, so the driver takes the same paths): the driver's own ms per article, the
+  share of its stages (what needs the output folder, what could run beside the engine) and
+  its cProfile top 10 by internal time.
+- actors: the throughput corpus on a local Ray of 1, 2 and 4 CPUs (one actor each),
+  articles/s; Ray's own start left out, the actors' model loading in.
+
+Targets: end to end ≥ 0.85× the raw engine's segments/s (≥ 0.95× without repeats); the
+driver ≤ 3 ms an article; peak RSS for 1,000 articles within
 1.5× that for 100; resume of the unchanged 1,000 ≤ 5 s; Ray local with 2 actors
 within 15 % of the in-process run (the bergamot corpus, glossary on, `--cluster ray` on a Ray
 started with 2 CPUs against the same run in-process, timed before and after; Ray's own start,
@@ -34,6 +46,7 @@ Machines have 2 cores and are noisy: read the ratios. The default run takes abou
 the large memory and resume corpus (default 1000).
 
     .venv/bin/python benchmarks/corpus_speed.py [--articles 100] [--rss-articles 1000]
+        [--rows bergamot,norepeat,driver,actors,argos,ray,rss,resume]
 
 Measured 2026-11-28 on 2 cores that other jobs shared (helper D's rows):
 
@@ -48,6 +61,16 @@ Measured 2026-12-07, quiet machine, two full runs (the second with three rounds)
 0.75x then 1.00x wall (0.82x, 1.02x CPU; the raw engine alone gave 62.9 then 54.8 seg/s, and a
 separate three-round run 0.92x), argos 0.97x both, Ray 0.89x and 0.94x, peak RSS 584 / 584 MiB
 (RSS at the end 161 / 232 MiB), resume 0.90 / 0.81 s for 1,000 and 3.78 / 4.66 s for 10,000.
+
+Measured 2026-12-07 on 2 shared cores (load 3-6), before (fabcd51) → after the issue-20 work
+(caches, work once per distinct segment, fsyncs together), 1,000 repetitive articles, driver
+rows run back to back: driver alone 22.8 → 4.6 ms/article (other runs: 5.2, 6.1, 7.4);
+first run less its engine calls 16.1 → 5.7 ms/article. Where the driver's time goes after:
+render 27-32 %, fsync waits 11-16 %, QA 10-13 %, prepare 17-21 % (pins 4-7 %). End to end
+against the distinct-segment limit swung from 0.53x to 1.09x between runs (the engine's own
+speed moves that much on this machine; the run also makes the pins' fallback engine calls).
+No repeats: 0.88x, 0.79x (1.00x before, same noise). Ray local, 1 / 2 / 4 actors: 2.45 /
+3.82 / 2.65 articles/s (4 actors on 2 cores compete).
 """
 
 from __future__ import annotations
@@ -69,6 +92,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "glossaries" / "north-korea.csv"
 CHUNK = 2000
 ROUNDS = 3
+ROWS = ("bergamot", "norepeat", "driver", "actors", "argos", "ray", "rss", "resume")
 NAMES = ("Abbott", "Barros", "Castell", "Duarte", "Eklund", "Farago", "Gomez", "Halvorsen",
          "Ibarra", "Jansen", "Kowalski", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrov",
          "Quintero", "Rossi", "Sandoval", "Tanaka", "Ulrich", "Varga", "Weber", "Xavier",
@@ -95,8 +119,7 @@ def vary(text: str, copy: int, keep: set[str]) -> str:
 
 
 def make_corpus(folder: Path, count: int) -> None:
-    bases = sorted((ROOT / "benchmarks" / "articles").glob("*.txt")) + sorted(
-        (ROOT / "seeds").glob("*.txt"))
+    bases = _bases()
     texts = [path.read_text(encoding="utf-8") for path in bases]
     keep = protected_words()
     for index in range(count):
@@ -166,8 +189,11 @@ def measure_throughput(engine_name: str, target: str, corpus: Path, out: Path,
             "engine_share": shares[min(range(len(ends)), key=lambda i: ends[i][0])]}
 
 
-def _time_engine_calls() -> list[float]:
-    """Count the wall time spent inside engine calls (first pass and the pins' extra ones)."""
+def _time_engine_calls(replay: dict | None = None) -> list[float]:
+    """Count the wall time spent inside engine calls (first pass and the pins' extra ones).
+    With `replay`, every text's hypotheses are also kept there, and a text met again is
+    answered from it without the engine: a run over texts translated once costs the driver's
+    work alone (the engine is deterministic, so the driver takes the same paths)."""
     from glossator.engines.base import Engine
 
     spent = [0.0]
@@ -181,9 +207,127 @@ def _time_engine_calls() -> list[float]:
                 spent[0] += time.perf_counter() - start
         return wrapper
 
-    Engine.hypotheses = timed(Engine.hypotheses)  # translate() goes through it
+    def replayed(method):
+        def wrapper(self, texts, source, target, count):
+            keys = [(text, source, target, count) for text in texts]
+            todo = [key for key in dict.fromkeys(keys) if key not in replay]
+            if todo:
+                answers = method(self, [key[0] for key in todo], source, target, count)
+                replay.update(zip(todo, answers))
+            return [replay[key] for key in keys]
+        return wrapper
+
+    hypotheses = Engine.hypotheses if replay is None else replayed(Engine.hypotheses)
+    Engine.hypotheses = timed(hypotheses)  # translate() goes through it
     Engine.aligned = timed(Engine.aligned)
     return spent
+
+
+def measure_no_repeats(corpus: Path, out: Path) -> dict[str, float]:
+    """The raw engine over every segment of an archive without repeats, and the pipeline."""
+    from glossator.engines import choose_engine
+    from glossator.run.pipeline import translate_articles
+
+    segments, total = distinct_segments(corpus, GLOSSARY)
+    assert len(segments) == total, "the archive repeats segments"
+    engine = choose_engine("bergamot", "en", "pt")
+    engine.translate(segments[:8], "en", "pt")
+    raws, ends = [], []
+    for round_ in range(ROUNDS):
+        start = time.perf_counter()
+        engine.translate(segments, "en", "pt")
+        raws.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        translate_articles([corpus], ["pt"], engine_name="bergamot", out=out / str(round_),
+                           chunk_segments=CHUNK, glossary_paths=[GLOSSARY])
+        ends.append(time.perf_counter() - start)
+    return {"segments": total, "raw_s": min(raws), "end_to_end_s": min(ends)}
+
+
+# Where the driver's time goes: the store's stages (`run/store.py`), and within them what
+# could run beside the engine (pins, QA) and what needs the output folder (merge, write).
+DRIVER_PARTS = {
+    "prepare: read, segment, merge": "run/store.py:prepare",
+    "  of it, pins (attach_pins)": "terms/pinning.py:attach_pins",
+    "pins placed and agreed (work_chunk)": "run/executors.py:work_chunk",
+    "write: proof, markup, QA, render, write": "run/store.py:write",
+    "  of it, QA (check_document)": "terms/qa.py:check_document",
+    "  of it, render (every format)": "run/store.py:_render",
+    "  of it, atomic writes (fsync)": "io/files.py:write_all",
+}
+
+
+def measure_driver(corpus: Path, out: Path) -> dict:
+    """A repetitive archive: the pipeline against the raw engine over its distinct segments
+    (one round: it is long), then the driver alone, every engine call answered from the first
+    run (timed, then under cProfile)."""
+    import cProfile
+    import io
+    import pstats
+
+    from glossator.engines import choose_engine
+    from glossator.run.pipeline import translate_articles
+
+    segments, total = distinct_segments(corpus, GLOSSARY)
+    articles = len(list(corpus.rglob("*.txt")))
+    engine = choose_engine("bergamot", "en", "pt")
+    engine.translate(segments[:8], "en", "pt")
+    start = time.perf_counter()
+    for first in range(0, len(segments), CHUNK):
+        engine.translate(segments[first:first + CHUNK], "en", "pt")
+    raw = time.perf_counter() - start
+    replay: dict = {}
+    in_engine = _time_engine_calls(replay)
+
+    def run(label: str) -> float:
+        in_engine[0] = 0.0
+        start = time.perf_counter()
+        result = translate_articles([corpus], ["pt"], engine_name="bergamot", out=out / label,
+                                    chunk_segments=CHUNK, glossary_paths=[GLOSSARY],
+                                    report=lambda _line: None)
+        assert result.translated == articles, result.summary()
+        return time.perf_counter() - start
+
+    end_to_end = run("first")
+    engine_s = in_engine[0]
+    driver = run("replayed")
+    profile = cProfile.Profile()
+    profile.enable()
+    run("profiled")
+    profile.disable()
+    stats = pstats.Stats(profile)
+    cumulative = {f"{path}:{name}": entry[3] for (path, _line, name), entry
+                  in stats.stats.items()}  # type: ignore[attr-defined]
+    whole = sum(entry[2] for entry in stats.stats.values())  # type: ignore[attr-defined]
+    parts = {label: sum(seconds for where, seconds in cumulative.items()
+                        if where.endswith(suffix)) / whole
+             for label, suffix in DRIVER_PARTS.items()}
+    listing = io.StringIO()
+    stats.stream = listing  # type: ignore[attr-defined]
+    stats.sort_stats("tottime").print_stats(10)
+    top = [line for line in listing.getvalue().splitlines()
+           if re.match(r"\s*\d+(/\d+)?\s+\d", line)]
+    return {"articles": articles, "segments": total, "distinct": len(segments), "raw_s": raw,
+            "end_to_end_s": end_to_end, "engine_s": engine_s, "driver_s": driver,
+            "parts": parts, "top": top}
+
+
+def measure_actors(corpus: Path, out: Path, actors: int) -> dict[str, float]:
+    """The corpus on a local Ray of `actors` CPUs (one actor each); Ray's own start left out,
+    the actors' model loading in."""
+    import ray
+
+    from glossator.run.pipeline import translate_articles
+
+    ray.init(num_cpus=actors, include_dashboard=False, log_to_driver=False,
+             logging_level="error")
+    start = time.perf_counter()
+    result = translate_articles([corpus], ["pt"], engine_name="bergamot", out=out,
+                                glossary_paths=[GLOSSARY], chunk_segments=CHUNK, cluster="ray",
+                                report=lambda _line: None)
+    seconds = time.perf_counter() - start
+    ray.shutdown()
+    return {"articles": result.translated, "seconds": seconds}
 
 
 def measure_rss(corpus: Path, out: Path) -> dict[str, float]:
@@ -280,6 +424,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--rss-articles", type=int, default=1000)
+    parser.add_argument("--rows", default=",".join(ROWS),
+                        help=f"which rows, comma-separated (default: all: {','.join(ROWS)})")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -289,13 +435,23 @@ def main() -> None:
             measure = measure_throughput if kind == "throughput" else measure_ray
             found = measure(engine, target, Path(corpus), Path(out),
                             Path(glossary) if glossary else None)
+        elif kind == "norepeat":
+            found = measure_no_repeats(Path(args[0]), Path(args[1]))
+        elif kind == "driver":
+            found = measure_driver(Path(args[0]), Path(args[1]))
+        elif kind == "actors":
+            found = measure_actors(Path(args[0]), Path(args[1]), int(args[2]))
         else:
             found = measure_rss(Path(args[0]), Path(args[1]))
         print(json.dumps(found))
         return
+    rows = options.rows.split(",")
+    unknown = set(rows) - set(ROWS)
+    if unknown:
+        parser.error(f"unknown rows: {', '.join(sorted(unknown))}; choose from {', '.join(ROWS)}")
     scratch = Path(tempfile.mkdtemp(prefix="glossator-corpus-"))
     try:
-        run(scratch, options.articles, options.rss_articles)
+        run(scratch, options.articles, options.rss_articles, rows)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -319,11 +475,95 @@ def ray_row(scratch: Path, articles: int) -> tuple[str, str, str] | None:
     return row
 
 
-def run(scratch: Path, articles: int, rss_articles: int) -> None:
-    start = time.perf_counter()
-    tiny, big = build_models(scratch)
-    print(f"models built in {time.perf_counter() - start:.0f} s; {os.cpu_count()} cores")
-    rows = []
+def no_repeats_row(scratch: Path) -> tuple[str, str, str]:
+    """Bergamot en→pt over the test articles once each: no segment repeats, so the limit is
+    the raw engine over all of them."""
+    corpus = scratch / "corpus-no-repeats"
+    make_corpus(corpus, len(_bases()))
+    found = child("norepeat", str(corpus), str(scratch / "out-no-repeats"))
+    row = (f"no repeats: {len(_bases())} articles, {found['segments']:.0f} segments, all "
+           "distinct", f"raw {found['segments'] / found['raw_s']:.1f} seg/s, end to end "
+           f"{found['segments'] / found['end_to_end_s']:.1f} seg/s",
+           f"{found['raw_s'] / found['end_to_end_s']:.2f}x (target >= 0.95)")
+    print(" | ".join(row), flush=True)
+    return row
+
+
+def driver_rows(scratch: Path, articles: int) -> list[tuple[str, str, str]]:
+    """A repetitive archive of ten times `articles` (ten copies of the throughput corpus, as
+    desks repeat wire copy): end to end against the distinct-segment limit, and the driver's
+    own milliseconds per article, where they go, and its cProfile top 10."""
+    corpus = scratch / "corpus-repetitive"
+    make_corpus(corpus / "c0", articles)
+    for copy in range(1, 10):
+        shutil.copytree(corpus / "c0", corpus / f"c{copy}")
+    found = child("driver", str(corpus), str(scratch / "out-repetitive"))
+    count = found["articles"]
+    per_article = 1000 * found["driver_s"] / count
+    rows = [(f"repetitive: {count} articles, {found['segments']:.0f} segments "
+             f"({found['distinct']:.0f} distinct)",
+             f"raw {found['raw_s']:.1f} s, end to end {found['end_to_end_s']:.1f} s "
+             f"({found['engine_s']:.1f} s in engine calls)",
+             f"{found['raw_s'] / found['end_to_end_s']:.2f}x the distinct-segment limit "
+             "(target >= 0.85)"),
+            (f"driver alone (engine calls replayed), {count} articles",
+             f"{found['driver_s']:.1f} s; first run less its engine calls: "
+             f"{1000 * (found['end_to_end_s'] - found['engine_s']) / count:.1f} ms/article",
+             f"{per_article:.1f} ms/article (target <= 3)")]
+    for row in rows:
+        print(" | ".join(row), flush=True)
+    print("  where the driver's time goes (share of the profiled run):")
+    for label, share in found["parts"].items():
+        print(f"    {label:<42} {share:6.1%}")
+    print("  cProfile top 10 of the driver (internal time):")
+    for line in found["top"]:
+        print(f"    {line.strip()}")
+    return rows
+
+
+def actors_row(scratch: Path, articles: int) -> tuple[str, str, str] | None:
+    """Articles per second on a local Ray with 1, 2 and 4 actors (bergamot en→pt)."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        print("actors: ray not installed (pip install -e '.[ray]'), row skipped", flush=True)
+        return None
+    corpus = scratch / "corpus-bergamot en-pt"
+    if not corpus.exists():
+        make_corpus(corpus, articles)
+    rates = {}
+    for actors in (1, 2, 4):
+        found = child("actors", str(corpus), str(scratch / f"out-actors-{actors}"), str(actors))
+        rates[actors] = found["articles"] / found["seconds"]
+    row = (f"ray local, 1 / 2 / 4 actors: bergamot en-pt, {articles} articles",
+           " / ".join(f"{rate:.2f}" for rate in rates.values()) + " articles/s",
+           f"{rates[2] / rates[1]:.2f}x, {rates[4] / rates[1]:.2f}x of 1 actor "
+           f"({os.cpu_count()} cores)")
+    print(" | ".join(row), flush=True)
+    return row
+
+
+def _bases() -> list[Path]:
+    return sorted((ROOT / "benchmarks" / "articles").glob("*.txt")) + sorted(
+        (ROOT / "seeds").glob("*.txt"))
+
+
+def run(scratch: Path, articles: int, rss_articles: int, wanted: list[str]) -> None:
+    rows: list[tuple[str, str, str]] = []
+    if "norepeat" in wanted:
+        rows.append(no_repeats_row(scratch))
+    if "driver" in wanted:
+        rows.extend(driver_rows(scratch, articles))
+    if "actors" in wanted:
+        row = actors_row(scratch, articles)
+        if row:
+            rows.append(row)
+    tiny: dict[str, str] = {}
+    big: dict[str, str] = {}
+    if {"argos", "rss", "resume"} & set(wanted):
+        start = time.perf_counter()
+        tiny, big = build_models(scratch)
+        print(f"models built in {time.perf_counter() - start:.0f} s; {os.cpu_count()} cores")
 
     def throughput(label: str, engine: str, target: str, count: int, glossary: str,
                    env: dict[str, str]) -> None:
@@ -341,12 +581,20 @@ def run(scratch: Path, articles: int, rss_articles: int) -> None:
                      f"{ours / raw:.2f}x wall, {cpu_ratio:.2f}x CPU (target >= 0.85)"))
         print(" | ".join(rows[-1]), flush=True)
 
-    throughput("bergamot en-pt", "bergamot", "pt", articles, str(GLOSSARY), {})
-    throughput("argos en-de (Argos size)", "argos", "de", max(articles // 25, 1), "", big)
-    row = ray_row(scratch, articles)
+    if "bergamot" in wanted:
+        throughput("bergamot en-pt", "bergamot", "pt", articles, str(GLOSSARY), {})
+    if "argos" in wanted:
+        throughput("argos en-de (Argos size)", "argos", "de", max(articles // 25, 1), "", big)
+    row = ray_row(scratch, articles) if "ray" in wanted else None
     if row:
         rows.append(row)
+    if {"rss", "resume"} & set(wanted):
+        rss_and_resume_rows(scratch, rss_articles, tiny, rows)
+    _print_table(rows)
 
+
+def rss_and_resume_rows(scratch: Path, rss_articles: int, tiny: dict[str, str],
+                        rows: list[tuple[str, str, str]]) -> None:
     small, large = scratch / "rss-small", scratch / "rss-large"
     make_corpus(small, 100)
     make_corpus(large, rss_articles)
@@ -380,8 +628,10 @@ def run(scratch: Path, articles: int, rss_articles: int) -> None:
     rows.append((f"resume, {10 * rss_articles} unchanged articles", f"{resume_many:.2f} s", ""))
     print(" | ".join(rows[-1]), flush=True)
 
+
+def _print_table(rows: list[tuple[str, str, str]]) -> None:
     print()
-    width = max(len(row[0]) for row in rows)
+    width = max((len(row[0]) for row in rows), default=0)
     for row in rows:
         print(f"{row[0]:<{width}}  {row[1]:<42}  {row[2]}")
 

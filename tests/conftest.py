@@ -1,10 +1,51 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from helpers import SEED, run_cli
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A cache folder for what runs before any test's own (session and module fixtures), so
+    that nothing in the suite reaches the user's; each test then gets one of its own."""
+    folder = tempfile.mkdtemp(prefix="glossator-test-cache-")
+    os.environ["GLOSSATOR_CACHE"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@pytest.fixture(scope="session")
+def _word_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder with QA's word lists built once for the session (they depend on nothing
+    a test changes; building one takes a second)."""
+    from glossator.terms.wordlist import load_word_list
+
+    folder = tmp_path_factory.mktemp("word-lists")
+    saved = os.environ["GLOSSATOR_CACHE"]  # set by pytest_configure
+    os.environ["GLOSSATOR_CACHE"] = str(folder)
+    try:
+        for code in ("pt", "en", "de"):
+            load_word_list(code)
+    finally:
+        os.environ["GLOSSATOR_CACHE"] = saved
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                 _word_lists: Path) -> Path:
+    """Every test (and the processes it starts) caches into a folder of its own, never the
+    user's: what one test's engine taught the cache cannot reach another test. The session's
+    word lists are linked in."""
+    folder = tmp_path_factory.mktemp("cache")
+    for entry in _word_lists.iterdir():
+        os.link(entry, folder / entry.name)
+    monkeypatch.setenv("GLOSSATOR_CACHE", str(folder))
+    return folder
 
 
 @pytest.fixture

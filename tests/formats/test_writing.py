@@ -14,6 +14,7 @@ import itertools
 from pathlib import Path
 
 import lxml.html
+import polib
 import pytest
 from lxml import etree
 from translate.storage.tmx import tmxfile
@@ -489,3 +490,49 @@ def test_the_review_page_shows_the_comment():
     page = lxml.html.fromstring(get_format("html").render(document))
     [comment] = select(page, "li.comment")
     assert comment.text_content() == f"Comment {COMMENT}"
+
+
+@pytest.mark.parametrize(("name", "module", "made"), [
+    ("html", "glossator.formats.html", "_render_row_parts"),
+    ("po", "glossator.formats.comments", "facts"),
+])
+def test_a_repeated_segment_is_rendered_once_and_reads_as_itself(name, module, made,
+                                                                  monkeypatch):
+    import importlib
+
+    from glossator.model import Pin
+
+    def repeated(document_id: str) -> Document:
+        pins = [Pin(0, 6, "Shoigu", "Choigu", pinned=True)]
+        return Document(name=f"doc-{document_id}", source_lang="en", target_lang="pt",
+                        segments=[Segment(f"{paragraph}.1", "Shoigu met Kim.", paragraph,
+                                          target="Choigu reuniu-se com Kim.",
+                                          pins=[Pin(**vars(pins[0]))], qa=[f"qa: {name}"])
+                                  for paragraph in (1, 2, 3)]
+                        + [Segment("4.1", "Shoigu met Kim.", 4, target="Choigu viu Kim.",
+                                   pins=[Pin(**vars(pins[0]))])])
+
+    target = importlib.import_module(module)
+    from glossator.formats import html, po
+
+    monkeypatch.setattr(html, "_ROWS", {})  # what earlier tests rendered
+    monkeypatch.setattr(po, "_COMMENTS", {})
+    calls = []
+    real = getattr(target, made)
+    monkeypatch.setattr(target, made, lambda segment, *rest: calls.append(segment.id)
+                        or real(segment, *rest))
+    fmt = get_format(name)
+    rendered = fmt.render(repeated("a"))
+    assert sorted(calls) == ["1.1", "4.1"]  # once per distinct segment, whatever its id
+    for sid in ("1.1", "2.1", "3.1", "4.1"):
+        assert sid in rendered
+    assert rendered.count("reuniu-se") == 3 and rendered.count("viu Kim") == 1
+    if name == "po":
+        entries = polib.pofile(rendered)
+        assert [entry.msgctxt for entry in entries] == ["1.1", "2.1", "3.1", "4.1"]
+        assert [entry.occurrences[0][1] for entry in entries] == ["1", "2", "3", "4"]
+    else:
+        page = lxml.html.fromstring(rendered)
+        assert [row.get("id") for row in page.find_class("seg")] == ["s1.1", "s2.1", "s3.1",
+                                                                    "s4.1"]
+        assert len(page.find_class("has-qa")) == 3

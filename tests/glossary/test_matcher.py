@@ -71,3 +71,22 @@ def test_empty_matcher_finds_nothing():
     matcher = TermMatcher([])
     assert not matcher
     assert matcher.find("Shoigu") == []
+
+
+def test_a_text_met_again_is_not_scanned_again(monkeypatch):
+    from glossator.glossary import matcher as module
+
+    matcher = TermMatcher(CONCEPTS)
+    scanned = []
+    scan = matcher._scan
+    monkeypatch.setattr(matcher, "_scan", lambda text: scanned.append(text) or scan(text))
+    first = matcher.find("Shoigu met Kim Jong Un.")
+    first.clear()  # a caller's list is its own
+    assert [m.text for m in matcher.find("Shoigu met Kim Jong Un.")] == ["Shoigu", "Kim Jong Un"]
+    assert scanned == ["Shoigu met Kim Jong Un."]
+    monkeypatch.setattr(module, "FOUND_TEXTS", 2)
+    for text in ("KCNA said.", "Shoygu said.", "KCNA said.", "Shoigu met Kim Jong Un."):
+        matcher.find(text)
+    # Full at two texts: everything is forgotten, then remembered again.
+    assert scanned == ["Shoigu met Kim Jong Un.", "KCNA said.", "Shoygu said.", "KCNA said.",
+                       "Shoigu met Kim Jong Un."]

@@ -229,3 +229,23 @@ def test_real_engine_missing_article_after_a_reporting_verb_is_written(bergamot)
     assert [s.target for s in batch] == [
         text.replace("disse KCNA", "disse a KCNA") for text in raw]
     assert [check_segment(s, "en", "pt") for s in batch] == [[], []]
+
+
+def test_a_repeated_source_gets_copies_of_its_pins_without_a_new_search(monkeypatch):
+    from glossator.terms import pinning
+
+    matcher = TermMatcher([Concept(("Shoigu",), {"pt": ("Choigu",)})])
+    searched = []
+    real = pinning.find_pins
+    monkeypatch.setattr(pinning, "find_pins", lambda text, *rest: searched.append(text)
+                        or real(text, *rest))
+    segments = [Segment(f"{n}.1", text, n) for n, text in
+                enumerate(["Shoigu met Kim.", "Shoigu met Kim.", "Kim met Shoigu."], start=1)]
+    found: dict = {}
+    pinning.attach_pins(segments, matcher, "pt", found=found)
+    pinning.attach_pins([Segment("4.1", "Shoigu met Kim.", 4)], matcher, "pt", found=found)
+    assert searched == ["Shoigu met Kim.", "Kim met Shoigu."]
+    assert [(p.start, p.target_text) for s in segments for p in s.pins] == [
+        (0, "Choigu"), (0, "Choigu"), (8, "Choigu")]
+    segments[0].pins[0].pinned = False  # each segment's pins are its own
+    assert segments[1].pins[0].pinned is None and found["Shoigu met Kim."][0].pinned is None

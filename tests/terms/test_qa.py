@@ -552,3 +552,34 @@ def test_omission_leaves_common_words_in_another_spelling():
                           "primeiro encontro.") == []
     assert checks(source, "Kim recebeu o ministro russo Serguei Choigu no seu primeiro "
                           "encontro oficial.") == []
+
+
+def test_a_run_checks_each_distinct_segment_once(monkeypatch):
+    from glossator.terms import qa
+
+    seen = []
+
+    def counting(segment, source_lang, target_lang, **options):
+        seen.append(segment.id)
+        return check_segment(segment, source_lang, target_lang, **options)
+
+    monkeypatch.setattr(qa, "check_segment", counting)
+
+    def document(target: str) -> Document:
+        return Document(name="a", source_lang="en", target_lang="pt", segments=[
+            Segment("1.1", "Shoigu met Kim.", 1, target=target, pins=[SHOIGU]),
+            Segment("2.1", "Shoigu met Kim.", 2, target=target, pins=[SHOIGU]),
+            Segment("2.2", "It rained 20 mm.", 2, target="Choveu 20 mm."),
+        ])
+
+    checked = qa.CheckedSegments()
+    first = check_document(document("Shoigu reuniu-se com Kim."), checked)
+    assert seen == ["1.1", "2.2"]
+    assert [(f.segment_id, f.check) for f in first] == [("1.1", "pin-missing"),
+                                                        ("2.1", "pin-missing")]
+    again = document("Shoigu reuniu-se com Kim.")
+    assert check_document(again, checked) == first and seen == ["1.1", "2.2"]
+    assert again.segments[1].qa == again.segments[0].qa != []
+    fixed = check_document(document("Choigu reuniu-se com Kim."), checked)  # another target
+    assert fixed == [] and seen == ["1.1", "2.2", "1.1"]
+    assert check_document(document("Shoigu reuniu-se com Kim."), None) == first

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import fields
 from functools import cache
 from html import escape
 from importlib import resources
@@ -142,6 +143,39 @@ def _paragraph(document: Document, segments: list[Segment]) -> str:
 
 
 def _row(document: Document, segment: Segment) -> str:
+    sid = escape(segment.id)
+    classes, badge, cells = _row_parts(segment, document.source_lang, document.target_lang or "")
+    return "\n".join([
+        f'<div class="{classes}" id="s{sid}">',
+        f'<div class="gutter"><a class="sid" href="#s{sid}">{sid}</a>{badge}</div>',
+        cells,
+        "</div>",
+    ])
+
+
+# What a row holds besides its segment's id, by everything else of the segment it is made
+# from: archives repeat datelines, boilerplate and wire copy, and each is rendered once.
+_ROWS: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+ROWS_REMEMBERED = 20_000
+_SEGMENT_SHOWN = tuple(field.name for field in fields(Segment)
+                       if field.name not in ("id", "paragraph"))
+
+
+def _row_parts(segment: Segment, source_lang: str, target_lang: str) -> tuple[str, str, str]:
+    """The row's classes, its badge and its cells (source, target, remarks)."""
+    global _ROWS
+    key = (source_lang, target_lang, repr([getattr(segment, name) for name in _SEGMENT_SHOWN]))
+    parts = _ROWS.get(key)
+    if parts is None:
+        parts = _render_row_parts(segment, source_lang, target_lang)
+        if len(_ROWS) >= ROWS_REMEMBERED:
+            _ROWS = {}  # a new one, not cleared: safe where threads render at once
+        _ROWS[key] = parts
+    return parts
+
+
+def _render_row_parts(segment: Segment, source_lang: str,
+                      target_lang: str) -> tuple[str, str, str]:
     state = segment.state
     classes = ["seg", segment.kind, state]
     if _flagged(segment):
@@ -150,21 +184,15 @@ def _row(document: Document, segment: Segment) -> str:
         classes.append("has-qa")
     if segment.notes:
         classes.append("has-missed")
-    sid = escape(segment.id)
-    badge = _BADGES[state]
-    source_lang = document.source_lang
-    target_lang = document.target_lang or ""
     target = (_highlight(segment.target, _target_spans(segment.target, segment.pins))
               if segment.target else '<span class="empty">no translation</span>')
-    return "\n".join([
-        f'<div class="{" ".join(classes)}" id="s{sid}">',
-        f'<div class="gutter"><a class="sid" href="#s{sid}">{sid}</a>{badge}</div>',
+    cells = "\n".join([
         f'<div class="src" {_lang_attrs(source_lang)}>'
         f"{_highlight(segment.source, _source_spans(segment.source, segment.pins))}</div>",
         f'<div class="tgt" {_lang_attrs(target_lang)}>{target}</div>',
         _remarks(segment),
-        "</div>",
     ])
+    return " ".join(classes), _BADGES[state], cells
 
 
 def _remarks(segment: Segment) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -91,11 +92,31 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
         msgid=segment.tagged_source,
         msgstr=segment.target,
         occurrences=[(_occurrence_name(source_name), str(segment.paragraph))],
-        comment="\n".join(to_lines(segment)),
+        comment=_facts_comment(segment),
         tcomment=segment.comment,
         flags=["fuzzy"] if segment.fuzzy else [],
         previous_msgid=segment.previous_source,
     )
+
+
+# A segment's facts as its `#.` comment, by everything of the segment but where it is: archives
+# repeat datelines, boilerplate and wire copy, and each is written once.
+_COMMENTS: dict[str, str] = {}
+COMMENTS_REMEMBERED = 20_000
+_SEGMENT_RECORDED = tuple(field.name for field in fields(Segment)
+                          if field.name not in ("id", "paragraph"))
+
+
+def _facts_comment(segment: Segment) -> str:
+    global _COMMENTS
+    key = repr([getattr(segment, name) for name in _SEGMENT_RECORDED])
+    comment = _COMMENTS.get(key)
+    if comment is None:
+        comment = "\n".join(to_lines(segment))
+        if len(_COMMENTS) >= COMMENTS_REMEMBERED:
+            _COMMENTS = {}  # a new one, not cleared: safe where threads write at once
+        _COMMENTS[key] = comment
+    return comment
 
 
 def _occurrence_name(name: str) -> str:

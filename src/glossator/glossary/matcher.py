@@ -15,6 +15,7 @@ from glossator.glossary.model import Concept
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+FOUND_TEXTS = 50_000  # texts whose matches a matcher remembers, at most
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class TermMatcher:
     """All variants of all concepts, indexed by first token for fast scanning."""
 
     def __init__(self, concepts: Iterable[Concept]) -> None:
+        self._found: dict[str, tuple[TermMatch, ...]] = {}  # text → its matches
         self._exact: dict[str, list[_Pattern]] = {}
         self._folded: dict[str, list[_Pattern]] = {}
         for concept in concepts:
@@ -69,7 +71,18 @@ class TermMatcher:
         return bool(self._exact or self._folded)
 
     def find(self, text: str) -> list[TermMatch]:
-        """Non-overlapping matches, leftmost first, the longest where several start together."""
+        """Non-overlapping matches, leftmost first, the longest where several start together.
+        A text met before is not scanned again: archives repeat datelines and boilerplate, and
+        a run looks for terms in each paragraph, then in each of its segments."""
+        found = self._found.get(text)
+        if found is None:
+            found = tuple(self._scan(text))
+            if len(self._found) >= FOUND_TEXTS:
+                self._found = {}  # a new one, not cleared: safe where threads share a matcher
+            self._found[text] = found
+        return list(found)
+
+    def _scan(self, text: str) -> list[TermMatch]:
         tokens = _tokens(text)
         exact_keys = [t.group().translate(APOSTROPHES) for t in tokens]
         folded_keys = [key.casefold() for key in exact_keys] if self._folded else exact_keys

@@ -14,6 +14,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
@@ -25,6 +26,9 @@ TEMPORARY_SUFFIX = ".tmp"
 _TEMPORARY_NAME = re.compile(r"\.glossator-.*\.(\d+)\.[a-z0-9_]{8}\.tmp", re.DOTALL)
 _NAME_IN_TEMPORARY = 40  # characters of the output's name kept in its temporary's name
 LOCK_NAME = ".glossator.lock"
+# Temporaries written and fsynced at once: the file system commits their syncs together, so a
+# batch of 300 small files takes a few of one file's fsync instead of 300 of them.
+_WRITERS = 16
 
 
 def ensure_writable_dir(directory: Path) -> None:
@@ -46,28 +50,33 @@ def write_atomic(path: Path, text: str) -> None:
 def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
     """Write every file, all or nothing as far as the file system allows; return the paths.
 
-    Every file is first written completely (and fsynced) to a temporary file beside it; only
-    when all are written are they renamed over the outputs, one after the other. A failure
-    while writing (a full disk) changes no output. A rename failing midway (rare: the checks
-    before rule out a folder in the way and a name too long) says which outputs were replaced
-    and which were not. Temporary files never outlive a failure.
+    Every file is first written completely (and fsynced) to a temporary file beside it, several
+    at once; only when all are written are they renamed over the outputs, one after the other.
+    A failure while writing (a full disk) changes no output. A rename failing midway (rare: the
+    checks before rule out a folder in the way and a name too long) says which outputs were
+    replaced and which were not. Temporary files never outlive a failure.
     """
     for directory in dict.fromkeys(path.parent for path in files):
         ensure_writable_dir(directory)
     for path in files:
         _check_target(path)
-    staged: list[tuple[Path, Path]] = []
+    written: dict[Path, Future[Path]] = {}
     try:
-        for path, text in files.items():
+        with ThreadPoolExecutor(max_workers=min(len(files), _WRITERS) or 1) as writers:
+            for path, text in files.items():
+                written[path] = writers.submit(_write_temporary, path, text)
+        staged = []
+        for path, future in written.items():
             try:
-                staged.append((path, _write_temporary(path, text)))
+                staged.append((path, future.result()))
             except OSError as error:
                 raise FormatError(f"cannot write: {error.strerror or error}; no output was "
                                   f"changed", path=path) from None
         _replace_all(staged)
     finally:
-        for _path, temporary in staged:
-            _unlink_quietly(temporary)  # gone already where the rename succeeded
+        for future in written.values():
+            if future.done() and not future.cancelled() and future.exception() is None:
+                _unlink_quietly(future.result())  # gone already where the rename succeeded
     return list(files)
 
 

@@ -34,7 +34,7 @@ PARTS_IN_FLIGHT = 2  # per actor: one decoding, one waiting, so an actor never i
 MIN_PART_SEGMENTS = 64  # a smaller chunk is not worth cutting further
 # Variables an actor's engines read, passed on so actors see the driver's settings even on a
 # Ray that was started before they were set.
-FORWARDED_ENV = ("ARGOS_PACKAGES_DIR",)
+FORWARDED_ENV = ("ARGOS_PACKAGES_DIR", "GLOSSATOR_CACHE")  # where set: models, the cache folder
 # Tests only: "N:PATH" makes the first actor to reach its N-th part exit, once (PATH marks it);
 # "N" alone makes every actor exit on its N-th part.
 CRASH_ENV = "GLOSSATOR_TEST_ACTOR_CRASH"

@@ -40,14 +40,17 @@ class Chunk:
 def work_chunk(engine: Engine, chunk: Chunk, context: RunContext) -> Chunk:
     """Translate a chunk with its pins enforced and its probe pins' grammar filled in; the
     same chunk comes back, its segments carrying their targets and pins."""
+    from glossator.run.termcache import keep_terms, recall_terms
     from glossator.terms.pinning import probe_grammar, translate_segments
 
     source, target = base_language(context.source), base_language(chunk.target)
+    recall_terms(engine, context, source, target)
     if chunk.probe:
         probe_grammar(engine, chunk.probe, source, target)
     if chunk.segments:
         translate_segments(engine, chunk.segments, context.source, chunk.target,
                            always_mask=context.always_mask)
+    keep_terms(engine, context, source, target)
     return chunk
 
 

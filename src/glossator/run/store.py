@@ -20,7 +20,7 @@ from glossator.glossary.matcher import TermMatcher
 from glossator.io.files import write_all
 from glossator.io.names import text_name
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
-from glossator.model import Document
+from glossator.model import Document, Pin
 from glossator.run.context import RunContext
 from glossator.run.discovery import Source
 from glossator.run.merge import check_previous, merge, reviewed_pairs
@@ -31,11 +31,13 @@ from glossator.run.resume import fingerprint, header_note, seal, source_digest, 
 from glossator.run.scheduler import Pending
 from glossator.terms.markup import place_markup
 from glossator.terms.pinning import TermReport, attach_pins, flag_misses
+from glossator.terms.qa import CheckedSegments
 from glossator.text.document import build_document
 from glossator.text.sources import parse_source
 
 Report = Callable[[str], None]
 MEMORY_FILE = "memory.tmx"
+PINS_REMEMBERED = 50_000  # source texts whose pins a run remembers per language, at most
 
 
 @dataclass
@@ -66,6 +68,8 @@ class Store:
         self.result = RunResult([], [], 0)
         self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
         self._keys: dict[Path, str] = {}
+        self.checked = CheckedSegments()  # QA's findings, once per distinct segment
+        self.pins_found: dict[str, dict[str, tuple[Pin, ...]]] = {}  # language → text → pins
 
     def key(self, article: Path) -> str:
         """The article's key (`placement.article_key`), worked out once per run: placing,
@@ -222,7 +226,10 @@ class Store:
             self.result.failed.append(error)
             return None
         document.target_lang = code
-        attach_pins(document.segments, self.matcher, code, self.context.source)
+        found = self.pins_found.setdefault(code, {})
+        if len(found) >= PINS_REMEMBERED:
+            found.clear()
+        attach_pins(document.segments, self.matcher, code, self.context.source, found=found)
         merged = merge(document, previous, self.memories[code], retranslate=self.context.force)
         if previous or merged.kept:
             self.report(f"{_label(item)} ({code}): {merged.summary()}")
@@ -250,7 +257,7 @@ class Store:
             self._count(code, report)
             document.signature = self.signature(code)
             document.header_notes.append(report.line())
-            findings = check_document(document)
+            findings = check_document(document, self.checked)
             document.header_notes.append(f"qa {code}: {len(findings)} finding(s)")
             if findings:
                 self.report(f"{_label(pending.item)} ({code}): {len(findings)} QA finding(s)")

@@ -23,6 +23,7 @@ that cannot be placed is never silent: the segment stays fuzzy and gets a note.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -255,6 +256,28 @@ def _engine_renderings(engine: Engine, terms: Sequence[str], source: str,
         for term, rendering in zip(todo, engine.translate(todo, source, target)):
             _RENDERING_CACHE[(model, source, target, term)] = _bare(rendering, target)
     return {term: _RENDERING_CACHE[(model, source, target, term)] for term in terms}
+
+
+def learnt_terms(model: str, source: str, target: str) -> dict[str, dict]:
+    """What this process has learnt of how `model` writes terms from `source` into `target`
+    (base languages): each term on its own ("renderings", term → text) and its grammar in the
+    carrier sentences ("grammar", term → [gender, number, article]); plain values, for a cache
+    on disk (`run.termcache`)."""
+    pair = (model, source, target)
+    return {"renderings": {key[3]: rendering for key, rendering in _RENDERING_CACHE.items()
+                           if key[:3] == pair},
+            "grammar": {key[3]: [found.gender, found.number, found.article]
+                        for key, found in _GRAMMAR_CACHE.items() if key[:3] == pair}}
+
+
+def learn_terms(model: str, source: str, target: str, learnt: dict[str, dict]) -> None:
+    """Take what `learnt_terms` gave (in this process or an earlier one) as known: those terms
+    are not sent to the engine again. What this process knows already is kept."""
+    for term, rendering in learnt.get("renderings", {}).items():
+        _RENDERING_CACHE.setdefault((model, source, target, term), rendering)
+    for term, (gender, number, article) in learnt.get("grammar", {}).items():
+        _GRAMMAR_CACHE.setdefault((model, source, target, term),
+                                  grammar.Grammar(gender, number, article))
 
 
 def _bare(rendering: str, target: str) -> str:
@@ -546,10 +569,20 @@ def drop_possessives(translation: str, pins: Sequence[Pin], target: str) -> str:
 
 
 def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target: str,
-                source: str = "en") -> None:
-    """Find each segment's pins for the target language (dates as `source` writes them)."""
+                source: str = "en", *, found: dict[str, tuple[Pin, ...]] | None = None
+                ) -> None:
+    """Find each segment's pins for the target language (dates as `source` writes them).
+    `found` (one for a run's language and matcher) keeps the pins of each source text: a
+    repeated one gets copies of them."""
     for segment in segments:
-        segment.pins = find_pins(segment.source, matcher, target, source)
+        if found is None:
+            segment.pins = find_pins(segment.source, matcher, target, source)
+            continue
+        pins = found.get(segment.source)
+        if pins is None:
+            pins = found[segment.source] = tuple(find_pins(segment.source, matcher, target,
+                                                           source))
+        segment.pins = [copy.copy(pin) for pin in pins]
 
 
 def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:

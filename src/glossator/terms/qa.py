@@ -17,7 +17,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from difflib import SequenceMatcher
 from functools import cache
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ from glossator.glossary import grammar
 from glossator.languages import base_language, display_name
 from glossator.model import INFO_NOTE, Document, Pin, Segment, tag_names
 from glossator.terms.proof import deprecated_used, form_pattern, missing_pins
+from glossator.terms.wordlist import WordList, load_word_list, shipped_list
 
 if TYPE_CHECKING:
     from translate.filters.checks import StandardChecker
@@ -87,16 +88,49 @@ class Finding:
         return f"{self.check}: {self.message}"
 
 
-def check_document(document: Document) -> list[Finding]:
-    """Run every check on every segment; each segment's `qa` lines are replaced by its findings."""
+def check_document(document: Document, checked: CheckedSegments | None = None) -> list[Finding]:
+    """Run every check on every segment; each segment's `qa` lines are replaced by its findings.
+    With `checked` (one for a whole run), a segment identical to one checked before is not
+    checked again."""
     findings = []
     usual = usual_length(document.segments, document.source_lang, document.target_lang or "")
     for segment in document.segments:
-        found = check_segment(segment, document.source_lang, document.target_lang or "",
-                              usual=usual)
+        source_lang, target_lang = document.source_lang, document.target_lang or ""
+        found = (checked.findings(segment, source_lang, target_lang, usual=usual)
+                 if checked is not None
+                 else check_segment(segment, source_lang, target_lang, usual=usual))
         segment.qa = [finding.line() for finding in found]
         findings.extend(found)
     return findings
+
+
+_SEGMENT_CHECKED = tuple(field.name for field in fields(Segment)
+                         if field.name not in ("id", "paragraph", "qa"))
+
+
+class CheckedSegments:
+    """The findings of the segments a run has checked, by everything a check may read (all of a
+    segment but its id, paragraph and QA lines): desks repeat datelines, boilerplate and wire
+    copy, and each distinct segment is checked once."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit  # segments remembered, at most; the oldest are forgotten
+        self._found: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
+
+    def findings(self, segment: Segment, source_lang: str, target_lang: str, *,
+                 usual: tuple[float, float] | None = None) -> list[Finding]:
+        """`check_segment`'s findings; `usual` (the article's length ratios) is part of what
+        a segment is checked by, so it is part of the key."""
+        key = (source_lang, target_lang, repr(usual),
+               repr([getattr(segment, name) for name in _SEGMENT_CHECKED]))
+        known = self._found.get(key)
+        if known is None:
+            found = check_segment(segment, source_lang, target_lang, usual=usual)
+            if len(self._found) >= self.limit:
+                del self._found[next(iter(self._found))]
+            self._found[key] = [(finding.check, finding.message) for finding in found]
+            return found
+        return [Finding(segment.id, check, message) for check, message in known]
 
 
 def recheck(segments: Sequence[Segment], source_lang: str, target_lang: str) -> None:
@@ -268,32 +302,19 @@ def has_word_list(language: str) -> bool:
 
 @cache
 def _has_word_list(code: str) -> bool:  # asked once per segment: importlib.resources is slow
-    return _word_list_path(code).is_file()
+    return shipped_list(code).is_file()
 
 
-def word_list(language: str) -> frozenset[str] | None:
+def word_list(language: str) -> WordList | None:
     """The words of pyspellchecker's list for `language`, lower case, or None where it has
     none: it ships ar, de, en, es, eu, fa, fr, it, lv, nl, pt and ru."""
     return _word_list(base_language(language))
 
 
-def _word_list_path(code: str):  # -> importlib.resources.abc.Traversable
-    from importlib import resources
-
-    return resources.files("spellchecker") / "resources" / f"{code}.json.gz"
-
-
 @cache
-def _word_list(code: str) -> frozenset[str] | None:
-    """Read straight from the list pyspellchecker ships (word → frequency, gzipped JSON):
-    a set of words is all QA needs, and this is twice as fast as building a SpellChecker."""
-    import gzip
-    import json
-
-    path = _word_list_path(code)
-    if not path.is_file():
-        return None
-    return frozenset(json.loads(gzip.decompress(path.read_bytes())))
+def _word_list(code: str) -> WordList | None:
+    """A set of words is all QA needs: read from its compact form in the cache (`wordlist`)."""
+    return load_word_list(code)
 
 
 def _plain_words(text: str) -> list[str]:
