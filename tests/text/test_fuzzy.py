@@ -78,3 +78,9 @@ def test_word_diff_marks_whole_words():
     assert word_diff("the big dog barked", "the small dog barked") == (
         ("same", "the "), ("delete", "big"), ("insert", "small"), ("same", " dog barked"))
     assert word_diff("same", "same") == (("same", "same"),)
+
+
+def test_a_run_of_changed_words_is_one_deletion_and_one_insertion():
+    assert word_diff("ties with North Korea.", "ties with Pyongyang.") == (
+        ("same", "ties with "), ("delete", "North Korea"), ("insert", "Pyongyang"),
+        ("same", "."))

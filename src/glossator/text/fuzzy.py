@@ -186,10 +186,17 @@ def word_diff(text: str, other: str) -> tuple[tuple[str, str], ...]:
         else:
             pieces.append((kind, joined))
 
+    deleted: list[str] = []
+    inserted: list[str] = []  # a run of changes, put as one deletion then one insertion
     for tag, a_start, a_end, b_start, b_end in Levenshtein.opcodes(mine, theirs):
         if tag == "equal":
+            put("delete", deleted)
+            put("insert", inserted)
+            deleted, inserted = [], []
             put("same", theirs[b_start:b_end])
         else:
-            put("delete", mine[a_start:a_end])
-            put("insert", theirs[b_start:b_end])
+            deleted += mine[a_start:a_end]
+            inserted += theirs[b_start:b_end]
+    put("delete", deleted)
+    put("insert", inserted)
     return tuple(pieces)
