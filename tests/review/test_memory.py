@@ -112,3 +112,18 @@ def test_the_glossary_panel_lists_each_concept_with_every_form_and_its_grammar(p
     assert [c["name"] for c in panel.concepts(PO, title["id"])["concepts"]] == ["Pyongyang"]
     plain = next(s for s in workspace.article(PO)["segments"] if "talks" in s["source"])
     assert panel.concepts(PO, plain["id"]) == {"concepts": []}
+
+
+def test_a_dateline_gets_no_match_from_another_day(out):
+    from glossator.formats.po import POFormat
+    from glossator.model import Document, Segment
+
+    document = Document(name="dated", source_lang="en", target_lang="pt", article="dated.txt")
+    document.segments = [
+        Segment("1.1", "Monday, January 8, 2024", 1, kind="dateline",
+                target="segunda-feira, 8 de janeiro de 2024", machine="x"),
+        Segment("2.1", "Monday, January 15, 2024", 2, kind="body",
+                target="segunda-feira, 15 de janeiro de 2024", fuzzy=False)]
+    (out / "pt" / "dated.po").write_text(POFormat().render(document), encoding="utf-8")
+    memory = WorkspaceMemory(Workspace(out, glossary_paths=[]))
+    assert memory.matches("pt/dated.po", "1.1") == []

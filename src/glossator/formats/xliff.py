@@ -20,6 +20,11 @@ that did not land and `qa: ...` for a QA finding (priority 1, so tools list them
 `pin: SOURCE → PINNED | ACCEPTED... (glossary note)` for each pinned term, and `origin:`,
 `machine:` (the engine's text) and `reviewed:` (who approved it) where known.
 
+The translation memory's fuzzy matches (`Segment.matches`, best first) follow the notes as
+`<alt-trans match-quality="87" origin="memory">`, each with its source and target, as OmegaT
+and Translate Toolkit read them; reading leaves them out (a unit's own source, target and
+notes are its direct children).
+
 Reading takes what OmegaT, Okapi, Weblate and Poedit write too: several `<file>`s, each an
 article of its own (`read_documents`; `read` wants a file holding one) named by the last part
 of its `original` path, units inside `<group>`s, inline markup in `<source>`/`<target>` (its
@@ -142,6 +147,12 @@ def _trans_unit(body: etree._Element, segment: Segment) -> None:
         _sub(unit, "note", {"from": "glossator", "annotates": "source"}, text)
     for text in notes["other"]:
         _sub(unit, "note", {"from": "glossator"}, text)
+    for match in segment.matches:
+        alternative = _sub(unit, "alt-trans", {"match-quality": str(match.score),
+                                               "origin": match.origin or "memory",
+                                               "tool-id": "glossator"})
+        _sub(alternative, "source", None, match.source)
+        _sub(alternative, "target", None, match.target)
 
 
 def _read_file(file: etree._Element, path: Path) -> Document:

@@ -58,6 +58,8 @@ class WorkspaceMemory:
         segment = next((s for s in document.segments if s.id == segment_id), None)
         if segment is None:
             raise FormatError(f"no segment {segment_id!r}", path=document.path)
+        if segment.kind == "dateline":
+            return []  # written from the date (glossator.text.dates): another day's is no help
         own = unit_origin(relative, segment_id)
         found: list[Match] = []
         for index in self.indexes(document):
