@@ -278,8 +278,9 @@ class Store:
 
     def _attach_matches(self, code: str, document: Document) -> None:
         """The memory's fuzzy matches (glossator.text.fuzzy) on every segment still to be
-        approved but datelines (another day's is no help), for a reviewer's tool: PO `match:` lines, XLIFF `<alt-trans>`. The memory
-        is indexed once per language and grows with what the run's documents add to it."""
+        approved but datelines (another day's is no help), for a reviewer's tool: PO
+        `match:` lines, XLIFF `<alt-trans>`. The memory is indexed once per language and
+        grows with what the run's documents add to it."""
         memory = self.memories[code]
         if not memory:
             return
