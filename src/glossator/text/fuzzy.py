@@ -32,6 +32,7 @@ from glossator.model import Match
 THRESHOLD = 75  # the lowest score a match is shown with, in percent (OmegaT's default is 30)
 SHORTLIST = 150  # units scored by rapidfuzz at most, per lookup
 _INTERSECT = 2_000  # a search's shortest list longer than this is first cut by the others
+_INT = "i"  # postings: arrays of C ints, which numpy reads as int32 without a copy
 _WORD = re.compile(r"\w+")
 _PIECE = re.compile(r"\w+|[^\w\s]+|\s+")
 
@@ -84,9 +85,9 @@ class FuzzyIndex:
         self.units.append(unit)
         source_words = set(words(unit.source))
         for word in source_words:
-            self._source_postings.setdefault(word, array("i")).append(number)
+            self._source_postings.setdefault(word, array(_INT)).append(number)
         for word in source_words | set(words(unit.target)):
-            self._all_postings.setdefault(word, array("i")).append(number)
+            self._all_postings.setdefault(word, array(_INT)).append(number)
         self._vocabulary = None
         return True
 
@@ -100,7 +101,7 @@ class FuzzyIndex:
         keys = set(words(text))
         if not keys or not self.units:
             return []
-        postings = sorted((self._source_postings.get(key, array("i")) for key in keys), key=len)
+        postings = sorted((self._source_postings.get(key, array(_INT)) for key in keys), key=len)
         needed = len(keys) - math.ceil(len(keys) / 2) + 1
         counts: Counter[int] = Counter()
         for posting in postings[:needed]:
@@ -135,28 +136,38 @@ class FuzzyIndex:
         size, postings = choices[0]
         if size > _INTERSECT and len(choices) > 1:
             # Common words only ("of the"): the units holding all of them, before reading any.
-            common = set().union(*postings)
-            for _size, others in choices[1:]:
-                if len(others) == 1:
-                    common.intersection_update(others[0])
-                else:
-                    common.intersection_update(set().union(*others))
-            postings = [sorted(common)]
+            postings = [self._holding_all([postings for _size, postings in choices])]
         hits: list[Hit] = []
+        search = pattern.search
         seen: set[int] = set()
+        several = len(postings) > 1  # a prefix's words: a unit may be in two of them
         for posting in postings:
             for number in posting:
-                if number in seen:
-                    continue
-                seen.add(number)
+                if several:
+                    if number in seen:
+                        continue
+                    seen.add(number)
                 unit = self.units[number]
-                source = tuple(m.span() for m in pattern.finditer(unit.source))
-                target = tuple(m.span() for m in pattern.finditer(unit.target))
-                if source or target:
-                    if len(hits) == limit:
-                        return hits, True
-                    hits.append(Hit(unit, source, target))
+                if not (search(unit.source) or search(unit.target)):
+                    continue
+                if len(hits) == limit:
+                    return hits, True
+                hits.append(Hit(unit, tuple(m.span() for m in pattern.finditer(unit.source)),
+                                tuple(m.span() for m in pattern.finditer(unit.target))))
         return hits, False
+
+    def _holding_all(self, groups: list[list[array]]) -> list[int]:
+        """The units in at least one posting of every group, in order (numpy: a count per
+        unit, since sets of 100,000 numbers cost more than the search)."""
+        import numpy
+
+        counts = numpy.zeros(len(self.units), numpy.uint8)
+        for group in groups:
+            seen = numpy.zeros(len(self.units), numpy.bool_)
+            for posting in group:
+                seen[numpy.frombuffer(posting, numpy.int32)] = True
+            counts += seen
+        return numpy.flatnonzero(counts == len(groups)).tolist()
 
     def _prefixed(self, prefix: str) -> tuple[int, list[array]]:
         """The postings of every word starting with `prefix`, and how many units they hold
