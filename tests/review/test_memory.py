@@ -127,3 +127,15 @@ def test_a_dateline_gets_no_match_from_another_day(out):
     (out / "pt" / "dated.po").write_text(POFormat().render(document), encoding="utf-8")
     memory = WorkspaceMemory(Workspace(out, glossary_paths=[]))
     assert memory.matches("pt/dated.po", "1.1") == []
+
+
+def test_warming_indexes_every_file_before_the_first_lookup(out, monkeypatch):
+    memory = WorkspaceMemory(Workspace(out, glossary_paths=[]))
+    memory.warm()
+
+    def read_again(*_args):
+        raise AssertionError("read again: warm() did not index it")
+
+    monkeypatch.setattr(memory, "_read_memory", read_again)
+    monkeypatch.setattr(memory, "_read_reviewed", read_again)
+    assert memory.matches("pt/new.po", "1.1")[0]["origin"] == "memory"

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glossator.errors import FormatError
+from glossator.errors import FormatError, GlossatorError
 from glossator.model import REVIEWED, Document, Match
 from glossator.text.fuzzy import FuzzyIndex, Hit, Unit
 
@@ -50,6 +50,21 @@ class WorkspaceMemory:
         self.workspace = workspace
         self._cache: dict[tuple[Path, str, str], _Cached] = {}
         self._lock = threading.Lock()
+        self._building = threading.Lock()  # one file read and indexed at a time, once
+
+    def warm(self) -> None:
+        """Index every file now (a server's background thread), so that the first lookup in
+        a large memory does not wait for it: 100,000 units take seconds to read and index."""
+        pairs = set()
+        for path in self.workspace.po_files():
+            try:
+                document = self.workspace.load(self.workspace.relative(path))
+            except GlossatorError:
+                continue
+            pairs.add((document.source_lang, document.target_lang or ""))
+        for source, target in sorted(pairs):
+            stub = Document(name="", source_lang=source, target_lang=target)
+            self.indexes(stub)
 
     def matches(self, relative: str, segment_id: str, *,
                 limit: int = MATCHES) -> list[dict[str, Any]]:
@@ -122,12 +137,17 @@ class WorkspaceMemory:
             cached = self._cache.get(key)
             if cached is not None and cached.stamp == stamp:
                 return cached.index
-        try:
-            index = FuzzyIndex(read(path, source, target))
-        except FormatError:
-            index = FuzzyIndex()  # not readable as one (another pair, a broken file): no units
-        with self._lock:
-            self._cache[key] = _Cached(stamp, index)
+        with self._building:
+            with self._lock:  # built by another thread while this one waited?
+                cached = self._cache.get(key)
+                if cached is not None and cached.stamp == stamp:
+                    return cached.index
+            try:
+                index = FuzzyIndex(read(path, source, target))
+            except GlossatorError:
+                index = FuzzyIndex()  # not readable (another pair, a broken file): no units
+            with self._lock:
+                self._cache[key] = _Cached(stamp, index)
         return index
 
     @staticmethod

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import threading
 import webbrowser
 from collections.abc import Callable
 from dataclasses import asdict
@@ -108,8 +109,10 @@ def _refuse(message: str, status: int) -> Response:
 
 
 def create_app(workspace: Workspace, *, token: str, hosts: set[str],
-               csrf: str | None = None, cookie: str = "glossator-token") -> Guard:
-    """The workspace's web app behind its guard; `hosts` are the Host headers accepted."""
+               csrf: str | None = None, cookie: str = "glossator-token",
+               warm_memory: bool = False) -> Guard:
+    """The workspace's web app behind its guard; `hosts` are the Host headers accepted.
+    `warm_memory`: index the translation memory in the background at once."""
     csrf = csrf or secrets.token_urlsafe(24)
 
     def home(request: Request) -> Response:
@@ -174,6 +177,8 @@ def create_app(workspace: Workspace, *, token: str, hosts: set[str],
 
     memory, concepts, replacer = (WorkspaceMemory(workspace), ConceptPanel(workspace),
                                   Replacer(workspace))
+    if warm_memory:
+        threading.Thread(target=memory.warm, name="memory index", daemon=True).start()
 
     async def matches(request: Request) -> Response:
         body = await _body(request)
@@ -351,7 +356,8 @@ def serve_workspace(workspace: Workspace, *, host: str = "127.0.0.1", port: int 
     hosts = {f"{url_host(host)}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"}
     if ":" in host:
         hosts.add(f"[::1]:{port}")
-    app = create_app(workspace, token=token, hosts=hosts, cookie=f"glossator-token-{port}")
+    app = create_app(workspace, token=token, hosts=hosts, cookie=f"glossator-token-{port}",
+                     warm_memory=True)
     url = f"http://{url_host(host if host not in ('0.0.0.0', '::') else '127.0.0.1')}:{port}/"
     url += f"?token={token}"
 
