@@ -161,6 +161,8 @@ def test_search_and_replace_previews_applies_the_ticked_and_undoes(page, project
     listed = [row.locator("td").nth(1).inner_text() for row in rows.all()]
     assert listed == ["pt/visit.po 1.1", "pt/visit.po 2.1", "pt/visit.po 3.1"]
     assert "1 reviewed segment(s) hold it and are left alone" in dialog.inner_text()
+    assert rows.nth(1).locator("td.after ins").all_inner_texts() == ["Pionguiangue"]
+    assert rows.nth(1).locator("td.after del").all_inner_texts() == ["Pyongyang"]
     assert entries(project)["2.1"].msgstr == before["2.1"][0]  # a preview writes nothing
     rows.nth(0).locator("input").uncheck()
     dialog.locator("#replace-apply").click()

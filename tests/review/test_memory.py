@@ -139,3 +139,20 @@ def test_warming_indexes_every_file_before_the_first_lookup(out, monkeypatch):
     monkeypatch.setattr(memory, "_read_memory", read_again)
     monkeypatch.setattr(memory, "_read_reviewed", read_again)
     assert memory.matches("pt/new.po", "1.1")[0]["origin"] == "memory"
+
+
+def test_the_glossary_panel_gives_every_form_with_its_status(out, tmp_path):
+    terms = tmp_path / "terms.csv"
+    terms.write_text("en,pt,note\nSeoul,\"Seul {f, no article} | Seoul | Seúl {deprecated}\","
+                     "capital of South Korea\n", encoding="utf-8")
+    write_po(out / "pt" / "seoul.po", [("The minister arrived in Seoul.", "O ministro.", False)])
+    panel = ConceptPanel(Workspace(out, glossary_paths=[terms]))
+    [concept] = panel.concepts("pt/seoul.po", "1.1")["concepts"]
+    assert concept["forms"] == [
+        {"text": "Seul", "status": "preferred", "grammar": "feminine, no article"},
+        {"text": "Seoul", "status": "admitted", "grammar": ""},
+        {"text": "Seúl", "status": "deprecated", "grammar": ""}]
+    terms.write_text("en,pt\nSeoul,\"Seul {x}\"\n", encoding="utf-8")
+    broken = ConceptPanel(Workspace(out, glossary_paths=[terms]))
+    assert broken.concepts("pt/seoul.po", "1.1")["concepts"] == []
+    assert "terms.csv" in broken.concepts("pt/seoul.po", "1.1")["error"]

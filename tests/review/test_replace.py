@@ -39,6 +39,8 @@ def test_the_preview_lists_unreviewed_segments_of_every_article_and_counts_the_r
     assert [(c["path"], c["id"], c["after"]) for c in preview["changes"]] == [
         ("pt/a.po", "1.1", "O chefe falou."), ("pt/b.po", "1.1", "O chefe comeu.")]
     assert preview["reviewed"] == 1
+    assert preview["changes"][0]["diff"] == [["same", "O "], ["delete", "ministro"],
+                                             ["insert", "chefe"], ["same", " falou."]]
     assert targets(workspace, "pt/a.po")["1.1"] == ("O ministro falou.", "machine")  # unwritten
     one = replacer.preview(Search("ministro", "chefe"), ["pt/b.po"])
     assert [c["path"] for c in one["changes"]] == ["pt/b.po"]

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from glossator.errors import FormatError, UsageError
 from glossator.model import REVIEWED
+from glossator.text.fuzzy import word_diff
 
 if TYPE_CHECKING:
     from glossator.review.workspace import Workspace
@@ -82,8 +83,11 @@ class Replacer:
 
     def preview(self, search: Search, paths: Sequence[str] | None = None) -> dict[str, Any]:
         """The changes `search` would make in the articles `paths` (None: every article):
-        {"changes": [{path, id, state, before, after, version}], "reviewed": N}, N the
-        reviewed segments that hold the text and are left out."""
+        {"changes": [{path, id, state, before, after, diff, version}], "reviewed": N}, N the
+        reviewed segments that hold the text and are left out; `diff` is `after` against
+        `before` word by word (glossator.text.fuzzy.word_diff)."""
+        from glossator.review.workspace import segment_version
+
         pattern = search.pattern()
         changes, reviewed_left = [], 0
         for relative in self._articles(paths):
@@ -95,10 +99,10 @@ class Replacer:
                     continue
                 after = search.apply(pattern, segment.target)
                 if after != segment.target:
-                    from glossator.review.workspace import segment_version
-
                     changes.append({"path": relative, "id": segment.id, "state": segment.state,
                                     "before": segment.target, "after": after,
+                                    "diff": [list(piece) for piece in
+                                             word_diff(segment.target, after)],
                                     "version": segment_version(segment)})
         return {"changes": changes, "reviewed": reviewed_left}
 

@@ -43,8 +43,7 @@ function diffView(pieces) {
   const out = el("span", { class: "diff" });
   for (const [kind, text] of pieces) {
     if (kind === "same") out.append(text);
-    else out.append(el(kind === "insert" ? "ins" : "del", {
-      text, title: kind === "insert" ? "only in the memory's sentence" : "only in this segment" }));
+    else out.append(el(kind === "insert" ? "ins" : "del", { text }));
   }
   return out;
 }
@@ -84,7 +83,7 @@ async function showSegment(id) {
         el("span", { class: "origin", text: match.origin }),
         el("button", { type: "button", class: "use-match", text: `Use (Ctrl+${number})`,
                        onclick: () => useMatch(number) })),
-      el("p", { class: "msrc" }, diffView(match.diff)),
+      el("p", { class: "msrc", title: "Struck: only in this segment; marked: only in the match" }, diffView(match.diff)),
       el("p", { class: "mtgt", text: match.target })));
   });
   if (glossary.error) concepts.append(el("li", { class: "bad", text: glossary.error }));
@@ -92,11 +91,14 @@ async function showSegment(id) {
   for (const concept of glossary.concepts || []) {
     const forms = el("ul", { class: "forms" });
     for (const form of concept.forms) {
-      forms.append(el("li", {},
-        el("button", { type: "button", class: `form ${form.status}`, text: form.text,
-                       title: `Insert “${form.text}” at the cursor`,
-                       onclick: () => insertText(id, form.text) }),
-        ` ${form.status}${form.grammar ? ` · ${form.grammar}` : ""}`));
+      const about = ` ${form.status === "deprecated" ? "deprecated: to avoid" : form.status}` +
+                    (form.grammar ? ` · ${form.grammar}` : "");
+      forms.append(el("li", {}, form.status === "deprecated"
+        ? el("s", { class: "form deprecated", text: form.text })
+        : el("button", { type: "button", class: `form ${form.status}`, text: form.text,
+                         title: `Insert “${form.text}” at the cursor`,
+                         onclick: () => insertText(id, form.text) }),
+        about));
     }
     concepts.append(el("li", { class: "concept" },
       el("b", { text: concept.name }),
@@ -156,7 +158,7 @@ async function previewReplace(event) {
       box.change = change;
       rows.append(el("tr", {}, el("td", {}, box),
         el("td", { text: `${change.path} ${change.id}${change.state === "reviewed" ? " (reviewed)" : ""}` }),
-        el("td", { class: "before", text: change.before }), el("td", { class: "after", text: change.after })));
+        el("td", { class: "before", text: change.before }), el("td", { class: "after" }, diffView(change.diff))));
     }
     table.append(rows);
     const summary = `${preview.changes.length} segment(s) would change` +
