@@ -169,71 +169,6 @@ def create_app(workspace: Workspace, *, token: str, hosts: set[str],
         saved = await _threaded(workspace.repin, _text(body, "path"), ids)
         return _json({"segments": saved})
 
-    # The reviewer's instruments: memory matches, concordance, glossary panel, search and
-    # replace (glossator.review.memory, .concepts, .replace).
-    from glossator.review.concepts import ConceptPanel
-    from glossator.review.memory import WorkspaceMemory
-    from glossator.review.replace import Replacer, Search
-
-    memory, concepts, replacer = (WorkspaceMemory(workspace), ConceptPanel(workspace),
-                                  Replacer(workspace))
-    if warm_memory:
-        threading.Thread(target=memory.warm, name="memory index", daemon=True).start()
-
-    async def matches(request: Request) -> Response:
-        body = await _body(request)
-        return _json({"matches": await _threaded(memory.matches, _text(body, "path"),
-                                                  _text(body, "id"))})
-
-    async def concordance(request: Request) -> Response:
-        body = await _body(request)
-        return _json(await _threaded(memory.search, _text(body, "path"), _text(body, "phrase")))
-
-    async def glossary_panel(request: Request) -> Response:
-        body = await _body(request)
-        return _json(await _threaded(concepts.concepts, _text(body, "path"), _text(body, "id")))
-
-    def _search(body: dict[str, Any]) -> tuple[Search, list[str] | None]:
-        flags = {key: body.get(key, False) for key in ("regex", "case", "reviewed")}
-        if not all(isinstance(value, bool) for value in flags.values()):
-            raise _BadRequest("regex, case, reviewed: true or false")
-        scope = body.get("scope", "article")
-        if scope not in ("article", "workspace"):
-            raise _BadRequest("scope: article or workspace")
-        search = Search(_text(body, "find"), _text(body, "replacement"), **flags)
-        return search, None if scope == "workspace" else [_text(body, "path")]
-
-    async def replace_preview(request: Request) -> Response:
-        search, paths = _search(await _body(request))
-        return _json(await _threaded(replacer.preview, search, paths))
-
-    async def replace_apply(request: Request) -> Response:
-        body = await _body(request)
-        search, _paths = _search(body)
-        changes = body.get("changes")
-        if not isinstance(changes, list) or not all(
-                isinstance(item, dict) and all(isinstance(item.get(key), str)
-                                               for key in ("path", "id", "version"))
-                for item in changes):
-            raise _BadRequest("changes: a list of {path, id, version} from the preview")
-        chosen = [(item["path"], item["id"], item["version"]) for item in changes]
-        return _json(await _threaded(replacer.apply, search, chosen))
-
-    async def replace_undo(request: Request) -> Response:
-        batch = (await _body(request)).get("batch")
-        if not isinstance(batch, int) or isinstance(batch, bool):
-            raise _BadRequest("batch: the number a replacement returned")
-        return _json(await _threaded(replacer.undo, batch))
-
-    instrument_routes = [
-        Route("/api/matches", matches, methods=["POST"]),
-        Route("/api/concordance", concordance, methods=["POST"]),
-        Route("/api/concepts", glossary_panel, methods=["POST"]),
-        Route("/api/replace/preview", replace_preview, methods=["POST"]),
-        Route("/api/replace/apply", replace_apply, methods=["POST"]),
-        Route("/api/replace/undo", replace_undo, methods=["POST"]),
-    ]
-
     routes = [
         Route("/", home), Route("/article", article_page),
         Route("/api/article", article_data), Route("/static/{name}", static),
@@ -242,9 +177,9 @@ def create_app(workspace: Workspace, *, token: str, hosts: set[str],
         Route("/api/translate-again", translate_again, methods=["POST"]),
         Route("/api/term", add_term, methods=["POST"]),
         Route("/api/repin", repin, methods=["POST"]),
-        *instrument_routes,
     ]
     handlers: dict[Any, Callable[..., Any]] = {GlossatorError: _error, _BadRequest: _error}
+    routes += _instrument_routes(workspace, warm_memory=warm_memory)
     app = Starlette(routes=routes, exception_handlers=handlers)
     return Guard(app, token=token, csrf=csrf, hosts=hosts, cookie=cookie)
 
@@ -375,3 +310,69 @@ def serve_workspace(workspace: Workspace, *, host: str = "127.0.0.1", port: int 
         sock.close()
     report("review workspace stopped")
 
+
+def _instrument_routes(workspace: Workspace, *, warm_memory: bool) -> list[Route]:
+    """The reviewer's instruments: memory matches, concordance, the glossary panel, search and
+    replace (glossator.review.memory, .concepts, .replace)."""
+    from glossator.review.concepts import ConceptPanel
+    from glossator.review.memory import WorkspaceMemory
+    from glossator.review.replace import Replacer, Search
+
+    memory, concepts, replacer = (WorkspaceMemory(workspace), ConceptPanel(workspace),
+                                  Replacer(workspace))
+    if warm_memory:
+        threading.Thread(target=memory.warm, name="memory index", daemon=True).start()
+
+    async def matches(request: Request) -> Response:
+        body = await _body(request)
+        return _json({"matches": await _threaded(memory.matches, _text(body, "path"),
+                                                  _text(body, "id"))})
+
+    async def concordance(request: Request) -> Response:
+        body = await _body(request)
+        return _json(await _threaded(memory.search, _text(body, "path"), _text(body, "phrase")))
+
+    async def glossary_panel(request: Request) -> Response:
+        body = await _body(request)
+        return _json(await _threaded(concepts.concepts, _text(body, "path"), _text(body, "id")))
+
+    def _search(body: dict[str, Any]) -> tuple[Search, list[str] | None]:
+        flags = {key: body.get(key, False) for key in ("regex", "case", "reviewed")}
+        if not all(isinstance(value, bool) for value in flags.values()):
+            raise _BadRequest("regex, case, reviewed: true or false")
+        scope = body.get("scope", "article")
+        if scope not in ("article", "workspace"):
+            raise _BadRequest("scope: article or workspace")
+        search = Search(_text(body, "find"), _text(body, "replacement"), **flags)
+        return search, None if scope == "workspace" else [_text(body, "path")]
+
+    async def replace_preview(request: Request) -> Response:
+        search, paths = _search(await _body(request))
+        return _json(await _threaded(replacer.preview, search, paths))
+
+    async def replace_apply(request: Request) -> Response:
+        body = await _body(request)
+        search, _paths = _search(body)
+        changes = body.get("changes")
+        if not isinstance(changes, list) or not all(
+                isinstance(item, dict) and all(isinstance(item.get(key), str)
+                                               for key in ("path", "id", "version"))
+                for item in changes):
+            raise _BadRequest("changes: a list of {path, id, version} from the preview")
+        chosen = [(item["path"], item["id"], item["version"]) for item in changes]
+        return _json(await _threaded(replacer.apply, search, chosen))
+
+    async def replace_undo(request: Request) -> Response:
+        batch = (await _body(request)).get("batch")
+        if not isinstance(batch, int) or isinstance(batch, bool):
+            raise _BadRequest("batch: the number a replacement returned")
+        return _json(await _threaded(replacer.undo, batch))
+
+    return [
+        Route("/api/matches", matches, methods=["POST"]),
+        Route("/api/concordance", concordance, methods=["POST"]),
+        Route("/api/concepts", glossary_panel, methods=["POST"]),
+        Route("/api/replace/preview", replace_preview, methods=["POST"]),
+        Route("/api/replace/apply", replace_apply, methods=["POST"]),
+        Route("/api/replace/undo", replace_undo, methods=["POST"]),
+    ]

@@ -1,10 +1,15 @@
 // glossator review workspace: the reviewer's instruments beside the segments — memory
 // matches (Ctrl+1..5 insert), the glossary panel (click a form to insert it), concordance and
 // search and replace. Loaded after workspace.js, whose state, el(), post(), startEdit(),
-// update() and flash() it uses. Text goes into the page with textContent only.
+// update() and flash() it uses. Text goes into the page with textContent only. Everything
+// here stays inside one function, so no name of it meets one of workspace.js.
 "use strict";
 
+(() => {
 const instruments = { shown: null, matches: [], timer: 0, batch: 0 };
+const KEYS = [["Ctrl+1 … Ctrl+5", "put memory match 1 … 5 in the editor"],
+              ["/", "concordance: a word or phrase in reviewed segments"],
+              ["r", "find and replace in translations"]];
 
 function currentId() {
   const row = document.querySelector("#segments .seg.current");
@@ -275,6 +280,9 @@ function startInstruments() {
   new MutationObserver(watchCurrent).observe(document.getElementById("segments"),
     { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
   document.addEventListener("keydown", instrumentKeys, true);
+  const help = document.querySelector("#help-dialog tbody");  // the page's list of keys, if any
+  for (const [key, does] of help ? KEYS : [])
+    help.append(el("tr", {}, el("th", { scope: "row" }, el("kbd", { text: key })), el("td", { text: does })));
   watchCurrent();
   document.body.dataset.instruments = "1";
 }
@@ -283,3 +291,4 @@ if (document.body.dataset.ready === "1") startInstruments();
 else new MutationObserver((_records, observer) => {
   if (document.body.dataset.ready === "1") { observer.disconnect(); startInstruments(); }
 }).observe(document.body, { attributes: true, attributeFilter: ["data-ready"] });
+})();
