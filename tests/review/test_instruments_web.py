@@ -4,6 +4,7 @@ concordance, and search and replace with its preview and undo, each checked on d
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,9 @@ from glossator.formats.tmx import write_memory
 from helpers import PO, project, translated, write_po
 
 CHROMIUM = shutil.which("chromium")
+REPO = Path(__file__).resolve().parents[2]
+# axe-core, where at hand: `npm install axe-core` in the repository, or AXE_CORE_JS
+AXE_JS = Path(os.environ.get("AXE_CORE_JS") or REPO / "node_modules" / "axe-core" / "axe.min.js")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
 
@@ -191,3 +195,29 @@ def test_a_bad_regular_expression_is_said_and_nothing_changes(page, project):
     dialog.locator("#replace-preview .bad").wait_for()
     assert "regular expression" in dialog.locator("#replace-preview").inner_text()
     assert {key: entry.msgstr for key, entry in entries(project).items()} == before
+
+
+@pytest.mark.skipif(not AXE_JS.is_file(), reason=f"axe-core is not installed ({AXE_JS} missing)")
+def test_axe_finds_no_violation_in_the_panel_and_the_replace_dialog(page):
+    def violations() -> list[str]:
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))  # CDP evaluation: CSP allows it
+        # the instruments' own elements: the rest of the page is test_review_web's
+        return page.evaluate("""async () => (await axe.run({include: [["aside.instruments"],
+            ["#replace-dialog"]]})).violations.flatMap(
+            (v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`))""")
+
+    choose(page, "3.1")
+    page.locator("#tm-matches li.match").first.wait_for()
+    page.locator("#tm-concepts li.concept").first.wait_for()
+    page.keyboard.press("/")
+    page.keyboard.type("Pyongyang")
+    page.keyboard.press("Enter")
+    page.locator("#tm-hits li.hit").first.wait_for()
+    assert violations() == []
+    page.keyboard.press("Escape")
+    page.click("#open-replace")
+    page.fill("#replace-form input[name=find]", "Pyongyang")
+    page.fill("#replace-form input[name=replacement]", "Pionguiangue")
+    page.click("#replace-form button[type=submit]")
+    page.locator("table.changes").wait_for()
+    assert violations() == []

@@ -255,7 +255,7 @@ function instrumentsPanel() {
                         "aria-label": "Word or phrase in reviewed segments" }),
           el("button", { type: "submit", text: "Search" })),
         el("ul", { id: "tm-hits", class: "panel-list" })),
-      el("p", { class: "keys", text: "Ctrl+1..5 use a match · click a form to insert it · / concordance · r find and replace" }),
+      el("p", { class: "panel-keys", text: "Ctrl+1..5 use a match · click a form to insert it · / concordance · r find and replace" }),
       el("button", { type: "button", id: "open-replace", text: "Find and replace (r)", onclick: openReplace })),
     el("dialog", { id: "replace-dialog", "aria-labelledby": "replace-title" },
       el("form", { id: "replace-form", onsubmit: previewReplace },
