@@ -13,7 +13,7 @@ TMX as `<note>`s and `<prop type="x-KEY">`s. The facts, in the order they are wr
     markup: <b0> bold, <c1/> code   a document's inline markup: the tags source and target
                                  hold (model.Tag), which a reader takes out of the source
     match: 87% SOURCE → TARGET   a fuzzy match from the translation memory (model.Match),
-                                 best first; PO only (`match_lines`), XLIFF has <alt-trans>
+                                 best first; PO only (`to_lines`), XLIFF has <alt-trans>
 
 A value holding a line break (machine text may) or starting with `"` is written as a JSON
 string (`machine: "first\\nsecond"`), so every fact stays one line in a line-based file; any
@@ -138,7 +138,8 @@ def parse_line(line: str) -> Fact | None:
 
 
 def to_lines(segment: Segment) -> list[str]:
-    return [fact_line(key, value) for key, value in facts(segment)]
+    """The PO's `#.` lines: the facts, then the memory's matches (`match_lines`)."""
+    return [fact_line(key, value) for key, value in facts(segment)] + match_lines(segment)
 
 
 def read_lines(segment: Segment, lines: Iterable[str]) -> list[str]:

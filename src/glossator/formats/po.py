@@ -20,7 +20,7 @@ import polib
 from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
-from glossator.formats.comments import match_lines, read_lines, settle_markup, to_lines
+from glossator.formats.comments import read_lines, settle_markup, to_lines
 from glossator.io.names import quoted_name, text_name
 from glossator.io.reading import read_regular
 from glossator.languages import plural_forms
@@ -94,7 +94,7 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
         msgid=segment.tagged_source,
         msgstr=segment.target,
         occurrences=[(_occurrence_name(source_name), str(segment.paragraph))],
-        comment="\n".join(to_lines(segment) + match_lines(segment)),
+        comment="\n".join(to_lines(segment)),
         tcomment=segment.comment,
         flags=["fuzzy"] if segment.fuzzy else [],
         previous_msgid=segment.previous_source,
@@ -215,7 +215,7 @@ def update_pofile(pofile: polib.POFile, segments: Iterable[Segment]) -> str:
         if segment is None:
             continue
         entry.msgstr = segment.target
-        entry.comment = "\n".join(to_lines(segment) + match_lines(segment))
+        entry.comment = "\n".join(to_lines(segment))
         entry.previous_msgid = segment.previous_source
         if segment.fuzzy and "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")

@@ -108,6 +108,7 @@ class XLIFFFormat(Format):
         body = _sub(file, "body")
         for segment in document.segments:
             _trans_unit(body, segment)
+            _alt_trans(body[-1], segment)
         text = etree.tostring(root, encoding="unicode", pretty_print=True)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + text
 
@@ -147,6 +148,10 @@ def _trans_unit(body: etree._Element, segment: Segment) -> None:
         _sub(unit, "note", {"from": "glossator", "annotates": "source"}, text)
     for text in notes["other"]:
         _sub(unit, "note", {"from": "glossator"}, text)
+
+
+def _alt_trans(unit: etree._Element, segment: Segment) -> None:
+    """The memory's matches, after the unit's notes, best first."""
     for match in segment.matches:
         alternative = _sub(unit, "alt-trans", {"match-quality": str(match.score),
                                                "origin": match.origin or "memory",
