@@ -10,7 +10,7 @@ import pytest
 from glossator.formats.tmx import write_memory
 from glossator.review.concepts import ConceptPanel
 from glossator.review.memory import WorkspaceMemory
-from glossator.review.workspace import Workspace
+from glossator.review.workspace import Workspace, segment_version
 from helpers import PO, project, translated, write_po
 
 __all__ = ["project", "translated"]
@@ -156,3 +156,14 @@ def test_the_glossary_panel_gives_every_form_with_its_status(out, tmp_path):
     broken = ConceptPanel(Workspace(out, glossary_paths=[terms]))
     assert broken.concepts("pt/seoul.po", "1.1")["concepts"] == []
     assert "terms.csv" in broken.concepts("pt/seoul.po", "1.1")["error"]
+
+
+def test_a_parsed_po_is_kept_while_unchanged_and_read_again_after_a_save(out):
+    workspace = Workspace(out, glossary_paths=[])
+    memory = WorkspaceMemory(workspace)
+    first = memory.document("pt/new.po")
+    assert memory.document("pt/new.po") is first
+    segment = first.segments[0]
+    workspace.save("pt/new.po", segment.id, segment_version(segment), "edit", "Outro texto.")
+    again = memory.document("pt/new.po")
+    assert again is not first and again.segments[0].target == "Outro texto."

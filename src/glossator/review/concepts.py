@@ -5,27 +5,31 @@ insert. The concepts are found as a run finds them (glossator.glossary.matcher).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from glossator.errors import FormatError, GlossaryError
 from glossator.glossary.model import GENDERS, NUMBERS, Concept, Form
 
 if TYPE_CHECKING:
+    from glossator.model import Document
     from glossator.review.workspace import Workspace
 
 
 class ConceptPanel:
     """The concepts of a workspace's segments; one matcher per glossary as loaded."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace,
+                 load: Callable[[str], Document] | None = None) -> None:
         self.workspace = workspace
+        self.load = load or workspace.load  # a cache of parsed POs may stand in
         self._matchers: dict[str, tuple[Any, Any]] = {}  # source language → (glossary, matcher)
         self._lock = threading.Lock()
 
     def concepts(self, relative: str, segment_id: str) -> dict[str, Any]:
         """{"concepts": [...]} for one segment, in the order the source names them; an
         "error" instead where the glossary cannot be read."""
-        document = self.workspace.load(relative)
+        document = self.load(relative)
         segment = next((s for s in document.segments if s.id == segment_id), None)
         if segment is None:
             raise FormatError(f"no segment {segment_id!r}", path=document.path)

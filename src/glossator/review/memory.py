@@ -51,6 +51,7 @@ class WorkspaceMemory:
         self._cache: dict[tuple[Path, str, str], _Cached] = {}
         self._lock = threading.Lock()
         self._building = threading.Lock()  # one file read and indexed at a time, once
+        self._documents: dict[Path, tuple[tuple[int, int, int], Document]] = {}
 
     def warm(self) -> None:
         """Index every file now (a server's background thread), so that the first lookup in
@@ -66,10 +67,24 @@ class WorkspaceMemory:
             stub = Document(name="", source_lang=source, target_lang=target)
             self.indexes(stub)
 
+    def document(self, relative: str) -> Document:
+        """`workspace.load(relative)`, kept while the file is unchanged: parsing a 500-segment
+        PO is most of a lookup's time, and the panel asks at every move. Not for changing."""
+        path = self.workspace.resolve(relative)
+        stamp = _stamp(path)
+        with self._lock:
+            cached = self._documents.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        document = self.workspace.load(relative)
+        with self._lock:
+            self._documents[path] = (stamp, document)
+        return document
+
     def matches(self, relative: str, segment_id: str, *,
                 limit: int = MATCHES) -> list[dict[str, Any]]:
         """The fuzzy matches (≥ 75 %) of one segment's source, best first, as plain data."""
-        document = self.workspace.load(relative)
+        document = self.document(relative)
         segment = next((s for s in document.segments if s.id == segment_id), None)
         if segment is None:
             raise FormatError(f"no segment {segment_id!r}", path=document.path)
@@ -85,7 +100,7 @@ class WorkspaceMemory:
                limit: int = SEARCH_LIMIT) -> dict[str, Any]:
         """Concordance: the reviewed pairs of the article's language pair that hold `phrase`
         in the source or the target."""
-        document = self.workspace.load(relative)
+        document = self.document(relative)
         hits: list[Hit] = []
         more = False
         seen: set[tuple[str, str]] = set()
@@ -128,10 +143,9 @@ class WorkspaceMemory:
 
     def _index(self, path: Path, source: str, target: str, read: Any) -> FuzzyIndex | None:
         try:
-            stat = path.stat()
+            stamp = _stamp(path)
         except OSError:
             return None
-        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
         key = (path, source, target)
         with self._lock:
             cached = self._cache.get(key)
@@ -166,6 +180,12 @@ class WorkspaceMemory:
         relative = self.workspace.relative(path)
         return [Unit(segment.source, segment.target, unit_origin(relative, segment.id))
                 for segment in document.segments if segment.state == REVIEWED]
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What tells a file changed: a write replaces it (a new inode), an editor may not."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def best(matches: Iterable[Match], limit: int) -> list[Match]:

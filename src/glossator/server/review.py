@@ -318,8 +318,8 @@ def _instrument_routes(workspace: Workspace, *, warm_memory: bool) -> list[Route
     from glossator.review.memory import WorkspaceMemory
     from glossator.review.replace import Replacer, Search
 
-    memory, concepts, replacer = (WorkspaceMemory(workspace), ConceptPanel(workspace),
-                                  Replacer(workspace))
+    memory = WorkspaceMemory(workspace)
+    concepts, replacer = ConceptPanel(workspace, memory.document), Replacer(workspace)
     if warm_memory:
         threading.Thread(target=memory.warm, name="memory index", daemon=True).start()
 
