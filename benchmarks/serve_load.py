@@ -217,33 +217,47 @@ class CliBatch:
 
 async def load(url: str, target: str, clients: int, per_client: int,
                sentences: list[str]) -> tuple[float, list[float], int, int]:
-    """(seconds, latencies of answered requests, errors, lost)."""
-    import httpx
+    """(seconds, latencies of answered requests, errors, lost).
 
+    Each client is one keep-alive HTTP/1.1 connection written with asyncio's streams, as wrk
+    or ab would: the load generator shares the server's two cores, and httpx spent ~4.5 ms of
+    CPU a request (a sixth of a sentence's decode) that the CLI's batch never pays. Every
+    answer is still parsed and checked (status 200, a translatedText)."""
+    import json
+
+    host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
     errors = 0
 
-    async def client(number: int, http: httpx.AsyncClient) -> None:
+    async def client(number: int) -> None:
         nonlocal errors
-        for k in range(per_client):
-            text = sentences[(number * per_client + k) % len(sentences)]
-            start = time.perf_counter()
-            try:
-                reply = await http.post(f"{url}/translate", json={
-                    "q": text, "source": "en", "target": target})
-                ok = reply.status_code == 200 and reply.json()["translatedText"]
-            except httpx.HTTPError:
-                ok = False
-            if ok:
-                latencies.append(time.perf_counter() - start)
-            else:
-                errors += 1
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for k in range(per_client):
+                text = sentences[(number * per_client + k) % len(sentences)]
+                body = json.dumps({"q": text, "source": "en", "target": target}).encode()
+                start = time.perf_counter()
+                writer.write(b"POST /translate HTTP/1.1\r\nHost: %s\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                             % (host.encode(), len(body)) + body)
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                    answer = json.loads(await reader.readexactly(length))
+                    ok = head.startswith(b"HTTP/1.1 200") and bool(answer["translatedText"])
+                except (OSError, asyncio.IncompleteReadError, ValueError, KeyError, IndexError):
+                    errors += per_client - k
+                    return
+                if ok:
+                    latencies.append(time.perf_counter() - start)
+                else:
+                    errors += 1
+        finally:
+            writer.close()
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=600, limits=limits) as http:
-        start = time.perf_counter()
-        await asyncio.gather(*(client(n, http) for n in range(clients)))
-        seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    seconds = time.perf_counter() - start
     lost = clients * per_client - len(latencies) - errors
     return seconds, latencies, errors, lost
 

@@ -164,7 +164,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 BAD_ARTICLES = [
     ("missing", None, "no such file", 3),
-    ("a folder with no article", "dir", "no file matching '*.txt' in this folder", 3),
+    ("a folder with no article", "dir", "no file matching '*.txt', '*.md', '*.markdown', "
+                                      "'*.docx'", 3),
     ("empty", b"", "article is empty or whitespace only", 3),
     ("whitespace", b" \n\t\n", "article is empty or whitespace only", 3),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary content (NUL byte", 3),
@@ -283,3 +284,15 @@ def test_portuguese_to_english_uses_the_english_glossary_from_portuguese(tmp_pat
     assert english.startswith("Mr. Silva arrived")
     po = polib.pofile(str(tmp_path / "o" / "en" / "noticia.po"))
     assert [e.msgctxt for e in po] == ["1.1", "2.1", "2.2"]  # "Sr." did not end a sentence
+
+
+def test_segment_reads_a_web_page_as_its_article(cli, tmp_path):
+    from html_pages import NEWS_PAGE
+
+    (tmp_path / "news.html").write_text(NEWS_PAGE, encoding="utf-8")
+    result = cli("segment", "news.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Seoul and Washington hold joint drills\n\n"
+                                    "Thursday, September 12, 2024\n\nBy Jane Doe\n\n")
+    assert "Related stories" not in result.stdout and "cookies" not in result.stdout
+    assert "news.html: dropped 15 lines of web-page cruft" in result.stderr

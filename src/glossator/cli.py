@@ -75,6 +75,7 @@ def _language_list(text: str) -> list[str]:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from glossator.formats import parse_formats
+    from glossator.run.discovery import DEFAULT_GLOB
     from glossator.run.pipeline import run_translate
     from glossator.run.progress import make_progress
     from glossator.run.request import TranslateRequest
@@ -84,7 +85,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         engine_name=args.engine, out=Path(args.out), formats=parse_formats(args.formats),
         beam_size=args.beam_size,
         glossary_paths=[] if args.no_glossary else args.glossary,  # None: the default rule
-        always_mask=args.always_mask, glob=args.glob, files_from=args.files_from,
+        always_mask=args.always_mask, glob=args.glob or DEFAULT_GLOB, files_from=args.files_from,
         force=args.force, keep_going=args.keep_going, cluster=args.cluster,
         device=args.device, compute_type=args.compute_type, chunk_segments=args.chunk_size)
     progress = make_progress(quiet=args.quiet)
@@ -102,10 +103,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def cmd_segment(args: argparse.Namespace) -> int:
     from glossator.io.printable import printable
     from glossator.languages import parse_language
-    from glossator.text.article import read_article
     from glossator.text.document import build_document
+    from glossator.text.sources import read_source
 
-    article = read_article(args.article)
+    article = read_source(args.article)
     if article.dropped:
         _info(args)(printable(f"{article.path}: {article.dropped_summary()}"))
     document = build_document(article, parse_language(args.lang))
@@ -176,10 +177,10 @@ def _load_matcher(args: argparse.Namespace, verb: str, required: bool = True):
 
 def _article_document(args: argparse.Namespace, matcher=None):
     from glossator.languages import parse_language
-    from glossator.text.article import read_article
     from glossator.text.document import build_document
+    from glossator.text.sources import read_source
 
-    article = read_article(args.article)
+    article = read_source(args.article)
     protect = matcher.spans if matcher else None
     return build_document(article, parse_language(args.source), protect)
 
@@ -389,12 +390,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
                              gather=args.batch_wait > 0)
     limits = Limits(body_bytes=args.body_limit, characters=args.char_limit,
                     texts=args.batch_limit, timeout=args.timeout,
-                    requests_per_minute=args.req_limit)
+                    requests_per_minute=args.req_limit, body_seconds=args.body_timeout)
     run_api(args.host, args.port, options, limits=limits,
             key_file=Path(args.api_keys) if args.api_keys else None,
             origins=tuple(args.cors_origin or ("*",)), report=_info(args),
             connections=Connections(header_timeout=args.header_timeout,
-                                    keep_alive=args.keep_alive, most=args.max_connections),
+                                    keep_alive=args.keep_alive, most=args.max_connections,
+                                    grace=args.grace),
             on_address=lambda url: print(url, flush=True))
     return EXIT_DONE
 
@@ -428,10 +430,12 @@ def build_parser() -> argparse.ArgumentParser:
     translate = verb("translate", cmd_translate,
                      "Translate articles; write aligned files under OUT/LANG/.")
     translate.add_argument("articles", nargs="*", metavar="ARTICLE",
-                           help="UTF-8 text files, folders (every --glob file below) or glob "
+                           help="UTF-8 text files or documents (.md, .docx, .odt), folders (every "
+                                "--glob file below) or glob "
                                 "patterns; outputs mirror their folders under OUT/LANG/")
-    translate.add_argument("--glob", default="*.txt", metavar="PATTERN",
-                           help="file names to take from a folder (default: *.txt)")
+    translate.add_argument("--glob", metavar="PATTERN",
+                           help="file names to take from a folder, alternatives apart by | "
+                                "(default: *.txt and the document formats: *.md|*.docx|*.odt ...)")
     translate.add_argument("--files-from", metavar="LIST",
                            help="read more article paths from LIST, one a line (- for stdin)")
     translate.add_argument("--force", action="store_true",
@@ -605,8 +609,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--header-timeout", type=_positive_seconds, default=10.0,
                        metavar="SECONDS", help="a connection that has not sent a request's "
                                                "headers in time is closed (default: 10)")
+    serve.add_argument("--body-timeout", type=_positive_seconds, default=30.0,
+                       metavar="SECONDS", help="a request whose body has not arrived in time "
+                                               "gets 408 and is closed (default: 30)")
     serve.add_argument("--keep-alive", type=_positive_seconds, default=5.0, metavar="SECONDS",
                        help="an idle keep-alive connection is closed after (default: 5)")
+    serve.add_argument("--grace", type=_positive_seconds, default=10.0, metavar="SECONDS",
+                       help="on Ctrl+C or SIGTERM, how long requests in flight may take to "
+                            "finish before they are cut off (default: 10)")
     serve.add_argument("--max-connections", type=_whole_number(1), default=1000, metavar="N",
                        help="open connections; past it a new one closes the oldest still "
                             "sending its headers (default: 1000, less near the file limit)")

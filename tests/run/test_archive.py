@@ -34,7 +34,7 @@ STORIES = {
 
 def make_tree(root: Path) -> dict[str, Path]:
     """archive/2024/seoul.txt, archive/2024/moscow.txt, archive/2025/tokyo.txt, plus files a
-    run must not take: a hidden folder, a non-.txt file."""
+    run must not take: a hidden folder, a file of no article format."""
     paths = {}
     for name, folder in (("seoul", "2024"), ("moscow", "2024"), ("tokyo", "2025")):
         path = root / "archive" / folder / f"{name}.txt"
@@ -43,7 +43,7 @@ def make_tree(root: Path) -> dict[str, Path]:
         paths[name] = path
     (root / "archive" / ".hidden").mkdir()
     (root / "archive" / ".hidden" / "secret.txt").write_text("x\n\ny.\n", encoding="utf-8")
-    (root / "archive" / "2024" / "notes.md").write_text("# notes\n", encoding="utf-8")
+    (root / "archive" / "2024" / "notes.csv").write_text("a,b\n", encoding="utf-8")
     return paths
 
 
@@ -57,7 +57,7 @@ def test_a_folder_is_walked_and_mirrored_from_itself(tmp_path):
     make_tree(tmp_path)
     found = discover([tmp_path / "archive"])
     assert relatives(found) == ["2024/moscow.txt", "2024/seoul.txt", "2025/tokyo.txt"]
-    assert relatives(discover([tmp_path / "archive"], glob="*.md")) == ["2024/notes.md"]
+    assert relatives(discover([tmp_path / "archive"], glob="*.csv")) == ["2024/notes.csv"]
 
 
 def test_files_are_mirrored_from_their_common_folder(tmp_path):

@@ -147,7 +147,47 @@ def test_unknown_routes_and_files_are_404(client: TestClient) -> None:
         reply = client.get(path)
         assert reply.status_code == 404 and "error" in reply.json()
     reply = client.post("/translate_file", data={"source": "en", "target": "pt"},
-                       files={"file": ("x.docx", b"PK")})
+                       files={"file": ("x.pdf", b"%PDF")})
     assert reply.status_code == 400 and "unsupported file type" in reply.json()["error"]
 
 
+
+
+def test_documents_translate_and_download_in_their_own_format(client: TestClient) -> None:
+    """/translate_file reads and writes every format the CLI does (issue 18), through the
+    same reader and writer: a fragment with its markup, a page as its article, Markdown."""
+    from html_pages import FRAGMENT, NEWS_PAGE
+
+    def translated(name: str, data: bytes, source: str = "en") -> tuple[str, dict]:
+        reply = client.post("/translate_file", data={"source": source, "target": "pt"},
+                            files={"file": (name, data)})
+        assert reply.status_code == 200, reply.text
+        download = client.get(reply.json()["translatedFileUrl"])
+        assert download.status_code == 200
+        return download.text, {**download.headers, **reply.json()}
+
+    body = FRAGMENT.replace("Seoul and Washington", "Pyongyang and Washington")
+    text, headers = translated("body.html", body.encode())
+    assert headers["content-type"].startswith("text/html")
+    assert 'filename="body.pt.html"' in headers["content-disposition"]
+    before = html.fragment_fromstring(body, create_parent="div")
+    after = html.fragment_fromstring(text, create_parent="div")
+    assert [(e.tag, e.attrib) for e in after.iter()] == [(e.tag, e.attrib) for e in before.iter()]
+    assert "Piongiangue" in after.findtext(".//h2")
+    assert after.find(".//a").get("href") == "https://example.org/seoul?a=1&b=2"
+
+    text, headers = translated("story.htm", NEWS_PAGE.encode(), source="auto")
+    page = html.document_fromstring(text)
+    assert page.get("lang") == "pt" and headers["detectedLanguage"]["language"] == "en"
+    assert page.find(".//nav") is None and "Related stories" not in text
+    assert page.find(".//a").get("href") == "https://example.org/seoul"
+
+    text, headers = translated("notes.md", b"# Pyongyang\n\nThe **drills** start.\n")
+    assert text.startswith("# Piongiangue\n\n") and "**" in text
+    assert headers["content-type"].startswith("text/markdown")
+
+    reply = client.post("/translate_file", data={"source": "en", "target": "pt"},
+                        files={"file": ("empty.html", b"<html><body><nav>Home</nav></body>"
+                                                      b"</html>")})
+    assert reply.status_code == 400
+    assert reply.json()["error"].startswith("empty.html: web page with no article in it")

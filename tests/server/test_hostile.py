@@ -328,3 +328,57 @@ def test_work_for_clients_that_hung_up_is_dropped(
     abandoned = stats.segments - decoded - 1
     assert waited < 2.0, f"a short request waited {waited:.2f} s behind abandoned ones"
     assert abandoned <= 3 * 64, f"{abandoned} sentences decoded for clients that hung up"
+
+
+@pytest.mark.slow
+def test_a_body_over_the_limit_gets_its_413_not_a_reset() -> None:
+    """Closing on a body still arriving made the kernel reset the connection, and a client
+    under load read the reset instead of its 413 (18 of 32 here before the fix)."""
+    import asyncio
+
+    server = _Server()
+    failures: list[str] = []
+
+    async def one(http: httpx.AsyncClient, number: int) -> None:
+        too_big = number % 2 == 1
+        body = ({"q": ["x" * 1000] * 2100, "source": "en", "target": "pt"} if too_big
+                else {"q": "Good morning to all.", "source": "en", "target": "pt"})
+        try:
+            answer = await http.post(f"{server.url}/translate", json=body)
+        except httpx.HTTPError as error:
+            failures.append(f"{number}: {error!r}")
+            return
+        wanted = 413 if too_big else 200
+        if answer.status_code != wanted or (too_big and "too large" not in answer.text):
+            failures.append(f"{number}: {answer.status_code} {answer.text[:80]}")
+
+    async def load() -> None:
+        async with httpx.AsyncClient(timeout=60,
+                                     limits=httpx.Limits(max_connections=16)) as http:
+            await asyncio.gather(*(one(http, number) for number in range(64)))
+
+    try:
+        asyncio.run(load())
+    finally:
+        server.stop()
+    assert not failures, failures
+
+
+@pytest.mark.slow
+def test_a_body_that_never_arrives_gets_a_408() -> None:
+    server = _Server("--body-timeout", "1.5")
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                         b"application/json\r\nContent-Length: 100\r\n\r\n{\"q\": ")
+            started = time.monotonic()
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+            waited = time.monotonic() - started
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+        assert b'"error": "Request body not received within 1.5 seconds"' in answer
+        assert 1.0 < waited < 6, waited
+        assert _timed_translation(server.url) < 5
+    finally:
+        server.stop()

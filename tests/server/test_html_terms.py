@@ -56,3 +56,31 @@ def test_placing_uses_the_renderings_only_for_part_of_a_term():
                               "reuniu-se.</p>")
     without = parse_html("<p>The <b>Korean Central</b> News Agency met.</p>")
     assert without.place([whole, "centro coreano"])[1] != []  # node by node, as before
+
+
+def test_a_term_cut_across_two_elements_shares_its_form_among_them(client):
+    found = translate_html(client, "<p>The <b>Korean Central</b> <i>News Agency</i> said the "
+                                   "test succeeded.</p>")
+    text = found["translatedText"]
+    assert found["glossary"] == {"found": 1, "landed": 1, "missed": []}
+    # Both elements kept, in order, their words together the form, nothing else in them.
+    bold, italic = text.split("<b>")[1].split("</b>")[0], text.split("<i>")[1].split("</i>")[0]
+    assert text.index("</b>") < text.index("<i>")
+    assert f"{bold} {italic}" == "Agência Central de Notícias da Coreia", text
+    assert bold and italic
+
+
+def test_sharing_a_form_follows_the_pieces_translated_alone():
+    whole = "A Agência Central de Notícias da Coreia reuniu-se."
+    terms = [("Korean Central News Agency", "Agência Central de Notícias da Coreia")]
+    job = parse_html("<p>The <b>Korean Central</b> <i>News Agency</i> met.</p>")
+    assert job.place([whole, "Coreano Central", "Agência de Notícias"], [terms, [], []]) == (
+        [0], [])
+    assert job.finish([]) == ("<p>A <b>Agência Central</b> <i>de Notícias da Coreia</i> "
+                              "reuniu-se.</p>")
+    three = parse_html("<p>The <b>Korean</b> <i>Central News</i> <u>Agency</u> met.</p>")
+    three.place([whole, "Coreano", "Notícias Centrais", "Agência"], [terms, [], [], []])
+    out = three.finish([])
+    assert all(f"<{tag}>" in out for tag in "biu") and "<b></b>" not in out
+    pieces = [out.split(f"<{tag}>")[1].split(f"</{tag}>")[0] for tag in "biu"]
+    assert " ".join(pieces) == "Agência Central de Notícias da Coreia"

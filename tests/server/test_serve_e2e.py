@@ -101,7 +101,9 @@ def test_keys_are_required_and_rate_limited(keyed: Server) -> None:
 def test_sigterm_lets_the_request_in_flight_finish(setup: tuple[dict[str, str], Path]
                                                    ) -> None:
     env, root = setup
-    running = Server(["--engine", "bergamot", "--no-glossary", "--char-limit", "0"], env, root)
+    # A grace long enough for the decode on a loaded machine: the test is that it finishes.
+    running = Server(["--engine", "bergamot", "--no-glossary", "--char-limit", "0",
+                      "--grace", "300"], env, root)
     # Enough work (several seconds on two cores) that the signal lands mid-decode.
     text = " ".join(f"The {n}th delegation arrived in the capital on a cold morning."
                     for n in range(800))

@@ -50,6 +50,10 @@ def test_seed_cruft_is_dropped_and_reported(seed_article):
     ("Share this article", "share buttons"),
     ("Advertisement", "advertisement"),
     ("12 Comments", "comment counter"),
+    ("Follow us on Telegram", "subscribe prompt"),
+    ("Follow us on Twitter, Facebook and WhatsApp", "subscribe prompt"),
+    ("Related: Kim inspects missile launch", "related links"),
+    ("READ MORE: Talks stall in Geneva", "related links"),
 ])
 def test_cruft_rules(line, rule):
     assert cruft_rule(line) == rule
@@ -127,3 +131,71 @@ def test_missing_file_and_directory(tmp_path):
         read_article(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a directory"):
         read_article(tmp_path)
+
+
+# Cruft judged line by line at the edges (issue 18) ---------------------------------------------
+
+BODY = ("Minister visits Seoul\n\n"
+        "The minister arrived in Seoul on Monday for talks with his counterpart.\n"
+        "Share this article\n\n"
+        "The talks were held in private, the ministry said in an\n"
+        "email.\n")
+
+
+def test_two_cruft_lines_in_one_paragraph_are_both_dropped_and_reported(tmp_path):
+    text = ("Share this article\nFollow us on Telegram\n\n" + BODY
+            + "\nRelated: Kim inspects missile launch\n\n"
+              "Share this article\nFollow us on Telegram\n")
+    article = read_article(write(tmp_path, text))
+    assert [p.text for p in article.paragraphs] == [
+        "Minister visits Seoul",
+        "The minister arrived in Seoul on Monday for talks with his counterpart. "
+        "Share this article",  # not at an edge: kept
+        "The talks were held in private, the ministry said in an email."]
+    assert article.dropped == [
+        ("share buttons", "Share this article"), ("subscribe prompt", "Follow us on Telegram"),
+        ("related links", "Related: Kim inspects missile launch"),
+        ("share buttons", "Share this article"), ("subscribe prompt", "Follow us on Telegram")]
+    assert article.dropped_summary() == ("dropped 5 lines of web-page cruft: share buttons ×2, "
+                                         "subscribe prompt ×2, related links")
+
+
+def test_a_cruft_line_at_an_edge_of_a_paragraph_with_text(tmp_path):
+    text = ("Advertisement\nMinister visits Seoul\n\n"
+            "The minister arrived on Monday.\nShare this article\n")
+    article = read_article(write(tmp_path, text))
+    assert [(p.text, p.line) for p in article.paragraphs] == [
+        ("Minister visits Seoul", 2), ("The minister arrived on Monday.", 4)]
+    assert [rule for rule, _line in article.dropped] == ["advertisement", "share buttons"]
+
+
+def test_a_cruft_word_that_ends_a_wrapped_sentence_is_text(tmp_path):
+    article = read_article(write(tmp_path, BODY))
+    assert article.dropped == []
+    assert article.paragraphs[-1].text.endswith("said in an email.")
+
+
+def _articles() -> list[Path]:
+    root = Path(__file__).parents[2]
+    return sorted([*(root / "benchmarks" / "articles").glob("*.txt"),
+                   *(root / "seeds").glob("*.txt")])
+
+
+@pytest.mark.parametrize("path", _articles(), ids=lambda p: p.name)
+def test_real_articles_keep_every_paragraph_with_cruft_around_them(tmp_path, path):
+    """The benchmark articles and the seed, as they are and wrapped in cruft that shares their
+    first and last paragraphs: the same paragraphs kept, only the cruft dropped."""
+    text = path.read_text(encoding="utf-8")
+    article = read_article(path)
+    kept = [p.text for p in article.paragraphs]
+    assert len(article.dropped) == (5 if path.parent.name == "seeds" else 0)
+    blocks = text.strip().split("\n\n")
+    wrapped = ("Share this article\nFollow us on Telegram\n" + blocks[0] + "\n\n"
+               + "\n\n".join(blocks[1:]) + "\nRelated: Talks stall in Geneva\n"
+               "Share this article\n")
+    again = read_article(write(tmp_path, wrapped))
+    assert [p.text for p in again.paragraphs] == kept
+    assert [line for _rule, line in again.dropped][:2] == ["Share this article",
+                                                           "Follow us on Telegram"]
+    assert [line for _rule, line in again.dropped][-2:] == ["Related: Talks stall in Geneva",
+                                                            "Share this article"]

@@ -57,12 +57,26 @@ def _joined(tags: list[Tag]) -> list[Tag]:
     return joined
 
 
-def write_document(layout: Layout, paragraphs: Sequence[Paragraph]) -> str | bytes:
-    """The document `layout` holds with `paragraphs` written in."""
+def write_document(layout: Layout, paragraphs: Sequence[Paragraph],
+                   language: str = "") -> str | bytes:
+    """The document `layout` holds with `paragraphs` written in, in `language` (a web page
+    says which it is in)."""
     if layout.format == "markdown":
         from glossator.formats.markdown import write_markdown
 
         return write_markdown(layout, paragraphs)
+    if layout.format == "docx":
+        from glossator.formats.docx import write_docx
+
+        return write_docx(layout, paragraphs)
+    if layout.format == "odt":
+        from glossator.formats.odt import write_odt
+
+        return write_odt(layout, paragraphs)
+    if layout.format in ("html", "webpage"):
+        from glossator.formats.htmldoc import write_html
+
+        return write_html(layout, paragraphs, language)
     raise FormatError(f"no writer for {layout.format} documents")
 
 
@@ -71,4 +85,5 @@ def render_document(document: Document) -> str | bytes:
     layout = document.layout
     if not isinstance(layout, Layout):
         raise FormatError("not a document of a document format", path=document.path)
-    return write_document(layout, document_paragraphs(document, layout))
+    return write_document(layout, document_paragraphs(document, layout),
+                          document.target_lang or "")

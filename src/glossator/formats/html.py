@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from html import escape
 from importlib import resources
+from pathlib import PurePath
 
 from babel import Locale, UnknownLocaleError
 
@@ -34,6 +35,11 @@ class HTMLFormat(Format):
     name = "html"
     extension = "html"
     readable = False  # made for people: read the PO instead
+
+    def filename(self, document: Document) -> str:
+        if PurePath(document.article).suffix.lower() in (".html", ".htm"):
+            return f"{document.name}.review.html"  # story.html is the translated page
+        return super().filename(document)
 
     def render(self, document: Document) -> str:
         source_name = display_name(document.source_lang)

@@ -339,7 +339,7 @@ class Workspace:
 
         glossary = self._glossary(document.source_lang)
         matcher = TermMatcher(glossary.concepts) if glossary else None
-        attach_pins(segments, matcher, document.target_lang or "")
+        attach_pins(segments, matcher, document.target_lang or "", document.source_lang)
 
     def add_term(self, relative: str, term: str, rendering: str, glossary_name: str,
                  note: str = "") -> TermResult:

@@ -16,8 +16,11 @@ from typing import TextIO
 
 from glossator.errors import InputError, UsageError
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
+from glossator.text.layout import DOCUMENT_FORMATS
 
-DEFAULT_GLOB = "*.txt"
+# What a folder stands for, unless told: text articles and every document format's files;
+# "|" separates a glob's alternatives.
+DEFAULT_GLOB = "|".join(["*.txt", *(f"*{extension}" for extension in DOCUMENT_FORMATS)])
 _MAGIC = re.compile(r"[*?[]")
 
 
@@ -41,7 +44,8 @@ def discover(arguments: Sequence[str | Path], *, glob: str = DEFAULT_GLOB,
     """The articles named by `arguments` and the list `files_from` (one path a line, "-" for
     `stdin`), in order, each file once.
 
-    A folder stands for every file below it whose name matches `glob`, hidden folders and files
+    A folder stands for every file below it whose name matches `glob` (alternatives apart by
+    "|"; by default text articles and the document formats' extensions), hidden folders and files
     and the folders in `exclude` (the output folder) left out; an argument that does not exist
     but holds `*`, `?` or `[` is a glob pattern (`**` crosses folders); anything else is a file,
     checked when it is read. The tree is mirrored from the deepest folder that holds every
@@ -62,7 +66,8 @@ def discover(arguments: Sequence[str | Path], *, glob: str = DEFAULT_GLOB,
         if path.is_dir():
             files = list(_walk(path, glob, skip))
             if not files:
-                raise InputError(f"no file matching {glob!r} in this folder", path=path)
+                raise InputError(f"no file matching {_alternatives(glob)} in this folder",
+                                 path=path)
             found.extend((file, os.path.abspath(path)) for file in files)
         elif not os.path.lexists(path) and _MAGIC.search(text):
             root = _fixed_part(text)
@@ -108,8 +113,15 @@ def _walk(folder: Path, glob: str, skip: set[str]) -> Iterator[Path]:
         folders[:] = sorted(name for name in folders if not name.startswith(".")
                             and os.path.realpath(os.path.join(directory, name)) not in skip)
         for name in sorted(files):
-            if not name.startswith(".") and fnmatch.fnmatchcase(name, glob):
+            if not name.startswith(".") and any(fnmatch.fnmatchcase(name, pattern)
+                                                for pattern in glob.split("|")):
                 yield Path(directory, name)
+
+
+def _alternatives(glob: str) -> str:
+    """"'*.txt', '*.md' or '*.docx'" for the glob "*.txt|*.md|*.docx"."""
+    shown = [repr(pattern) for pattern in glob.split("|")]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
 def _fixed_part(pattern: str) -> str:

@@ -226,7 +226,7 @@ class Store:
             self.result.failed.append(error)
             return None
         document.target_lang = code
-        attach_pins(document.segments, self.matcher, code)
+        attach_pins(document.segments, self.matcher, code, self.context.source)
         merged = merge(document, previous, self.memories[code], retranslate=self.context.force)
         if previous or merged.kept:
             self.report(f"{_label(item)} ({code}): {merged.summary()}")

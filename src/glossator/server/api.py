@@ -25,7 +25,14 @@ from starlette.routing import Route
 
 from glossator import __version__
 from glossator.errors import EngineError, GlossatorError
-from glossator.server.files import FileStore, safe_name, translate_po, translate_txt
+from glossator.server.files import (
+    FileStore,
+    read_document,
+    safe_name,
+    translate_document,
+    translate_po,
+    translate_txt,
+)
 from glossator.server.htmltext import parse_html, translate_html
 from glossator.server.limits import BodyLimit, KeyLimit, KeyRing, Limits, RateLimiter
 from glossator.server.service import TranslationService
@@ -79,8 +86,9 @@ def create_app(service: TranslationService, *, limits: Limits | None = None,
                     exception_handlers={HTTPException: _http_error, Exception: _server_error})
     app.state.server = state  # for tests and tools that look inside
     # Outermost, so that every answer, 413 and preflight included, carries the CORS headers.
-    return CORSMiddleware(BodyLimit(app, limits.body_bytes), allow_origins=list(origins),
-                          allow_methods=["GET", "POST"], allow_headers=["*"], max_age=600)
+    return CORSMiddleware(BodyLimit(app, limits.body_bytes, limits.body_seconds),
+                          allow_origins=list(origins), allow_methods=["GET", "POST"],
+                          allow_headers=["*"], max_age=600)
 
 
 async def _http_error(_request: Request, error: Exception) -> Response:
@@ -400,15 +408,28 @@ async def translate_file(state: ServerState, request: Request) -> dict[str, Any]
 
     file_id, folder = state.files.folder()
     try:
+        output: str | bytes
         if suffix == ".po":
             uploaded = folder / "upload.po"
             uploaded.write_bytes(data)
-            text = await translate_po(uploaded, translate_texts)
+            output = await translate_po(uploaded, translate_texts)
             uploaded.unlink()
+        elif suffix == ".txt":
+            output = await translate_txt(data, translate_texts)
         else:
-            text = await translate_txt(data, translate_texts)
+            article = await asyncio.to_thread(read_document, data, name)
+            language = source
+            if auto:
+                assert state.service.detector is not None
+                guess = state.service.detector.detect(
+                    " ".join(p.text for p in article.paragraphs)[:5000])
+                detected.update(confidence=guess.confidence, language=guess.language)
+                language = guess.language
+            output = await translate_document(
+                article, language, target,
+                lambda texts: _file_texts(state, list(texts), language, target))
         path = folder / name
-        await asyncio.to_thread(_write, path, text)
+        await asyncio.to_thread(_write, path, output)
     except BaseException as error:
         state.files.discard(file_id)
         if isinstance(error, GlossatorError) and not isinstance(error, EngineError):
@@ -438,19 +459,31 @@ async def _file_texts(state: ServerState, texts: list[str], source: str,
     return await _with_timeout(state, state.service.translate(texts, source, target))
 
 
-def _write(path: Any, text: str) -> None:
-    from glossator.io.files import write_atomic
+def _write(path: Path, output: str | bytes) -> None:
+    from glossator.io.files import write_all
 
-    write_atomic(path, text)
+    write_all({path: output})
 
 
 async def download_file(state: ServerState, request: Request) -> Response:
     stored = state.files.get(request.path_params["file_id"])
     if stored is None or not stored.path.exists():
         raise ApiError(404, "File not found")
-    return FileResponse(stored.path, filename=stored.name,
-                        media_type="text/x-gettext-translation"
-                        if stored.name.endswith(".po") else "text/plain; charset=utf-8")
+    return FileResponse(stored.path, filename=stored.name, media_type=_media_type(stored.name))
+
+
+def _media_type(name: str) -> str:
+    """What a downloaded file is; sent as an attachment, never shown as a page of the server."""
+    import mimetypes
+
+    if name.endswith(".po"):
+        return "text/x-gettext-translation"
+    if name.endswith((".md", ".markdown")):
+        return "text/markdown; charset=utf-8"
+    guessed, _encoding = mimetypes.guess_type(name)
+    if guessed is None or guessed == "text/plain":
+        return "text/plain; charset=utf-8"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
 async def health(_state: ServerState, _request: Request) -> dict[str, Any]:

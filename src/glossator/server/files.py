@@ -1,5 +1,11 @@
-"""`/translate_file` and `/download_file`: a .txt or .po file translated into the server's own
-temporary folder (the only place it writes), then handed out by a random id.
+"""`/translate_file` and `/download_file`: a .txt or .po file, or a document of any format the
+command line reads (`text.layout.DOCUMENT_FORMATS`: Markdown, HTML ...), translated into the
+server's own temporary folder (the only place it writes), then handed out by a random id, in
+the format it came in.
+
+A document goes through the command line's reader and writer (`text.sources.parse_source`,
+`formats.documents.render_document`): its segments are translated by the glossary layer, its
+inline markup put into each translation (`terms.markup`), and it is written in its format.
 
 A PO file goes through the rules `translate` uses when it merges a previous run: an entry with
 a translation (reviewed, or machine output not re-asked for) is kept as it is; only empty
@@ -19,8 +25,10 @@ from pathlib import Path
 
 from glossator.errors import InputError
 from glossator.server.textjob import Translate
+from glossator.text.article import Article
+from glossator.text.layout import DOCUMENT_FORMATS
 
-SUFFIXES = (".txt", ".po")
+SUFFIXES = (".txt", ".po", *DOCUMENT_FORMATS)
 KEPT_FILES = 200  # translated files kept for download, the oldest removed first
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
@@ -66,12 +74,12 @@ class FileStore:
 
 def safe_name(filename: str, target: str) -> tuple[str, str]:
     """(download name "stem.TARGET.suffix", suffix) of an uploaded file name; InputError for a
-    suffix other than .txt and .po."""
+    suffix not in `SUFFIXES`."""
     base = Path(filename.replace("\\", "/")).name
     suffix = Path(base).suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"unsupported file type {suffix or '(none)'!r}: send "
-                         f"{' or '.join(SUFFIXES)}")
+                         f"{', '.join(SUFFIXES[:-1])} or {SUFFIXES[-1]}")
     stem = _SAFE_NAME.sub("_", Path(base).stem).strip("._") or "file"
     return f"{stem[:80]}.{_SAFE_NAME.sub('_', target)}{suffix}", suffix
 
@@ -83,6 +91,35 @@ async def translate_txt(data: bytes, translate: Translate) -> str:
         raise InputError(f"the file is not UTF-8 text (byte offset {error.start})") from None
     [result] = await translate([text])
     return result.text
+
+
+def read_document(data: bytes, name: str) -> Article:
+    """The article an uploaded document holds, read as the command line reads it."""
+    from glossator.text.sources import parse_source
+
+    return parse_source(data, Path(name))
+
+
+async def translate_document(article: Article, source: str, target: str,
+                             translate: Translate) -> str | bytes:
+    """`article` in `target`, in its own format: each segment through `translate`, its markup
+    placed in the translation (around a pinned term's form where it covered the term)."""
+    from glossator.formats.documents import render_document
+    from glossator.model import Pin
+    from glossator.terms.markup import place_markup
+    from glossator.text.document import build_document
+
+    document = build_document(article, source)
+    document.target_lang = target
+    results = await translate([segment.source for segment in document.segments])
+    for segment, result in zip(document.segments, results):
+        segment.target = segment.machine = result.text
+        segment.fuzzy = True  # the engine's text, which place_markup writes the tags into
+        segment.pins = [Pin(start, start + len(term), term, form)
+                        for term, form in result.renderings
+                        if (start := segment.source.find(term)) >= 0]
+    place_markup(document.segments)
+    return render_document(document)
 
 
 async def translate_po(path: Path, translate: Translate) -> str:

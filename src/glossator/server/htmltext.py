@@ -24,48 +24,29 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from html import escape
+from itertools import combinations, pairwise
 
-from lxml import etree, html
+from lxml import html
 
+from glossator.formats.htmldoc import serialize, set_keeping_space
 from glossator.server.textjob import TermCounts, TextResult, Translate
+from glossator.text.html import Run, read_text_nodes
 
-_DROPPED_ELEMENTS = frozenset({
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
-    "link", "meta", "noscript", "template", "svg", "math", "portal"})
-_URL_ATTRIBUTES = frozenset({
-    "href", "src", "action", "formaction", "data", "poster", "background", "cite",
-    "longdesc", "usemap", "xlink:href", "lowsrc", "dynsrc", "manifest", "ping", "srcset"})
-_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data|livescript)\s*:", re.IGNORECASE)
-_UNSAFE_STYLE = re.compile(r"expression|url\s*\(|javascript|behavior", re.IGNORECASE)
-_WHOLE_PAGE = re.compile(r"^\s*(?:<!doctype|<html)", re.IGNORECASE)
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _SPACES = re.compile(r"\s+")
 NEAR_MATCH = 0.8  # how alike an inline part and a run of the whole translation must read
-_INLINE_ELEMENTS = frozenset({
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
-    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"})
-
-
-@dataclass
-class _Run:
-    """A block whose text flows through inline elements, translated as one text."""
-
-    block: html.HtmlElement
-    children: list[html.HtmlElement]  # its inline elements, each holding text and no element
-    slots: list[int]  # its text nodes, as indexes into HtmlJob.slots
 
 
 @dataclass
 class HtmlJob:
-    """A parsed, neutralised fragment and the text nodes to translate, in document order."""
+    """A parsed, neutralised fragment and the text nodes to translate, in document order
+    (`text.html.read_text_nodes`)."""
 
     root: html.HtmlElement
     whole_page: bool
     # (element, "text" or "tail"): where each text node is
     slots: list[tuple[html.HtmlElement, str]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # each slot's text, whitespace stripped
-    runs: list[_Run] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
     _pending: list[int] = field(default_factory=list)  # slots left for the second pass
     _filled: dict[int, str] = field(default_factory=dict)
 
@@ -116,7 +97,7 @@ class HtmlJob:
         self._filled.update(zip(self._pending, translations))
         for slot, translation in self._filled.items():
             element, attribute = self.slots[slot]
-            _set_keeping_space(element, attribute, translation)
+            set_keeping_space(element, attribute, translation)
         return self._serialize()
 
     def render(self, translations: Sequence[str]) -> str:
@@ -124,20 +105,11 @@ class HtmlJob:
         if len(translations) != len(self.slots):
             raise ValueError(f"{len(translations)} translations for {len(self.slots)} texts")
         for (element, attribute), translation in zip(self.slots, translations):
-            _set_keeping_space(element, attribute, translation)
+            set_keeping_space(element, attribute, translation)
         return self._serialize()
 
     def _serialize(self) -> str:
-        if self.whole_page:
-            return html.tostring(self.root, encoding="unicode", doctype="<!DOCTYPE html>")
-        return _serialize_children(self.root)
-
-
-def _set_keeping_space(element: html.HtmlElement, attribute: str, translation: str) -> None:
-    original = getattr(element, attribute) or ""
-    lead = original[:len(original) - len(original.lstrip())]
-    trail = original[len(original.rstrip()):] if original.strip() else ""
-    setattr(element, attribute, lead + translation + trail)
+        return serialize(self.root, page=self.whole_page)
 
 
 def _find_once(part: str, whole: str) -> tuple[int, int] | None:
@@ -187,19 +159,30 @@ def _overlap(a: tuple[float, int, int], b: tuple[float, int, int]) -> bool:
     return a[1] < b[2] and b[1] < a[2]
 
 
-def _place_run(run: _Run, whole: str, parts: Sequence[str],
+def _place_run(run: Run, whole: str, parts: Sequence[str],
                terms: Sequence[tuple[str, str]] = ()) -> bool:
     """Cut `whole` around each inline part, found once each and in document order; False
     (nothing changed) where that cannot be done. An inline element holding part of a pinned
     term (`<b>Korean Central</b> News Agency`) covers the term's whole form in `whole`: a
-    term's translation cannot be cut where its source was."""
-    spans, position = [], 0
-    for child, part in zip(run.children, parts):
-        span = _find_once(part, whole) or _term_span(child.text or "", whole, terms)
-        if span is None or span[0] < position:
+    term's translation cannot be cut where its source was. Where several inline elements in a
+    row hold the pieces of one term (`<b>Korean Central</b> <i>News Agency</i>`), the form is
+    shared out among them at word boundaries (`_share_form`)."""
+    spans: list[tuple[int, int]] = []
+    position, index = 0, 0
+    while index < len(run.children):
+        shared = _term_pieces(run.children, index, whole, terms)
+        if shared is not None:
+            pieces = _share_form(whole, shared, parts[index:index + shared[2]])
+        else:
+            child = run.children[index]
+            span = _find_once(parts[index], whole) or _term_span(child.text or "", whole,
+                                                                 terms)
+            pieces = [span] if span is not None else None
+        if pieces is None or pieces[0][0] < position:
             return False
-        spans.append(span)
-        position = span[1]
+        spans.extend(pieces)
+        position = pieces[-1][1]
+        index += len(pieces)
     block, last = run.block, run.children[-1].tail or ""
     lead = (block.text or "")[:len(block.text or "") - len((block.text or "").lstrip())]
     trail = last[len(last.rstrip()):]
@@ -212,97 +195,65 @@ def _place_run(run: _Run, whole: str, parts: Sequence[str],
     return True
 
 
-def _serialize_children(root: html.HtmlElement) -> str:
-    parts = [escape(root.text or "", quote=False)]
-    parts.extend(html.tostring(child, encoding="unicode") for child in root)
-    return "".join(parts)
+def _term_pieces(children: Sequence[html.HtmlElement], index: int, whole: str,
+                 terms: Sequence[tuple[str, str]]) -> tuple[int, int, int] | None:
+    """(start, end, elements): the span of a pinned term's form in `whole`, found once, where
+    the inline elements from `index` on (two or more, with only white space between them)
+    hold that term's source in pieces; None otherwise."""
+    texts = [" ".join((children[index].text or "").split()).casefold()]
+    for term, form in terms:
+        held = " ".join(term.split()).casefold()
+        count, joined = 1, texts[0]
+        while (index + count < len(children) and not (children[index + count - 1].tail or
+                                                        "").strip()):
+            longer = f"{joined} {' '.join((children[index + count].text or '').split())}"
+            if longer.casefold() not in held:
+                break
+            joined, count = longer.casefold(), count + 1
+        if count < 2 or not joined or joined not in held:
+            continue
+        found = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", whole)]
+        if len(found) == 1:
+            return found[0], found[0] + len(form), count
+    return None
+
+
+def _share_form(whole: str, group: tuple[int, int, int], parts: Sequence[str]
+                ) -> list[tuple[int, int]]:
+    """Cut the form at `group` into one run of words per piece, in order: the cut whose runs
+    read most like each piece translated alone, else even shares. Every piece keeps at least
+    one word, so no element is emptied; the spaces between runs go into the tails."""
+    start, end, count = group
+    words = [(start + m.start(), start + m.end())
+             for m in re.finditer(r"\S+", whole[start:end])]
+    if len(words) < count:  # fewer words than elements: the first holds the form
+        return [(start, end)] + [(end, end)] * (count - 1)
+    best: tuple[float, tuple[int, ...]] | None = None
+    for cut in _cuts(len(words), count):
+        bounds = (0, *cut, len(words))
+        score = sum(SequenceMatcher(None, part.casefold(),
+                                    whole[words[a][0]:words[b - 1][1]].casefold()).ratio()
+                    for part, (a, b) in zip(parts, pairwise(bounds)))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, cut)
+    assert best is not None
+    bounds = (0, *best[1], len(words))
+    return [(words[a][0], words[b - 1][1]) for a, b in pairwise(bounds)]
+
+
+def _cuts(words: int, pieces: int) -> list[tuple[int, ...]]:
+    """Every way to cut `words` words into `pieces` non-empty runs, as the inner boundaries,
+    even shares first (so they win ties)."""
+    even = tuple(round(words * k / pieces) for k in range(1, pieces))
+    others = [cut for cut in combinations(range(1, words), pieces - 1) if cut != even]
+    return [even, *others]
 
 
 def parse_html(markup: str) -> HtmlJob:
     """Parse `markup` (a fragment, or a page starting with <!doctype or <html>), neutralise it
     and collect its text nodes."""
-    whole_page = bool(_WHOLE_PAGE.match(markup))
-    if whole_page:
-        root = html.document_fromstring(markup)
-    else:
-        root = html.fragment_fromstring(markup, create_parent="div")
-    _neutralise(root)
-    job = HtmlJob(root, whole_page)
-    _collect(root, job, translate=True)
-    job.runs = _runs(job)
-    return job
-
-
-def _runs(job: HtmlJob) -> list[_Run]:
-    """Blocks whose children are all inline elements holding text only, none kept untranslated."""
-    slot_of = {(id(element), attribute): index
-               for index, (element, attribute) in enumerate(job.slots)}
-    runs = []
-    for block in job.root.iter():
-        children = list(block)
-        if not children or ((id(block), "text") not in slot_of and not any(
-                (id(child), "tail") in slot_of for child in children)):
-            continue
-        if not all(isinstance(child.tag, str) and _local_name(child.tag) in _INLINE_ELEMENTS
-                   and len(child) == 0 and (id(child), "text") in slot_of
-                   for child in children):
-            continue
-        keys = [(id(block), "text")] + [(id(child), attribute) for child in children
-                                         for attribute in ("text", "tail")]
-        runs.append(_Run(block, children, [slot_of[key] for key in keys if key in slot_of]))
-    return runs
-
-
-def _neutralise(root: html.HtmlElement) -> None:
-    for node in list(root.iter()):
-        if node is root:
-            continue
-        if not isinstance(node.tag, str) or _local_name(node.tag) in _DROPPED_ELEMENTS:
-            _remove_keeping_tail(node)
-    for element in root.iter():
-        for name in list(element.attrib):
-            value = element.attrib[name]
-            lowered = _local_name(name).lower()
-            unsafe_url = ((name.lower() in _URL_ATTRIBUTES or lowered in _URL_ATTRIBUTES)
-                          and _UNSAFE_URL.match(_INVISIBLE.sub("", value)))
-            unsafe_style = lowered == "style" and _UNSAFE_STYLE.search(value)
-            if lowered.startswith("on") or lowered == "srcdoc" or unsafe_url or unsafe_style:
-                del element.attrib[name]
-
-
-def _local_name(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
-
-
-def _remove_keeping_tail(node: etree._Element) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    tail = node.tail
-    previous = node.getprevious()
-    parent.remove(node)
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-
-
-def _collect(element: html.HtmlElement, job: HtmlJob, *, translate: bool) -> None:
-    translate = translate and not _kept(element)
-    if translate and element.text and element.text.strip():
-        job.slots.append((element, "text"))
-        job.texts.append(element.text.strip())
-    for child in element:
-        _collect(child, job, translate=translate)
-        if translate and child.tail and child.tail.strip():
-            job.slots.append((child, "tail"))
-            job.texts.append(child.tail.strip())
-
-
-def _kept(element: html.HtmlElement) -> bool:
-    return (element.get("translate", "").lower() == "no"
-            or "notranslate" in element.get("class", "").split())
+    nodes = read_text_nodes(markup)
+    return HtmlJob(nodes.root, nodes.whole_page, nodes.slots, nodes.texts, nodes.runs)
 
 
 async def translate_html(markups: Sequence[str], translate: Translate) -> list[TextResult]:

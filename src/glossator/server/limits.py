@@ -8,8 +8,11 @@ server never sees a key in clear text except in the request that carries it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
+import json
 import re
 import time
 from collections import deque
@@ -27,6 +30,7 @@ _HASH = re.compile(r"^[0-9a-f]{64}$")
 @dataclass(frozen=True)
 class Limits:
     body_bytes: int = 2_000_000  # 413 above
+    body_seconds: float = 30.0  # a request's body must arrive within this; 408 after
     characters: int = 10_000  # per request, all texts together; 400 above (0: none)
     texts: int = 128  # texts in one request (q as a list); 400 above (0: none)
     timeout: float = 120.0  # seconds a translation may take before 503
@@ -116,49 +120,85 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 class BodyLimit:
     """ASGI middleware: a body over `limit` bytes gets 413 `{"error": ...}`, whether it
-    announces its length or streams it. The body is read in full (it is small) before the app
-    runs, so the app never sees part of a refused one."""
+    announces its length or streams it, and one that does not arrive within `seconds` gets 408.
+    The body is read in full (it is small) before the app runs, so the app never sees part of a
+    refused one. Before a 413 the rest of the body is read and thrown away (up to
+    `DRAIN_BYTES`): closing on unread data makes the kernel reset the connection, and a client
+    still sending would get that reset instead of the answer."""
+
+    DRAIN_BYTES = 16 * 1024 * 1024
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]],
-                 limit: int) -> None:
-        self.app, self.limit = app, limit
+                 limit: int, seconds: float = 30.0) -> None:
+        self.app, self.limit, self.seconds = app, limit, seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length", b"0")
-        if declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.seconds
+        try:
+            async with asyncio.timeout_at(deadline):
+                body = await self._read(scope, receive)
+        except TimeoutError:
+            await _answer(send, 408, f"Request body not received within {self.seconds:g} "
+                          "seconds")
             return
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > self.limit:
-                await self._refuse(send)
-                return
-            if not message.get("more_body", False):
-                break
+        except _TooLarge:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout_at(deadline):
+                    await _drain(receive, self.DRAIN_BYTES)
+            await _answer(send, 413, f"Request body too large (more than {self.limit} bytes)")
+            return
+        if body is None:
+            return  # the client went away
         replayed = False
 
         async def replay() -> MutableMapping[str, Any]:
             nonlocal replayed
             if not replayed:
                 replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = (b'{"error":"Request body too large (more than ' + str(self.limit).encode()
-                + b' bytes)"}')
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+    async def _read(self, scope: Scope, receive: Receive) -> bytes | None:
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.limit:
+            raise _TooLarge
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return None
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                raise _TooLarge
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _drain(receive: Receive, most: int) -> None:
+    """Read and drop what is left of a body, up to `most` bytes."""
+    drained = 0
+    while drained <= most:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        drained += len(message.get("body", b""))
+
+
+async def _answer(send: Send, status: int, error: str) -> None:
+    body = json.dumps({"error": error}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})

@@ -79,7 +79,8 @@ SPEC: dict[str, Any] = {
             "summary": "Languages and the targets of each",
             "responses": {"200": _json("languages", _LANGUAGES)}}},
         "/translate_file": {"post": {
-            "summary": "Translate a .txt or .po file",
+            "summary": "Translate a .txt or .po file, or a document (Markdown, HTML ...) in "
+                       "its own format",
             **_body(_object({"file": {"type": "string", "format": "binary"},
                              "source": {"type": "string", "description": "language code or "
                                                                          "auto"},

@@ -19,7 +19,6 @@ from typing import Any
 
 from glossator.errors import UsageError
 
-GRACE_SECONDS = 10  # how long requests in flight may take to finish after a stop signal
 SPARE_FILES = 64  # file descriptors kept free of connections (models, logs, temporary files)
 BACKLOG = 128  # connections waiting to be accepted; asyncio accepts up to this many at once
 
@@ -29,6 +28,7 @@ class Connections:
     header_timeout: float = 10.0  # seconds to send a request's headers
     keep_alive: float = 5.0  # seconds an idle keep-alive connection stays open
     most: int = 1000  # open connections, fewer where the file limit is low
+    grace: float = 10.0  # seconds requests in flight may take to finish after a stop signal
 
     def cap(self) -> int:
         """The most open connections: `most`, within the file limit (raised to its hard
@@ -141,7 +141,7 @@ def serve(app: Any, sock: socket.socket, *, on_started: Callable[[], None] | Non
                 on_started()
 
     options: dict[str, Any] = {"log_level": "warning", "lifespan": "on",
-                               "timeout_graceful_shutdown": GRACE_SECONDS,
+                               "timeout_graceful_shutdown": connections.grace,
                                "server_header": False,
                                "http": guarded_protocol(connections),
                                "timeout_keep_alive": connections.keep_alive,

@@ -85,7 +85,7 @@ def prepare_text(text: str, source: str, target: str, matcher: TermMatcher | Non
             segments.append(Segment(id=piece.id, source=piece.text, paragraph=number))
             cursor = start + piece.end
     pieces.append(text[cursor:])
-    attach_pins(segments, matcher, target)
+    attach_pins(segments, matcher, target, source)
     return TextJob(text, segments, pieces)
 
 

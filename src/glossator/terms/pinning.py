@@ -76,9 +76,11 @@ class TermReport:
         return text
 
 
-def find_pins(text: str, matcher: TermMatcher | None, language: str) -> list[Pin]:
+def find_pins(text: str, matcher: TermMatcher | None, language: str,
+              source: str = "en") -> list[Pin]:
     """The pins for one source segment: glossary terms with a rendering for `language`, and
-    full dates (rendered by babel). Overlaps resolve in favour of the glossary."""
+    full dates as `source` writes them (read and rendered with CLDR's data, by babel).
+    Overlaps resolve in favour of the glossary."""
     pins: list[Pin] = []
     for match in matcher.find(text) if matcher else ():
         forms = match.concept.forms(language)
@@ -97,7 +99,7 @@ def find_pins(text: str, matcher: TermMatcher | None, language: str) -> list[Pin
                         possessive=match.possessive, inflected=others[INFLECTED],
                         deprecated=others[DEPRECATED], gender=preferred.gender,
                         number=preferred.number, article=preferred.article))
-    for found in find_dates(text):
+    for found in find_dates(text, source):
         if any(pin.start < found.end and found.start < pin.end for pin in pins):
             continue
         pins.append(Pin(found.start, found.end, found.text,
@@ -526,10 +528,11 @@ def drop_possessives(translation: str, pins: Sequence[Pin], target: str) -> str:
     return translation
 
 
-def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target: str) -> None:
-    """Find each segment's pins for the target language."""
+def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target: str,
+                source: str = "en") -> None:
+    """Find each segment's pins for the target language (dates as `source` writes them)."""
     for segment in segments:
-        segment.pins = find_pins(segment.source, matcher, target)
+        segment.pins = find_pins(segment.source, matcher, target, source)
 
 
 def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:
@@ -544,7 +547,7 @@ def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:
 def translate_pinned(engine: Engine, segments: Sequence[Segment], source: str, target: str,
                      matcher: TermMatcher | None, *, always_mask: bool = False) -> TermReport:
     """Find pins, translate with them enforced, verify: the whole layer for one batch."""
-    attach_pins(segments, matcher, target)
+    attach_pins(segments, matcher, target, source)
     probe_grammar(engine, [pin for segment in segments for pin in segment.pins],
                   base_language(source), base_language(target))
     translate_segments(engine, segments, source, target, always_mask=always_mask)

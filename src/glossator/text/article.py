@@ -27,19 +27,24 @@ from typing import Any
 from glossator.errors import InputError
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.model import Tag
-from glossator.text.dates import find_dates
+from glossator.text.dates import find_dateline
 
+_NETWORKS = (r"(telegram|twitter|x|facebook|instagram|whatsapp|linkedin|youtube|tiktok|"
+             r"threads|bluesky|mastodon|google news|social media)")
 # name → pattern matched against one stripped line (case-insensitive, whole line)
 CRUFT_RULES: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern, re.IGNORECASE)
     for name, pattern in {
         "comment form": r"(please )?(enter|leave|post|add|write) (your |a )?"
                         r"(comment|reply|name|e-?mail( address)?|website)( here)?[.!:]*",
-        "subscribe prompt": r"[›»>•·|\-\s]*(subscribe|sign up|follow us|newsletter)"
-                            r"( (now|today|here|to (our|the) newsletter))?[.!:]*",
+        "subscribe prompt": r"[›»>•·|\-\s]*(subscribe|sign up|follow us|join us|newsletter)"
+                            r"( (now|today|here|to (our|the) newsletter|(on|in) (our )?"
+                            rf"{_NETWORKS}([\s,/&|]+(and |or )?{_NETWORKS})*))?[.!:]*",
         "reCAPTCHA notice": r".*\brecaptcha\b.*",
-        "related links": r"[›»>•·\s]*(more|related|recommended|popular|latest|top) "
-                         r"(articles|stories|posts|news|reads)[.!:]*",
+        "related links": r"[›»>•·\s]*((more|related|recommended|popular|latest|top) "
+                         r"(articles|stories|posts|news|reads|coverage)[.!:]*|(related|read more|"
+                         r"read also|also read|see also)( (article|story|stories|coverage))?"
+                         r"\s*:\s*\S.{0,200})",
         "share buttons": r"[›»>•·\s]*(share( this( article| story)?)?|tweet|print|email)"
                          r"([\s|,/•·]+(facebook|twitter|x|whatsapp|linkedin|email|print|"
                          r"share|telegram|reddit))*[.!:]*",
@@ -90,12 +95,9 @@ def cruft_rule(line: str) -> str | None:
 
 
 def parse_dateline(text: str) -> date | None:
-    """The date of a dateline paragraph such as "Sunday, June 23, 2024", else None."""
-    stripped = text.strip().rstrip(".")
-    found = find_dates(stripped)
-    if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
-        return found[0].value
-    return None
+    """The date of a dateline paragraph such as "Sunday, June 23, 2024" or "quinta-feira,
+    12 de setembro de 2024" (in any of `text.dates.DATELINE_LANGUAGES`), else None."""
+    return find_dateline(text)
 
 
 def decode_article(data: bytes, path: Path) -> str:
@@ -128,19 +130,8 @@ def read_article(path: str | Path) -> Article:
 
 def parse_article(text: str, path: Path) -> Article:
     blocks = _blocks(text)
-    head: list[tuple[str, str]] = []
-    tail: list[tuple[str, str]] = []
-    for edge in (0, -1):
-        while blocks:
-            rules = [cruft_rule(line) for line in blocks[edge][1]]
-            if None in rules:
-                break
-            lines = blocks.pop(edge)[1]
-            found = [(rule, line.strip()) for rule, line in zip(rules, lines) if rule]
-            if edge == 0:
-                head.extend(found)
-            else:
-                tail[:0] = found  # popping from the end: keep the file's order
+    head = _drop_edge(blocks, at_start=True)
+    tail = _drop_edge(blocks, at_start=False)
     dropped = head + tail
     if not blocks:
         what = "only web-page cruft" if dropped else "empty or whitespace only"
@@ -157,6 +148,42 @@ def parse_article(text: str, path: Path) -> Article:
             kind = "title"  # the first block that is not the dateline
         paragraphs.append(Paragraph(text=text, kind=kind, line=line_no))
     return Article(path=path, paragraphs=paragraphs, dropped=dropped, dateline=dateline)
+
+
+def _drop_edge(blocks: list[tuple[int, list[str]]], *, at_start: bool) -> list[tuple[str, str]]:
+    """Drop the cruft lines at one edge of the article, line by line from the outside in, up
+    to its first line of text, and name them in the file's order. A cruft line in a block
+    with text is dropped only where it ends the text's sentence, not in the middle of one
+    ("... the ministry said in an" / "email."), and never at the other side of text."""
+    dropped: list[tuple[str, str]] = []
+    while blocks:
+        index = 0 if at_start else -1
+        number, lines = blocks[index]
+        line = lines[index]
+        rule = cruft_rule(line)
+        if rule is None:
+            break
+        if len(lines) > 1 and not _stands_alone(lines, at_start):
+            break
+        dropped.append((rule, line.strip()))
+        if len(lines) == 1:
+            blocks.pop(index)
+        elif at_start:
+            blocks[0] = (number + 1, lines[1:])
+        else:
+            blocks[-1] = (number, lines[:-1])
+    return dropped if at_start else dropped[::-1]
+
+
+def _stands_alone(lines: list[str], at_start: bool) -> bool:
+    """Whether the line at a block's edge is apart from the text beside it in the block: the
+    text's sentence has ended before it, or starts after it."""
+    if at_start:
+        after = lines[1].strip()
+        return (not after or cruft_rule(after) is not None or after[0].isupper()
+                or after[0].isdigit() or after[0] in "\"“‘'«")
+    before = lines[-2].strip()
+    return not before or before[-1] in ".!?\"”’'»)…:" or cruft_rule(before) is not None
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:

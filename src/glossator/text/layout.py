@@ -24,6 +24,8 @@ from glossator.model import Tag
 
 # Extensions of document formats → the name of their format; anything else is a text article.
 DOCUMENT_FORMATS = {".md": "markdown", ".markdown": "markdown"}
+DOCUMENT_FORMATS |= {".docx": "docx", ".odt": "odt"}  # zip packages: text.docx, text.odt
+DOCUMENT_FORMATS |= {".html": "html", ".htm": "html"}
 
 
 @dataclass(frozen=True)

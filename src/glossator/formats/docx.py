@@ -1,0 +1,84 @@
+"""Write a translated Word document (`text.docx` read it): the source opened again with
+python-docx, each translated paragraph's runs replaced by runs of its translation, each with
+the properties (`w:rPr`) of the run its words came from (`text.runs.lay_out`), a link's words
+in a copy of its `w:hyperlink`, every point (image, field, footnote reference) the source's own
+element at its place; a paragraph's properties, every untranslated paragraph and every other
+part of the package (styles, numbering, pictures, settings) as python-docx read them."""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from glossator.errors import FormatError
+from glossator.model import Tag
+from glossator.text.docx import Flat, open_docx, read_paragraph, story_paragraphs, w
+from glossator.text.layout import Layout
+from glossator.text.runs import Marked, lay_out
+
+
+def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None]) -> bytes:
+    from pathlib import Path
+
+    source = layout.source
+    assert isinstance(source, bytes)
+    document = open_docx(source, Path(f"source.{layout.extension}"))
+    # Collected first: rewriting a paragraph moves its elements.
+    elements = [element for element, _ in story_paragraphs(document)]
+    for block, paragraph in zip(layout.blocks, paragraphs):
+        if paragraph is None:
+            continue
+        index = block.where
+        assert isinstance(index, int)
+        if index > len(elements):
+            raise FormatError("the DOCX changed since it was read")
+        _rewrite(elements[index - 1], *read_paragraph(elements[index - 1]), *paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _rewrite(element: Any, flat: Flat, marked: Marked, text: str, tags: list[Tag]) -> None:
+    from docx.oxml import OxmlElement
+
+    for child in list(element):
+        if child.tag != w("pPr"):
+            element.remove(child)
+    for marker in flat.openers:
+        element.append(marker)
+    link_index: int | None = None
+    link_element: Any = None
+    for out in lay_out(text, tags, marked):
+        if out.link != link_index:
+            link_index = out.link
+            link_element = None
+            if out.link is not None:
+                source_link = flat.links[out.link]
+                link_element = OxmlElement("w:hyperlink")
+                for name, value in source_link.attrib.items():
+                    link_element.set(name, value)
+                element.append(link_element)
+        container = link_element if link_element is not None else element
+        if out.point is not None:
+            for in_run, properties, part in flat.points[out.point]:
+                container.append(_run(properties, part) if in_run else part)
+            continue
+        text_element = OxmlElement("w:t")
+        text_element.text = out.text
+        text_element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        container.append(_run(flat.properties.get(out.style), text_element))
+    for marker in flat.closers:
+        element.append(marker)
+
+
+def _run(properties: Any, child: Any) -> Any:
+    """A `w:r` with a copy of `properties` holding `child`."""
+    from docx.oxml import OxmlElement
+
+    run = OxmlElement("w:r")
+    if properties is not None:
+        run.append(copy.deepcopy(properties))
+    run.append(child)
+    return run

@@ -1,0 +1,262 @@
+"""Read a Word document (.docx, by python-docx) as paragraphs with inline markup (`text.layout`).
+
+The paragraphs, in this order: the body's (headings, list paragraphs, table cells, captions:
+every `w:p` of the body, a table's included), then those of the footnotes and endnotes, then
+those of the headers and footers. A heading (a "Heading N", "Title" or "Subtitle" style, or an
+outline level) is a title, one segment; the rest are body text. A paragraph with no text (an
+image alone, a page-number field) is no paragraph of the article and is kept as it is; text
+boxes are kept as they are too (Word stores each twice, in a drawing and its VML fallback).
+
+A paragraph's runs become plain text and tags (`text.runs`): runs of equal formatting side by
+side are one, rsid, spell-check and language marks set aside, so a run Word cut in three is one
+tag; the formatting of most of the text is the base, and each stretch formatted otherwise is a
+tag (bold, italic, underline, struck through, else "formatting"); a hyperlink is a tag; text
+inside a tracked insertion is text, a tracked deletion is not. Images, fields (a complex field
+from its begin to its end, results included), footnote references, tabs, breaks, content
+controls and equations are points, kept whole; bookmarks and comment ranges are kept at the
+paragraph's start and end. Writing is `formats.docx`, which reads the source again the same
+way and puts each paragraph's translation into runs with the same properties.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from glossator.errors import InputError
+from glossator.io.packages import check_package
+from glossator.text.article import Article, Paragraph
+from glossator.text.layout import Block, Layout
+from glossator.text.runs import Marked, Piece, mark
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_HEADING = re.compile(r"(?i)(heading \d|title|subtitle)$")
+_FLATTENED = {"hyperlink", "ins", "smartTag", "customXml", "moveTo", "dir", "bdo"}
+_SKIPPED = {"pPr", "del", "moveFrom", "proofErr", "moveFromRangeStart", "moveFromRangeEnd",
+            "moveToRangeStart", "moveToRangeEnd"}
+_OPENERS = {"bookmarkStart", "commentRangeStart", "permStart"}
+_CLOSERS = {"bookmarkEnd", "commentRangeEnd", "permEnd"}
+_RUN_DROPPED = {"rPr", "lastRenderedPageBreak", "softHyphen"}
+_NOTES = {"footnoteReference", "endnoteReference", "footnoteRef", "endnoteRef",
+          "commentReference", "annotationRef"}
+_IMAGES = {"drawing", "pict", "object"}
+_KEY_DROPPED = {"lang", "noProof", "rsid", "webHidden"}
+
+
+def w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+def _local(element: Any) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+@dataclass
+class Flat:
+    """A paragraph taken apart: its pieces (`text.runs`), what each point and link is made
+    of, the properties (`w:rPr`) of each formatting key, and the markers kept at its ends."""
+
+    pieces: list[Piece] = field(default_factory=list)
+    # each point's parts: (whether it goes in a run of its own, that run's rPr, the element)
+    points: list[list[tuple[bool, Any, Any]]] = field(default_factory=list)
+    links: list[Any] = field(default_factory=list)
+    properties: dict[Hashable, Any] = field(default_factory=dict)
+    openers: list[Any] = field(default_factory=list)
+    closers: list[Any] = field(default_factory=list)
+
+
+def style_key(properties: Any) -> bytes:
+    """What formatting a run's `w:rPr` gives, as a key: its XML without rsid attributes and
+    the marks spell-check and revisions leave (language, no-proofing)."""
+    if properties is None:
+        return b""
+    from lxml import etree
+
+    cleaned = copy.deepcopy(properties)
+    for element in list(cleaned.iter()):
+        if element is not cleaned and _local(element) in _KEY_DROPPED:
+            element.getparent().remove(element)
+            continue
+        for name in list(element.attrib):
+            if name.rsplit("}", 1)[-1].startswith("rsid"):
+                del element.attrib[name]
+    return etree.tostring(cleaned, method="c14n")
+
+
+def _on(element: Any) -> bool:
+    return element is not None and element.get(w("val"), "true") not in ("0", "false", "off",
+                                                                          "none")
+
+
+def formatting(properties: Any) -> frozenset[str]:
+    """Which of bold, italic, underline and strike-through (`text.runs`) a `w:rPr` sets."""
+    if properties is None:
+        return frozenset()
+    found = set()
+    for letter, names in (("b", ("b",)), ("i", ("i",)), ("u", ("u",)),
+                          ("s", ("strike", "dstrike"))):
+        if any(_on(properties.find(w(name))) for name in names):
+            found.add(letter)
+    style = properties.find(w("rStyle"))
+    if style is not None:
+        name = (style.get(w("val")) or "").lower()
+        found |= {"b"} if "strong" in name else {"i"} if "emphasis" in name else set()
+    return frozenset(found)
+
+
+def flatten(paragraph: Any) -> Flat:
+    """The pieces of a `w:p`, in order."""
+    flat = Flat()
+    field_depth = 0
+    field_parts: list[tuple[bool, Any, Any]] = []
+
+    def point(parts: list[tuple[bool, Any, Any]], letter: str, link: int | None) -> None:
+        flat.pieces.append(Piece(link=link, point=len(flat.points), letter=letter))
+        flat.points.append(parts)
+
+    def run(element: Any, link: int | None) -> None:
+        nonlocal field_depth, field_parts
+        properties = element.find(w("rPr"))
+        key = style_key(properties)
+        flat.properties.setdefault(key, properties)
+        for child in element:
+            name = _local(child)
+            if name == "fldChar":
+                kind = child.get(w("fldCharType"))
+                if kind == "begin":
+                    field_depth += 1
+                field_parts.append((True, properties, child))
+                if kind == "end" and field_depth:
+                    field_depth -= 1
+                    if not field_depth:
+                        point(field_parts, "x", link)
+                        field_parts = []
+                continue
+            if field_depth:
+                if name != "rPr":
+                    field_parts.append((True, properties, child))
+            elif name in _RUN_DROPPED:
+                continue
+            elif name == "t":
+                flat.pieces.append(Piece(child.text or "", key, link))
+            elif name in _IMAGES:
+                point([(True, properties, child)], "m", link)
+            elif name in _NOTES:
+                point([(True, properties, child)], "n", link)
+            else:  # a tab, a break, a symbol, a field's instruction ...
+                point([(True, properties, child)], "x", link)
+
+    def walk(parent: Any, link: int | None) -> None:
+        for child in parent:
+            name = _local(child)
+            if field_depth and name != "r":
+                field_parts.append((False, None, child))
+            elif name == "r":
+                run(child, link)
+            elif name == "hyperlink":
+                if not "".join(t.text or "" for t in child.iter(w("t"))).strip():
+                    point([(False, None, child)], "a", link)
+                    continue
+                flat.links.append(child)
+                walk(child, len(flat.links) - 1)
+            elif name in _FLATTENED:
+                walk(child, link)
+            elif name in _SKIPPED or not name:
+                continue
+            elif name in _OPENERS:
+                flat.openers.append(child)
+            elif name in _CLOSERS:
+                flat.closers.append(child)
+            else:  # a simple field, a content control, an equation ...
+                point([(False, None, child)], "x", link)
+
+    walk(paragraph, None)
+    if field_parts:  # a field that never ends: kept as it was
+        point(field_parts, "x", None)
+    return flat
+
+
+def read_paragraph(paragraph: Any) -> tuple[Flat, Marked]:
+    flat = flatten(paragraph)
+    properties = {key: formatting(element) for key, element in flat.properties.items()}
+    return flat, mark(flat.pieces, lambda key: properties.get(key, frozenset()))
+
+
+def open_docx(data: bytes, path: Path) -> Any:
+    """The python-docx Document of a .docx's bytes, checked first (`io.packages`)."""
+    check_package(data, path, "DOCX", "word/document.xml")
+    import docx
+    from docx.opc.constants import CONTENT_TYPE
+    from docx.opc.part import PartFactory, XmlPart
+
+    # Footnotes and endnotes as XML parts (python-docx keeps them as bytes otherwise), so
+    # their paragraphs are read and written as the body's are.
+    for content_type in (CONTENT_TYPE.WML_FOOTNOTES, CONTENT_TYPE.WML_ENDNOTES):
+        PartFactory.part_type_for.setdefault(content_type, XmlPart)
+    try:
+        return docx.Document(io.BytesIO(data))
+    except Exception as problem:  # python-docx raises KeyError, ValueError, XMLSyntaxError ...
+        detail = str(problem).splitlines()[0] if str(problem) else type(problem).__name__
+        kind = re.search(r"content type is '([^']*)'", detail)
+        if kind:
+            raise InputError(f"is not a Word document but {kind[1]} (a macro-enabled document "
+                             "or a template renamed .docx?)", path=path) from None
+        raise InputError(f"is not a readable DOCX ({detail[:200]})", path=path) from None
+
+
+def story_paragraphs(document: Any) -> Iterator[tuple[Any, str]]:
+    """Each `w:p` of the document with its kind ("title", "body"), in the article's order."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    names = {style.style_id: style.name or "" for style in document.styles}
+    for paragraph in _paragraphs(document.element.body):
+        properties = paragraph.find(w("pPr"))
+        style = properties.find(w("pStyle")) if properties is not None else None
+        name = names.get(style.get(w("val")), "") if style is not None else ""
+        level = properties.find(w("outlineLvl")) if properties is not None else None
+        heading = _HEADING.match(name) or (level is not None and level.get(w("val")) != "9")
+        yield paragraph, "title" if heading else "body"
+    order = (RT.FOOTNOTES, RT.ENDNOTES, RT.HEADER, RT.FOOTER)
+    parts = sorted(((order.index(rel.reltype), str(rel.target_part.partname), rel.target_part)
+                    for rel in document.part.rels.values()
+                    if not rel.is_external and rel.reltype in order),
+                   key=lambda item: item[:2])
+    seen: set[int] = set()
+    for _, _, part in parts:
+        if id(part) in seen or not hasattr(part, "element"):
+            continue
+        seen.add(id(part))
+        for paragraph in _paragraphs(part.element):
+            yield paragraph, "body"
+
+
+def _paragraphs(root: Any) -> Iterator[Any]:
+    for paragraph in root.iter(w("p")):
+        if not any(_local(a) == "txbxContent" or a.tag == f"{{{_MC}}}Fallback"
+                   for a in paragraph.iterancestors()):
+            yield paragraph
+
+
+def parse_docx(data: bytes, path: Path) -> Article:
+    """The paragraphs of a .docx with their markup, and the layout its writer needs;
+    InputError (one line) for a file that is no sound DOCX or holds no text."""
+    document = open_docx(data, path)
+    layout = Layout("docx", "docx", data, parsed=document)
+    paragraphs: list[Paragraph] = []
+    for index, (element, kind) in enumerate(story_paragraphs(document), start=1):
+        _, marked = read_paragraph(element)
+        if not marked.plain.strip():
+            continue
+        layout.blocks.append(Block(marked.inlines, index))
+        paragraphs.append(Paragraph(text=marked.plain, kind=kind, line=index,
+                                    tags=marked.tags))
+    if not paragraphs:
+        raise InputError("DOCX with no text to translate", path=path)
+    return Article(path=path, paragraphs=paragraphs, layout=layout)
