@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 ARTICLES = [REPO / "seeds" / "north-korea-shoigu-visit.txt",
             *sorted((HERE / "articles").glob("*.txt"))]
+HELDOUT = sorted((HERE / "heldout").glob("*.txt"))  # `--heldout`: these instead
 
 
 def count(segments: list[Segment]) -> tuple[int, int, int]:
@@ -48,10 +49,11 @@ def count(segments: list[Segment]) -> tuple[int, int, int]:
     return terms, landed, flagged
 
 
-def term_accuracy(engine: BergamotEngine, matcher: TermMatcher) -> tuple[float, float, int, int]:
+def term_accuracy(engine: BergamotEngine, matcher: TermMatcher,
+                  articles: list[Path]) -> tuple[float, float, int, int]:
     total_plain = total_layer = total_masked = found = misses = flagged = 0
     print(f"{'article':32} {'terms':>5} {'without':>8} {'with':>8} {'mask-all':>8}")
-    for path in ARTICLES:
+    for path in articles:
         document = build_document(read_article(path), "en", matcher.spans)
         plain = copy.deepcopy(document.segments)
         attach_pins(plain, matcher, "pt")
@@ -114,7 +116,8 @@ def matching_speed(entries: int = 10_000, size: int = 1_000_000) -> float:
 def main() -> int:
     glossary = load_glossaries([REPO / "glossaries"], "en")
     matcher = TermMatcher(glossary.concepts)
-    without, with_layer, flagged, misses = term_accuracy(BergamotEngine(), matcher)
+    articles = HELDOUT if "--heldout" in sys.argv[1:] else ARTICLES
+    without, with_layer, flagged, misses = term_accuracy(BergamotEngine(), matcher, articles)
     seconds = matching_speed()
     print(f"term_accuracy_without={without:.1%} term_accuracy_with={with_layer:.1%} "
           f"flagged_misses={flagged}/{misses} match_10k_1mb_s={seconds:.2f}")

@@ -215,7 +215,8 @@ CELLS = ["=SUM(A1:A9)", "+1 555 0100", "-5 degrees", "@channel", '"Yes," he said
 
 def tsv_document() -> Document:
     return Document(name="cells", source_lang="en", target_lang="pt", segments=[
-        Segment(f"1.{index}", text, 1, target=CELLS[-index], fuzzy=index % 2 == 0)
+        Segment(f"1.{index}", text, 1, target=CELLS[-index], fuzzy=index % 2 == 0,
+                comment=CELLS[index // 2])
         for index, text in enumerate(CELLS, start=1)])
 
 
@@ -223,8 +224,8 @@ def test_tsv_reads_back_every_hostile_cell_exactly(tmp_path: Path):
     document = tsv_document()
     path = tmp_path / "cells.tsv"
     path.write_text(get_format("tsv").render(document), encoding="utf-8")
-    assert read_tsv(path) == [(s.id, s.source, s.target, "fuzzy" if s.fuzzy else "reviewed")
-                              for s in document.segments]
+    assert read_tsv(path) == [(s.id, s.source, s.target, "fuzzy" if s.fuzzy else "reviewed",
+                               s.comment) for s in document.segments]
 
 
 def test_tsv_cells_are_no_formulas_and_standard_readers_keep_the_columns():
@@ -233,8 +234,9 @@ def test_tsv_cells_are_no_formulas_and_standard_readers_keep_the_columns():
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))  # a spreadsheet's reading
     assert len(rows) == len(document.segments) + 1
     for row, segment in zip(rows[1:], document.segments):
-        assert len(row) == 4, row
-        for cell, original in zip(row[1:3], (segment.source, segment.target)):
+        assert len(row) == 5, row
+        for cell, original in zip(row[1:3] + row[4:],
+                                  (segment.source, segment.target, segment.comment)):
             assert not cell.startswith(("=", "+", "-", "@")), cell
             if not set(original) & set("\t\n\r\\"):
                 # what a spreadsheet shows: the text, or the text behind a visible guard

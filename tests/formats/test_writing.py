@@ -292,14 +292,14 @@ def test_xliff_writes_bcp47_language_tags():
 # TSV -----------------------------------------------------------------------------------------
 
 
-def test_tsv_has_one_row_of_four_fields_per_segment():
+def test_tsv_has_one_row_of_five_fields_per_segment():
     document = review_document()
     text = get_format("tsv").render(document)
     lines = text.split("\n")
-    assert lines[0] == "id\tsource\ttarget\tstatus"
+    assert lines[0] == "id\tsource\ttarget\tstatus\tcomment"
     assert lines[-1] == ""
     assert len(lines) == len(document.segments) + 2
-    assert all(line.count("\t") == 3 for line in lines[:-1])
+    assert all(line.count("\t") == 4 for line in lines[:-1])
     rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
     assert [row[0] for row in rows[1:]] == [s.id for s in document.segments]
     assert [row[3] for row in rows[1:]] == ["fuzzy" if s.fuzzy else "reviewed"
@@ -309,9 +309,17 @@ def test_tsv_has_one_row_of_four_fields_per_segment():
 def test_tsv_round_trips_hostile_text():
     document = review_document()
     rows = parse_tsv(get_format("tsv").render(document))
-    assert rows == [(s.id, s.source, s.target, "fuzzy" if s.fuzzy else "reviewed")
+    assert rows == [(s.id, s.source, s.target, "fuzzy" if s.fuzzy else "reviewed", s.comment)
                     for s in document.segments]
     assert rows[5].source == HOSTILE_SOURCE and rows[5].fuzzy
+
+
+def test_a_tsv_without_the_comment_column_reads_as_before():
+    rows = parse_tsv("id\tsource\ttarget\tstatus\n1.1\tHello.\tOlá.\treviewed\n")
+    assert rows == [("1.1", "Hello.", "Olá.", "reviewed", "")]
+    with pytest.raises(FormatError, match="expected 4 tab-separated fields, found 5") as caught:
+        parse_tsv("id\tsource\ttarget\tstatus\n1.1\tHello.\tOlá.\treviewed\tnote\n")
+    assert caught.value.line == 2
 
 
 def test_tsv_escaping_is_exactly_reversible():
@@ -445,3 +453,39 @@ def test_html_sets_direction_for_right_to_left_targets():
     target = select(tree, ".tgt")[0]
     assert (target.get("lang"), target.get("dir")) == ("ar", "rtl")
     assert select(tree, ".src")[0].get("dir") == "ltr"
+
+
+# A person's comment on a segment -------------------------------------------------------------
+
+COMMENT = 'Confirmar o cargo com a redação.\nDepois: "ministro" ou "chefe"? <b>&</b>'
+
+
+@pytest.mark.parametrize("name", ["po", "xliff", "tmx", "tsv"])
+def test_a_translator_comment_is_kept_in_every_format_that_reads_back(name: str,
+                                                                     tmp_path: Path):
+    document = review_document()
+    document.segments[1].comment = COMMENT
+    fmt = get_format(name)
+    path = tmp_path / fmt.filename(document)
+    path.write_text(fmt.render(document), encoding="utf-8")
+    back = {segment.id: segment for segment in fmt.read(path).segments}
+    assert back[document.segments[1].id].comment == COMMENT
+    assert back[document.segments[1].id].qa == (document.segments[1].qa if name != "tsv" else [])
+    assert all(back[segment.id].comment == "" for segment in document.segments[2:])
+
+
+def test_cat_tools_see_the_comment_as_a_note(tmp_path: Path):
+    document = review_document()
+    document.segments[1].comment = COMMENT
+    for name, reader in (("xliff", xlifffile), ("tmx", tmxfile)):
+        text = get_format(name).render(document).encode("utf-8")
+        units = [unit for unit in reader.parsestring(text).units if unit.source]
+        assert COMMENT in units[1].getnotes(), name
+
+
+def test_the_review_page_shows_the_comment():
+    document = review_document()
+    document.segments[1].comment = COMMENT
+    page = lxml.html.fromstring(get_format("html").render(document))
+    [comment] = select(page, "li.comment")
+    assert comment.text_content() == f"Comment {COMMENT}"

@@ -225,3 +225,53 @@ def test_probe_without_carriers_for_the_source_language_knows_nothing():
     assert grammar.probe(engine, {"Pionyang": "Pyongyang"}, "es", "pt") == {
         "Pionyang": grammar.Grammar()}
     assert engine.calls == 0
+
+
+@pytest.mark.parametrize(("broken", "right"), [
+    # the sentence, as bergamot writes it through the layer
+    ("A Coreia do Norte nunca vai realizar conversas com o Sul, disse KCNA, chamando Seul de um "
+     "estado hostil.", "A Coreia do Norte nunca vai realizar conversas com o Sul, disse a KCNA, "
+     "chamando Seul de um estado hostil."),
+    ("As conversas, disse KCNA, foram boas.", "As conversas, disse a KCNA, foram boas."),
+    ("O teste falhou, informaram KCNA.", "O teste falhou, informaram a KCNA."),
+    ("Segundo KCNA, o teste falhou.", "Segundo a KCNA, o teste falhou."),
+    ('"Nunca desistiremos", KCNA citou Kim.', '"Nunca desistiremos", a KCNA citou Kim.'),
+])
+def test_article_written_where_it_is_certain(broken, right):
+    assert fix(broken, "KCNA", gender="f", article=True) == right
+
+
+@pytest.mark.parametrize("text", [
+    "O míssil voou 600 km, disse Shoigu.",  # takes no article
+    "Kim reuniu-se com KCNA.",  # likely missing, but only flagged
+    "Disse a agência estatal KCNA.",  # an apposition: no article
+    "Citou a Agência Central de Notícias da Coreia (KCNA).",
+    "Teste falhou, disse KCNA",  # a headline
+])
+def test_article_left_out_where_it_is_not_certain(text):
+    article = "Shoigu" not in text
+    term = "KCNA" if article else "Shoigu"
+    assert fix(text, term, gender="f" if article else None, article=article,
+               headline=not text.endswith(".")) == text
+
+
+def test_article_likely_missing_is_flagged_not_written():
+    def said(text: str, language: str = "pt") -> list[str]:
+        start = text.index("KCNA")
+        return grammar.disagreements(text, [(start, start + 4)], language, gender="f",
+                                     number="sg", article=True)
+
+    assert said("Kim reuniu-se com KCNA.") == [
+        "'com KCNA' may lack its article: 'com a KCNA'? (KCNA: feminine singular, takes an "
+        "article)"]
+    assert said("Kim se reunió con KCNA y la RPDC.", "es") == []  # "con": a bare preposition
+    assert said("Seúl y KCNA discrepan.", "es") == [
+        "'y KCNA' may lack its article: 'y la KCNA'? (KCNA: feminine singular, takes an "
+        "article)"]
+    assert said("Disse a agência estatal KCNA.") == []
+    assert said("disse KCNA.") == [
+        "'disse KCNA' should read 'disse a KCNA' (KCNA: feminine singular, takes an article)"]
+    # certain, but of a gender not known (read off an engine that did not show it)
+    assert grammar.disagreements("Disse KCNA.", [(6, 10)], "pt", gender=None, number=None,
+                                 article=True) == [
+        "'Disse KCNA' may lack its article (KCNA: takes an article)"]

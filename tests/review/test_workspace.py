@@ -317,7 +317,7 @@ def test_a_server_killed_mid_save_leaves_a_whole_po(project: Path):
         "round ") for segment in document.segments)
     remove_stale_temporaries(project / "out" / "pt")
     assert sorted(p.name for p in (project / "out" / "pt").iterdir()) == [
-        "visit.html", "visit.po", "visit.txt"]
+        "visit.html", "visit.po", "visit.po.history.json", "visit.txt"]
 
 
 def test_one_po_file_is_a_workspace_of_its_own(project: Path):
@@ -444,3 +444,103 @@ def test_deeply_nested_json_is_a_one_line_400(client: TestClient):
         "x-glossator-csrf": CSRF, "content-type": "application/json"})
     assert response.status_code == 400
     assert "\n" not in response.json()["error"]
+
+
+# Comments, history, stale outputs, asking before approving (issue 19) -----------------------
+
+
+def test_a_comment_is_a_po_translator_comment_and_a_change_on_disk_is_a_conflict(workspace,
+                                                                                project):
+    result = workspace.comment(PO, "4.1", "", "Confirmar\r\ncom a agência.  ")
+    assert result.status == "saved" and result.segment["comment"] == "Confirmar\ncom a agência."
+    assert entry(project, "4.1").tcomment == "Confirmar\ncom a agência."
+    assert entry(project, "4.1").fuzzy  # a comment approves nothing
+    stale = workspace.comment(PO, "4.1", "", "Outro comentário.")
+    assert stale.status == "conflict" and stale.mine == "Outro comentário."
+    assert entry(project, "4.1").tcomment == "Confirmar\ncom a agência."
+    loaded = segment(workspace, "4.1")
+    workspace.save(PO, "4.1", loaded["version"], "approve", loaded["target"])
+    assert entry(project, "4.1").tcomment == "Confirmar\ncom a agência."  # kept by a save
+    assert [r["action"] for r in workspace.history(PO, "4.1")] == ["comment", "approve"]
+
+
+def test_approving_with_findings_asks_when_asked_to_and_writes_nothing(workspace, project):
+    loaded = segment(workspace, "3.2")
+    text = "Ele conheceu officials em Pyongyang."
+    asked = workspace.save(PO, "3.2", loaded["version"], "approve", text, ask=True)
+    assert asked.status == "ask" and asked.mine == text
+    assert any("officials" in finding for finding in asked.segment["qa"])
+    assert [tuple(mark) for mark in asked.segment["qa_marks"]] == [
+        (13, 22, "qa", asked.segment["qa"][0])]  # "officials", in the text
+    assert entry(project, "3.2").fuzzy and entry(project, "3.2").msgstr == loaded["target"]
+    assert workspace.history(PO, "3.2") == []
+    clean = workspace.save(PO, "3.2", loaded["version"], "approve", loaded["target"], ask=True)
+    assert clean.status == "saved" and not entry(project, "3.2").fuzzy
+
+
+def test_outputs_are_stale_after_a_save_and_rebuilt_as_build_and_the_run_make_them(
+        workspace, project):
+    import os
+    import time
+
+    folder = project / "out" / "pt"
+    run_html = (folder / "visit.html").read_text("utf-8")
+    run_text = (folder / "visit.txt").read_text("utf-8")
+    workspace.rebuild(PO)  # nothing changed: the run's outputs but for its counts of the run
+    assert (folder / "visit.txt").read_text("utf-8") == run_text
+    assert (folder / "visit.html").read_text("utf-8") == "".join(
+        line for line in run_html.splitlines(keepends=True)
+        if not line.startswith('<ul class="notes"><li>terms pt:'))
+    an_hour_ago = time.time() - 3600
+    for name in ("visit.html", "visit.txt", "visit.po"):
+        os.utime(folder / name, (an_hour_ago, an_hour_ago))
+    assert workspace.outputs(PO) == [{"name": "visit.html", "stale": False},
+                                     {"name": "visit.txt", "stale": False}]
+    version = workspace.file_version(PO)
+    loaded = segment(workspace, "3.1")
+    workspace.save(PO, "3.1", loaded["version"], "edit", "O ministro chegou.")
+    assert workspace.file_version(PO) != version
+    assert all(output["stale"] for output in workspace.outputs(PO))
+    assert workspace.rebuild(PO) == ["visit.html", "visit.txt"]
+    assert not any(output["stale"] for output in workspace.outputs(PO))
+    text = (folder / "visit.txt").read_text("utf-8")
+    assert "O ministro chegou." in text and text.startswith("Pyongyang, 23 de junho (AP)\n")
+    html = (folder / "visit.html").read_text("utf-8")
+    assert "O ministro chegou." in html and "O ministro chegou." not in run_html
+    assert html.count('class="pin missed"') == 2  # the edit dropped 3.1's two pins
+
+
+def test_the_engine_says_why_it_has_no_alternatives(workspace):
+    assert "bergamot gives one translation" in workspace.article(PO)["one_translation"]
+
+
+def test_the_routes_for_comments_history_version_and_outputs(client, workspace, project):
+    assert client.get(f"/api/version?path={PO}").status_code == 403  # the token first
+    login(client)
+    headers = {"x-glossator-csrf": CSRF}
+    version = client.get(f"/api/version?path={PO}").json()["file_version"]
+    body = {"path": PO, "id": "4.1", "base": "", "text": "Ver a fonte."}
+    assert client.post("/api/comment", json=body).status_code == 403  # no CSRF header
+    saved = client.post("/api/comment", json=body, headers=headers)
+    assert saved.status_code == 200 and saved.json()["segment"]["comment"] == "Ver a fonte."
+    assert client.post("/api/comment", json=body, headers=headers).json()["status"] == (
+        "unchanged")
+    clash = client.post("/api/comment", json={**body, "text": "Outro."}, headers=headers)
+    assert clash.status_code == 409 and clash.json()["segment"]["comment"] == "Ver a fonte."
+    assert client.get(f"/api/version?path={PO}").json()["file_version"] != version
+    [record] = client.get(f"/api/history?path={PO}&id=4.1").json()["history"]
+    assert (record["who"], record["action"], record["comment"]) == ("Ana", "comment",
+                                                                    "Ver a fonte.")
+    assert client.get(f"/api/outputs?path={PO}").json()["outputs"][0]["name"] == "visit.html"
+    rebuilt = client.post("/api/rebuild", json={"path": PO}, headers=headers)
+    assert rebuilt.json() == {"written": ["visit.html", "visit.txt"]}
+    loaded = segment(workspace, "3.2")
+    asked = client.post("/api/save", headers=headers, json={
+        "path": PO, "id": "3.2", "base": loaded["version"], "action": "approve",
+        "text": "Ele conheceu officials em Pyongyang.", "ask": True})
+    assert asked.status_code == 200 and asked.json()["status"] == "ask"
+    for url in ("/api/history?path=../visit.txt&id=1.1", "/api/version?path=/etc/passwd",
+                "/api/outputs?path=pt/../../terms.csv"):
+        assert client.get(url).status_code == 404, url
+    assert client.post("/api/rebuild", json={"path": "../x.po"}, headers=headers
+                       ).status_code == 404

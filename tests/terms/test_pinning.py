@@ -212,3 +212,20 @@ def test_a_missed_pin_is_replaced_where_the_engine_aligns_it():
     report = translate_pinned(AligningEngine(), [segment], "en", "pt", TermMatcher(concepts))
     assert segment.target == "Ministro Ivanov chegou em Pyongyang hoje."
     assert report.missed == 0
+
+
+def test_real_engine_missing_article_after_a_reporting_verb_is_written(bergamot):
+    """bergamot writes "disse KCNA" with no article; the glossary says `{f, article}`: the
+    layer writes "disse a KCNA", and QA has nothing left to say."""
+    from glossator.glossary.model import Form
+    from glossator.terms.qa import check_segment
+
+    kcna = Concept(("KCNA",), {"pt": (Form("KCNA", gender="f", number="sg", article=True),)})
+    batch = segments("North Korea will never hold talks with the South, KCNA said, calling "
+                     "Seoul a hostile state.", "The missile flew 600 km, KCNA said.")
+    raw = bergamot.translate([s.source for s in batch], "en", "pt")
+    assert all(", disse KCNA" in text for text in raw)
+    translate_pinned(bergamot, batch, "en", "pt", TermMatcher([kcna]))
+    assert [s.target for s in batch] == [
+        text.replace("disse KCNA", "disse a KCNA") for text in raw]
+    assert [check_segment(s, "en", "pt") for s in batch] == [[], []]

@@ -21,14 +21,19 @@ AUTO_ORDER = ("argos", "bergamot")
 
 def load_engine(name: str, **options: object) -> Engine:
     """Instantiate the engine registered as `name`."""
+    return engine_class(name)(**options)
+
+
+def engine_class(name: str) -> type[Engine]:
+    """The class registered as `name`, its model not loaded."""
     try:
         target = ENGINES[name]
     except KeyError:
         choices = ", ".join(["auto", *ENGINES])
         raise EngineError(f"unknown engine {name!r} (choose from {choices})") from None
     module_name, class_name = target.split(":")
-    engine_class = getattr(importlib.import_module(module_name), class_name)
-    return engine_class(**options)
+    found: type[Engine] = getattr(importlib.import_module(module_name), class_name)
+    return found
 
 
 def choose_engine(name: str, source: str, target: str, **options: object) -> Engine:

@@ -180,6 +180,9 @@ class Engine(ABC):
 
     name: ClassVar[str] = ""
     guards_symbols: ClassVar[bool] = True
+    # Why the engine cannot give a sentence another translation (no n-best, same text each
+    # time), for a reviewer asking it for alternatives; "" where it can.
+    one_translation: ClassVar[str] = ""
 
     @abstractmethod
     def pairs(self) -> set[tuple[str, str]]:

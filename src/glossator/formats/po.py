@@ -207,7 +207,7 @@ def _segment(entry: polib.POEntry) -> Segment:
 
 def update_pofile(pofile: polib.POFile, segments: Iterable[Segment]) -> str:
     """The text of `pofile` with the entries of `segments` (matched by id) rewritten from them
-    (target, fuzzy flag, glossator's comment lines, previous source) and everything else, the
+    (target, fuzzy flag, comments, previous source) and everything else, the
     header included, as it was. The revision date becomes now."""
     by_id = {segment.id: segment for segment in segments}
     for entry in pofile:
@@ -215,6 +215,7 @@ def update_pofile(pofile: polib.POFile, segments: Iterable[Segment]) -> str:
         if segment is None:
             continue
         entry.msgstr = segment.target
+        entry.tcomment = segment.comment
         entry.comment = "\n".join(to_lines(segment))
         entry.previous_msgid = segment.previous_source
         if segment.fuzzy and "fuzzy" not in entry.flags:

@@ -114,6 +114,8 @@ def _segment_tu(segment: Segment, source_lang: str, target_lang: str) -> etree._
     for key, value in known:
         if key in NOTE_KEYS:
             _sub(tu, "note", f"{key}: {value}")
+    if segment.comment:  # a person's: read back as the comment, as any note not a fact
+        _sub(tu, "note", segment.comment)
     _sub(tu, "prop", "fuzzy" if segment.fuzzy else "reviewed", type="x-status")
     _sub(tu, "prop", segment.kind, type="x-kind")
     _sub(tu, "prop", str(segment.paragraph), type="x-paragraph")

@@ -1,4 +1,5 @@
-"""Tab-separated values: `id  source  target  status`, one row per segment, for spreadsheets.
+"""Tab-separated values: `id  source  target  status  comment`, one row per segment, for
+spreadsheets (a file without the comment column, as glossator wrote before, reads too).
 
 TSV has no escapes of its own, so a tab, newline or carriage return inside a text is written as
 `\\t`, `\\n` or `\\r` and a backslash as `\\\\`; `read_tsv` undoes exactly that. Status is
@@ -27,7 +28,8 @@ from glossator.io.reading import read_regular
 from glossator.io.spreadsheet import neutralise, restore
 from glossator.model import Document, Segment, paragraph_number
 
-HEADER = ("id", "source", "target", "status")
+HEADER = ("id", "source", "target", "status", "comment")
+HEADERS = (HEADER, HEADER[:4])  # read: with the translator's comment, or without
 STATUSES = ("fuzzy", "reviewed")
 
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -41,6 +43,7 @@ class TSVRow(NamedTuple):
     source: str
     target: str
     status: str
+    comment: str = ""
 
     @property
     def fuzzy(self) -> bool:
@@ -84,14 +87,16 @@ class TSVFormat(Format):
         for segment in document.segments:
             status = "fuzzy" if segment.fuzzy else "reviewed"
             lines.append("\t".join((to_cell(segment.id), to_cell(segment.source),
-                                    to_cell(segment.target), status)))
+                                    to_cell(segment.target), status,
+                                    to_cell(segment.comment))))
         return "\n".join(lines) + "\n"
 
     def read(self, path: Path) -> Document:
-        """A TSV holds ids, texts and states only: pins and notes are not in it."""
+        """A TSV holds ids, texts, states and comments only: pins and notes are not in it."""
         path = Path(path)
         segments = [Segment(id=row.id, source=row.source, target=row.target,
-                            fuzzy=row.fuzzy, paragraph=paragraph_number(row.id))
+                            fuzzy=row.fuzzy, paragraph=paragraph_number(row.id),
+                            comment=row.comment)
                     for row in read_tsv(path)]
         return Document(name=path.stem, path=path, source_lang="", segments=segments)
 
@@ -104,7 +109,8 @@ def parse_tsv(text: str, path: str | Path | None = None) -> list[TSVRow]:
     if lines and lines[-1] == "":
         lines.pop()
     lines = [line.removesuffix("\r") for line in lines]  # a file saved with CRLF endings
-    if not lines or tuple(lines[0].split("\t")) != HEADER:
+    header = tuple(lines[0].split("\t")) if lines else ()
+    if header not in HEADERS:
         raise FormatError(f"not a glossator TSV file: the first line must be "
                           f"{' '.join(HEADER)!r} separated by tabs", path=path, line=1)
     rows: list[TSVRow] = []
@@ -112,13 +118,14 @@ def parse_tsv(text: str, path: str | Path | None = None) -> list[TSVRow]:
         if not line.strip():
             continue
         fields = line.split("\t")
-        if len(fields) != len(HEADER):
-            raise FormatError(f"expected {len(HEADER)} tab-separated fields, found "
+        if len(fields) != len(header):
+            raise FormatError(f"expected {len(header)} tab-separated fields, found "
                               f"{len(fields)}", path=path, line=number)
         if fields[3] not in STATUSES:
             raise FormatError(f"status must be {' or '.join(STATUSES)}, not {fields[3]!r}",
                               path=path, line=number)
-        rows.append(TSVRow(*(from_cell(field) for field in fields[:3]), fields[3]))
+        rows.append(TSVRow(*(from_cell(field) for field in fields[:3]), fields[3],
+                           *(from_cell(field) for field in fields[4:])))
     return rows
 
 

@@ -148,6 +148,8 @@ def _trans_unit(body: etree._Element, segment: Segment) -> None:
         _sub(unit, "note", {"from": "glossator", "annotates": "source"}, text)
     for text in notes["other"]:
         _sub(unit, "note", {"from": "glossator"}, text)
+    if segment.comment:  # a person's: read back as the comment, as any note not glossator's
+        _sub(unit, "note", None, segment.comment)
 
 
 def _alt_trans(unit: etree._Element, segment: Segment) -> None:

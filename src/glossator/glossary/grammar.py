@@ -59,6 +59,12 @@ class Language:
     prepositions: tuple[str, ...] = ()
     ambiguous: frozenset[str] = frozenset()  # forms that can also be a bare preposition
     elides = False  # the article is glued to a following vowel with an apostrophe
+    # Where a term that takes an article stands with none: after these words the article is
+    # certain and is written in (a reporting verb before its subject or object, "disse KCNA";
+    # "segundo KCNA"); after the "likely" ones it is most likely missing, but a style may
+    # leave it out ("com KCNA", "e RPDC"), so it is only flagged.
+    article_certain_after: frozenset[str] = frozenset()
+    article_likely_after: frozenset[str] = frozenset()
 
     def article(self, kind: str, gender: str, number: str, following: str) -> str:
         raise NotImplementedError
@@ -98,6 +104,17 @@ class Portuguese(Language):
     code = "pt"
     prepositions = ("de", "em", "a", "por")
     ambiguous = frozenset({"a"})
+    article_certain_after = frozenset({
+        "disse", "disseram", "diz", "dizem", "dizia", "afirmou", "afirmaram", "afirma",
+        "informou", "informaram", "informa", "relatou", "relataram", "noticiou", "noticiaram",
+        "acrescentou", "acrescentaram", "declarou", "declararam", "anunciou", "anunciaram",
+        "escreveu", "escreveram", "reportou", "divulgou", "divulgaram", "publicou",
+        "publicaram", "explicou", "observou", "destacou", "indicou", "garantiu", "sublinhou",
+        "salientou", "frisou", "comunicou", "confirmou", "revelou", "alertou", "advertiu",
+        "citou", "citaram", "segundo", "conforme"})
+    article_likely_after = frozenset({
+        "com", "para", "entre", "sobre", "contra", "sem", "após", "ante", "perante", "até",
+        "durante", "desde", "e", "ou", "nem", "como", "que", "mas"})
     _DEFINITE: ClassVar[Table] = {("m", "sg"): "o", ("f", "sg"): "a", ("m", "pl"): "os",
                                   ("f", "pl"): "as"}
     _INDEFINITE: ClassVar[Table] = {("m", "sg"): "um", ("f", "sg"): "uma", ("m", "pl"): "uns",
@@ -125,6 +142,13 @@ class Portuguese(Language):
 class Spanish(Language):
     code = "es"
     prepositions = ("de", "a", "en", "por", "con")
+    article_certain_after = frozenset({
+        "dijo", "dijeron", "dice", "dicen", "afirmó", "afirmaron", "informó", "informaron",
+        "señaló", "señalaron", "añadió", "agregó", "declaró", "anunció", "indicó", "explicó",
+        "aseguró", "reportó", "publicó", "escribió", "confirmó", "citó", "según"})
+    article_likely_after = frozenset({
+        "para", "entre", "sobre", "contra", "sin", "tras", "ante", "hasta", "durante", "desde",
+        "y", "e", "o", "u", "ni", "como", "que", "pero"})
     _DEFINITE: ClassVar[Table] = {("m", "sg"): "el", ("f", "sg"): "la", ("m", "pl"): "los",
                                   ("f", "pl"): "las"}
     _INDEFINITE: ClassVar[Table] = {("m", "sg"): "un", ("f", "sg"): "una", ("m", "pl"): "unos",
@@ -255,6 +279,31 @@ def find_determiner(text: str, start: int, language: str) -> Found | None:
     return best
 
 
+CERTAIN = "certain"
+LIKELY = "likely"
+_WORD_AND_SPACE_BEFORE = re.compile(r"(\w+)[ \u00a0]+$")
+_AFTER_QUOTATION = re.compile(r"[\"”»]\s*,\s*$")  # '"…", KCNA citou': a clause opens
+
+
+def article_missing(text: str, start: int, language: str) -> str | None:
+    """For a term at `text[start:]` with no determiner before it, inside a sentence: CERTAIN
+    where a term that takes an article must have it there (after a reporting verb, "disse
+    KCNA"; opening the clause after a quotation), LIKELY where it most likely lacks it ("com
+    KCNA"), None where no article may be right ("a agência estatal KCNA", "(KCNA)")."""
+    rules = language_rules(language)
+    if rules is None:
+        return None
+    if _AFTER_QUOTATION.search(text, 0, start):
+        return CERTAIN
+    match = _WORD_AND_SPACE_BEFORE.search(text, 0, start)
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    if word in rules.article_certain_after:
+        return CERTAIN
+    return LIKELY if word in rules.article_likely_after else None
+
+
 def opens_sentence(text: str, position: int) -> bool:
     """Only opening punctuation stands between the start of `text` and `position`."""
     return not text[:position].strip("\"'“‘«„¿¡([ \u00a0")
@@ -268,7 +317,8 @@ def agree(text: str, start: int, end: int, language: str, *, gender: str | None,
     term that takes none is dropped (the preposition stays: "no Pyongyang" → "em Pyongyang"),
     a bare preposition before a term that takes an article merges with it ("de Coreia" →
     "da Coreia"), and a sentence that opens with such a term gets its article back unless it
-    is a headline. The word that opens the sentence keeps a capital.
+    is a headline, as does one where the article is certain (`article_missing`: "disse
+    KCNA" → "disse a KCNA"). The word that opens the sentence keeps a capital.
     """
     rules = language_rules(language)
     if rules is None or (gender is None and number is None and article is None):
@@ -277,7 +327,8 @@ def agree(text: str, start: int, end: int, language: str, *, gender: str | None,
     found = find_determiner(text, start, language)
     replacement: str | None = None
     if found is None:
-        if article and not headline and opens_sentence(text, start) and gender:
+        if article and not headline and gender and (
+                opens_sentence(text, start) or article_missing(text, start, language) == CERTAIN):
             replacement = rules.determiner("", DEFINITE, gender, number or "sg", term)
             found = Found(start, start, "", Determiner("", NONE))
     else:
@@ -378,6 +429,8 @@ def disagreements(text: str, spans: list[tuple[int, int]], language: str, *,
         fixed = agree(fixed, start, end, language, gender=gender, number=number,
                       article=article, headline=headline)
         if fixed == text:
+            messages += _likely_missing(text, start, end, language, gender=gender,
+                                        number=number, article=article, headline=headline)
             continue
         shift = len(fixed) - len(text)
         context_start = max(text.rfind(" ", 0, max(start - 1, 0)) + 1, 0)
@@ -392,6 +445,24 @@ def disagreements(text: str, spans: list[tuple[int, int]], language: str, *,
         messages.append(f"{written.strip()!r} should read {wanted.strip()!r} "
                         f"({text[start:end]}: {describe(gender, number, article)})")
     return messages
+
+def _likely_missing(text: str, start: int, end: int, language: str, *, gender: str | None,
+                    number: str | None, article: bool | None, headline: bool) -> list[str]:
+    """The message for a term that takes an article and most likely lacks it ("com KCNA"),
+    or certainly lacks it but of a gender not known, which `agree` leaves as it is."""
+    rules = language_rules(language)
+    if (not article or headline or rules is None or find_determiner(text, start, language)
+            or not (opens_sentence(text, start) or article_missing(text, start, language))):
+        return []
+    context_start = max(text.rfind(" ", 0, max(start - 1, 0)) + 1, 0)
+    written = text[context_start:end].strip()
+    wanted = ""
+    if gender:
+        the = rules.determiner("", DEFINITE, gender, number or "sg", text[start:end])
+        wanted = f": {text[context_start:start] + the + ' ' + text[start:end]!r}?"
+    return [f"{written!r} may lack its article{wanted} ({text[start:end]}: "
+            f"{describe(gender, number, article)})"]
+
 
 # Reading gender and article use off the engine -----------------------------------------------
 

@@ -10,6 +10,10 @@ conflict for the reviewer to settle. Changes to other segments of the file are n
 
 A PO that is a symbolic link to another PO under the root is read and written through the
 link: the file it points to is replaced (atomically, as any), and the link stays a link.
+
+Every save is also recorded in the PO's history, a sidecar file beside it
+(glossator.review.history), written after the PO: a history that cannot be written never
+undoes or stops a save.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from glossator.errors import FormatError, GlossaryError, UsageError, display_pat
 from glossator.formats.po import load_pofile, po_document, update_pofile
 from glossator.io.files import project_lock, write_all
 from glossator.model import MACHINE, REVIEWED, Document, Pin, Segment, approval_stamp
-from glossator.terms.proof import form_pattern, is_flagged, missing_pins
+from glossator.terms.proof import form_pattern, is_flagged, missing_pins, verify
 from glossator.terms.qa import recheck
 
 ACTIONS = ("edit", "approve", "revert")
@@ -186,12 +190,14 @@ class Workspace:
         return {"path": relative, "name": document.name,
                 "source_lang": document.source_lang, "target_lang": document.target_lang or "",
                 "segments": [segment_view(segment) for segment in document.segments],
-                "glossaries": [path.name for path in self.glossary_files()]}
+                "glossaries": [path.name for path in self.glossary_files()],
+                "file_version": self.file_version(relative),
+                "one_translation": self._one_translation(document)}
 
     # Changing a segment ----------------------------------------------------------------
 
     def save(self, relative: str, segment_id: str, base: str, action: str,
-             text: str | None = None, *, reviewer: str = "") -> SaveResult:
+             text: str | None = None, *, reviewer: str = "", ask: bool = False) -> SaveResult:
         """Edit, approve (with an edit or as it is) or revert one segment to the machine text,
         if the file still holds the version `base` of it; else a conflict.
 
@@ -200,7 +206,8 @@ class Workspace:
         line break where its source does not, and glossator's sources never do), and the
         result's `notice` says so, for the page to tell the reviewer. Approving the text the
         page shows means sending it, so that a change made on disk meanwhile is a conflict,
-        not approved unseen.
+        not approved unseen. With `ask`, an approval of a text QA still finds fault with (or
+        with a pin missed) is not written but answered "ask", for the page to ask first.
         """
         if action not in ACTIONS:
             raise UsageError(f"unknown action {action!r} (choose from {', '.join(ACTIONS)})")
@@ -230,8 +237,13 @@ class Workspace:
                     wanted.target, wanted.fuzzy, wanted.machine):
                 return SaveResult("unchanged", segment_view(segment), notice=notice)
             recheck([wanted], document.source_lang, document.target_lang or "")
+            if ask and action == "approve" and is_flagged(wanted):
+                return SaveResult("ask", segment_view(wanted), mine=wanted.target,
+                                  notice=notice)
             self._write(path, pofile, [wanted])
-        return SaveResult("saved", segment_view(wanted), notice=notice)
+            unrecorded = self._record(path, [wanted], action, reviewer or self.reviewer)
+        return SaveResult("saved", segment_view(wanted),
+                          notice="; ".join(filter(None, [notice, unrecorded])))
 
     @contextmanager
     def _writing(self, path: Path) -> Iterator[polib.POFile]:
@@ -413,7 +425,119 @@ class Workspace:
                 saved.append(segment)
             if saved:
                 self._write(path, pofile, saved)
+                self._record(path, saved, "repin", "glossator")
         return [segment_view(segment) for segment in saved]
+
+    # Comments, history, the file's version and the outputs beside the PO -------------------
+
+    def comment(self, relative: str, segment_id: str, base: str, text: str) -> SaveResult:
+        """Set the segment's translator comment (`# ` lines in the PO), if the file still holds
+        the comment `base` the page showed; else a conflict, the comment on disk returned."""
+        if len(text) > MAX_TEXT:
+            raise UsageError(f"comment too long ({len(text)} characters, limit {MAX_TEXT})")
+        text = _CARRIAGE_RETURN.sub("\n", text).strip()
+        path = self.resolve(relative)
+        with self._writing(path) as pofile:
+            document = _one_segment(pofile, path, segment_id)
+            segment = _find(document, segment_id, path)
+            if segment.comment == text:
+                return SaveResult("unchanged", segment_view(segment))
+            if segment.comment != base:
+                return SaveResult("conflict", segment_view(segment), mine=text)
+            segment.comment = text
+            self._write(path, pofile, [segment])
+            unrecorded = self._record(path, [segment], "comment", self.reviewer)
+        return SaveResult("saved", segment_view(segment), notice=unrecorded)
+
+    def history(self, relative: str, segment_id: str) -> list[dict[str, Any]]:
+        """Every change recorded for the segment, oldest first (see glossator.review.history)."""
+        from glossator.review.history import read_history
+
+        return read_history(history_path(self.resolve(relative))).get(segment_id, [])
+
+    def _record(self, path: Path, segments: list[Segment], action: str, who: str) -> str:
+        """Add the saved `segments` to the PO's history; "" or why they could not be. The PO
+        is written already: a history that cannot be read or written never stops a save."""
+        from glossator.review.history import record
+
+        return record(history_path(path), segments, action, who)
+
+    def file_version(self, relative: str) -> str:
+        """Changes whenever the PO file does: cheap enough for a page to ask every second."""
+        status = self.resolve(relative).stat()
+        return f"{status.st_mtime_ns:x}-{status.st_size:x}-{status.st_ino:x}"
+
+    def _one_translation(self, document: Document) -> str:
+        """Why the article's engine can give no other translation of a sentence, or ""."""
+        from glossator.engines import ENGINES, engine_class
+
+        name = _signature_engine(document) or self.engine_name
+        return engine_class(name).one_translation if name in ENGINES else ""
+
+    def outputs(self, relative: str) -> list[dict[str, Any]]:
+        """The article's review page and text beside the PO ("visit.html", "visit.txt"),
+        each with whether it is older than the PO (a save since the run)."""
+        path = self.resolve(relative)
+        written = path.stat().st_mtime
+        return [{"name": output.name, "stale": output.stat().st_mtime < written - STALE_SLACK}
+                for output in _outputs(path)]
+
+    def rebuild(self, relative: str) -> list[str]:
+        """Write the article's review page and text again from the PO as it is (the text as
+        `glossator build` makes it); the names of the files written."""
+        from glossator.formats.html import HTMLFormat
+        from glossator.review.build import build_article
+
+        path = self.resolve(relative)
+        with self._writing(path) as pofile:
+            document = po_document(pofile, path)
+            for line in (pofile.header or "").splitlines():
+                if line.startswith("signature: ") and not document.signature:
+                    document.signature = line[len("signature: "):]
+            for segment in document.segments:
+                verify(segment)  # a pin read from a PO is not checked yet
+            self._add_pin_notes(document)
+            files: dict[Path, str | bytes] = {}
+            for output in _outputs(path):
+                if output.suffix == ".html":
+                    files[output] = HTMLFormat().render(document)
+                elif document.layout is None:
+                    files[output] = build_article(document).text
+            write_all(files)
+        return [output.name for output in files]
+
+
+STALE_SLACK = 2.0  # seconds: a run writes the PO and its outputs one after the other
+
+
+def history_path(po_path: Path) -> Path:
+    """The sidecar file that records a PO's changes: "visit.po" → "visit.po.history.json"."""
+    return po_path.with_name(po_path.name + ".history.json")
+
+
+def _outputs(po_path: Path) -> list[Path]:
+    """The review page and plain text a run wrote beside `po_path`, where they are files."""
+    return [output for output in (po_path.with_suffix(".html"), po_path.with_suffix(".txt"))
+            if output.is_file() and not output.is_symlink()]
+
+
+def qa_marks(segment: Segment) -> list[tuple[int, int, str, str]]:
+    """(start, end, "qa", finding) for each word a QA finding quotes that the target holds:
+    the page marks them inside the text. A quote cut short ("…") is not looked for."""
+    found = []
+    for finding in segment.qa:
+        if finding.startswith("pin-missing"):
+            continue
+        for quoted in re.findall(r'"([^"]+)"', finding):
+            if quoted.endswith("…"):
+                continue
+            found += [(m.start(), m.end(), "qa", finding)
+                      for m in re.finditer(re.escape(quoted), segment.target)]
+    chosen: list[tuple[int, int, str, str]] = []
+    for mark in sorted(found, key=lambda mark: (mark[0] - mark[1], mark[0])):
+        if all(mark[1] <= other[0] or other[1] <= mark[0] for other in chosen):
+            chosen.append(mark)
+    return sorted(chosen)
 
 
 def _each_file_once(paths: list[Path]) -> list[Path]:
@@ -491,6 +615,7 @@ def segment_view(segment: Segment) -> dict[str, Any]:
         "state": segment.state, "reviewer": segment.reviewer,
         "flagged": is_flagged(segment, missed), "qa": segment.qa,
         "notes": segment.notes, "version": segment_version(segment),
+        "comment": segment.comment, "qa_marks": qa_marks(segment),
         "source_marks": _marks(segment.source, segment.pins, missed, source=True),
         "target_marks": _marks(segment.target, segment.pins, missed, source=False),
     }

@@ -25,7 +25,7 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from html import escape
 from importlib import resources
 from typing import Any
@@ -139,9 +139,10 @@ def create_app(workspace: Workspace, *, token: str, hosts: set[str],
 
     async def save(request: Request) -> Response:
         body = await _body(request)
-        result = await _threaded(workspace.save, _text(body, "path"), _text(body, "id"),
-                                 _text(body, "base"), _text(body, "action"),
-                                 body.get("text") if isinstance(body.get("text"), str) else None)
+        result = await _threaded(partial(
+            workspace.save, _text(body, "path"), _text(body, "id"), _text(body, "base"),
+            _text(body, "action"), body.get("text") if isinstance(body.get("text"), str) else None,
+            ask=body.get("ask") is True))
         return _json(asdict(result), 409 if result.status == "conflict" else 200)
 
     async def alternatives(request: Request) -> Response:
@@ -177,11 +178,45 @@ def create_app(workspace: Workspace, *, token: str, hosts: set[str],
         Route("/api/translate-again", translate_again, methods=["POST"]),
         Route("/api/term", add_term, methods=["POST"]),
         Route("/api/repin", repin, methods=["POST"]),
+        *_segment_context_routes(workspace),
     ]
     handlers: dict[Any, Callable[..., Any]] = {GlossatorError: _error, _BadRequest: _error}
     routes += _instrument_routes(workspace, warm_memory=warm_memory)
     app = Starlette(routes=routes, exception_handlers=handlers)
     return Guard(app, token=token, csrf=csrf, hosts=hosts, cookie=cookie)
+
+
+def _segment_context_routes(workspace: Workspace) -> list[Route]:
+    """Comments, history, the file's version (for the page to see changes on disk) and the
+    outputs beside the PO (stale after a save; rebuilt on request)."""
+
+    async def comment(request: Request) -> Response:
+        body = await _body(request)
+        result = await _threaded(workspace.comment, _text(body, "path"), _text(body, "id"),
+                                 _text(body, "base"), _text(body, "text"))
+        return _json(asdict(result), 409 if result.status == "conflict" else 200)
+
+    async def history(request: Request) -> Response:
+        query = request.query_params
+        return _json({"history": await _threaded(workspace.history, query.get("path", ""),
+                                                 query.get("id", ""))})
+
+    def version(request: Request) -> Response:
+        return _json({"file_version": workspace.file_version(request.query_params.get("path",
+                                                                                      ""))})
+
+    async def outputs(request: Request) -> Response:
+        return _json({"outputs": await _threaded(workspace.outputs,
+                                                 request.query_params.get("path", ""))})
+
+    async def rebuild(request: Request) -> Response:
+        body = await _body(request)
+        written = await _threaded(workspace.rebuild, _text(body, "path"))
+        return _json({"written": written})
+
+    return [Route("/api/comment", comment, methods=["POST"]),
+            Route("/api/history", history), Route("/api/version", version),
+            Route("/api/outputs", outputs), Route("/api/rebuild", rebuild, methods=["POST"])]
 
 
 class _BadRequest(Exception):
