@@ -240,6 +240,9 @@ class Segment:
     # and pins); `target` then holds the markup written in (`tagged`), as people edit it.
     markup: list[Tag] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)  # fuzzy matches from the memory, best first
+    # The words of each of its pair tags translated alone, this run (source words → engine
+    # text): where `terms.markup` looks for a tag's words the engine reworded. Not stored.
+    tag_words: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tagged_source(self) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from glossator.formats.documents import document_paragraphs, render_document
+from glossator.formats.documents import document_paragraphs, render_document, write_document
 from glossator.formats.po import POFormat, read_po
 from glossator.model import Document, Pin, Segment, Tag, tag_names, tagged, untagged
 from glossator.terms.markup import place_tags
@@ -74,6 +74,7 @@ def test_markdown_paragraphs_and_markup():
     document = read(STORY)
     shown = [s.tagged_source for s in document.segments]
     assert shown == [
+        "Drills",  # the front matter's title; its other keys are no text
         "Seoul and Washington hold drills",
         "The <b0>Ministry of Defence</b0> said on Monday that joint drills would start next week.",
         "Officials in <a1>Seoul</a1> declined to comment.",
@@ -81,9 +82,26 @@ def test_markdown_paragraphs_and_markup():
         "North Korea called the drills a rehearsal for war.",
         "The <c0/> agency published a statement.",
         "Country", "Troops", "South Korea", "10,000"]
-    assert document.segments[0].kind == "title"
-    assert not any("do not translate" in s.source or "Drills" in s.source
-                   for s in document.segments)  # code blocks and front matter are no text
+    assert document.segments[0].kind == document.segments[1].kind == "title"
+    assert not any("do not translate" in s.source or "defence" in s.source
+                   for s in document.segments)  # code blocks and front matter lists are no text
+
+
+def test_front_matter_prose_is_translated_and_written_as_yaml():
+    yaml = pytest.importorskip("yaml", reason="PyYAML is not installed")
+    source = ("---\ntitle: 'It''s \"on\": drills'\ndescription: Joint drills # a comment\n"
+              "summary: \"Seoul\"\nslug: drills-2024\ntags: [a, b]\n---\nText.\n")
+    document = read(source)
+    assert [s.source for s in document.segments] == ['It\'s "on": drills', "Seoul", "Text."]
+    layout = document.layout
+    written = write_document(layout, [('Está "ligado": exercícios', []), ("Seul", []),
+                                      ("Texto.", [])])
+    front = yaml.safe_load(written.split("---\n")[1])
+    assert front == {"title": 'Está "ligado": exercícios',
+                     "description": "Joint drills", "summary": "Seul",
+                     "slug": "drills-2024", "tags": ["a", "b"]}
+    assert "slug: drills-2024\ntags: [a, b]\n" in written  # the rest byte for byte
+    assert write_document(layout, [None, None, None]) == source
 
 
 def test_a_bold_run_across_a_sentence_boundary_goes_to_both_segments():
@@ -112,7 +130,7 @@ def test_translated_text_that_looks_like_markup_stays_text():
 
 @pytest.mark.parametrize("text, message", [
     ("a\x00b", "NUL byte"), ("```\ncode only\n```\n", "no text to translate"),
-    ("---\ntitle: x\n---\n", "no text to translate")])
+    ("---\ntags: [x]\n---\n", "no text to translate")])
 def test_bad_markdown_is_refused(text, message):
     from glossator.errors import InputError
 
@@ -146,7 +164,8 @@ def test_qa_flags_missing_extra_and_reordered_markup():
 def test_po_shows_the_tags_and_reads_them_back(tmp_path):
     document = read(STORY)
     document.target_lang = "pt"
-    document.segments[1].target = "O <b0>Ministério da Defesa</b0> disse."
+    ministry = next(i for i, s in enumerate(document.segments) if "Ministry" in s.source)
+    document.segments[ministry].target = "O <b0>Ministério da Defesa</b0> disse."
     path = tmp_path / "story.po"
     path.write_text(POFormat().render(document), encoding="utf-8")
     text = path.read_text(encoding="utf-8")
@@ -155,7 +174,44 @@ def test_po_shows_the_tags_and_reads_them_back(tmp_path):
     back = read_po(path)
     assert [(s.source, s.markup) for s in back.segments] == [
         (s.source, s.markup) for s in document.segments]
-    assert back.segments[1].target == "O <b0>Ministério da Defesa</b0> disse."
+    assert back.segments[ministry].target == "O <b0>Ministério da Defesa</b0> disse."
+
+
+def test_xliff_writes_the_tags_as_g_and_x_and_reads_them_back(tmp_path):
+    from lxml import etree
+    from translate.storage import xliff as xlifffile
+
+    from glossator.formats.xliff import XLIFFFormat
+
+    document = read(STORY)
+    document.target_lang = "pt"
+    ministry = next(i for i, s in enumerate(document.segments) if "Ministry" in s.source)
+    document.segments[ministry].target = "O <b0>Ministério da Defesa</b0> disse."
+    path = tmp_path / "story.xlf"
+    path.write_text(XLIFFFormat().render(document), encoding="utf-8")
+    units = etree.parse(str(path)).getroot().iter("{*}trans-unit")
+    unit = next(u for u in units if u.get("id") == document.segments[ministry].id)
+    source, target = unit.find("{*}source"), unit.find("{*}target")
+    assert [(g.get("id"), g.get("ctype"), g.text) for g in source.iter("{*}g")] == [
+        ("b0", "bold", "Ministry of Defence")]
+    assert [(g.get("id"), g.text) for g in target.iter("{*}g")] == [
+        ("b0", "Ministério da Defesa")]
+    points = [x.get("id") for x in etree.parse(str(path)).iter("{*}x")]
+    assert points and all(name.startswith("c") for name in points)  # the inline code
+    back = XLIFFFormat().read(path)
+    assert [(s.source, s.markup) for s in back.segments] == [
+        (s.source, s.markup) for s in document.segments]
+    assert back.segments[ministry].target == "O <b0>Ministério da Defesa</b0> disse."
+    # A CAT tool moves a tag: the translator's order comes back in the PO's form.
+    moved = path.read_text(encoding="utf-8").replace(
+        '>O <g id="b0" ctype="bold">Ministério da Defesa</g> disse.<',
+        '><g id="b0" ctype="bold">O Ministério</g> da Defesa disse.<')
+    path.write_text(moved, encoding="utf-8")
+    moved_back = XLIFFFormat().read(path).segments[ministry]
+    assert moved_back.target == "<b0>O Ministério</b0> da Defesa disse."
+    # Translate Toolkit (Weblate, Virtaal) reads the tags as XLIFF placeables.
+    store = xlifffile.xlifffile.parsestring(moved.encode("utf-8"))
+    assert any("Ministry of Defence" in unit.source for unit in store.units)
 
 
 # End to end, with the real bergamot model -----------------------------------------------------
@@ -183,7 +239,8 @@ def test_translate_markdown_end_to_end_and_build(cli, tmp_path):
         "story.html", "story.md", "story.po"]
 
     # As an editor reads it: the same blocks, the code and front matter untouched ...
-    assert written.startswith("---\ntitle: Drills\ntags: [defence, korea]\n---\n# ")
+    assert written.startswith('---\ntitle: "') and "\ntags: [defence, korea]\n---\n# " in written
+    assert "Drills" not in written.split("---")[1]  # the title translated
     assert '```python\nprint("do not translate")\n```\n' in written
     kinds = [t.type for t in tokens(written) if t.type.endswith("_open")]
     assert kinds == [t.type for t in tokens(STORY) if t.type.endswith("_open")]

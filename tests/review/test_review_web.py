@@ -82,7 +82,8 @@ def test_review_by_keyboard_add_a_term_and_settle_a_conflict(server, page, proje
     page.keyboard.press("j")
     page.keyboard.press("j")
     page.keyboard.press("Enter")
-    page.locator("#s3\\.1 textarea").fill("O ministro Serguei Shoigu chegou a Pyongyang.")
+    page.locator("#s3\\.1 textarea").fill(
+        "O ministro da Defesa Serguei Shoigu chegou a Pyongyang no domingo.")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#s3\\.1.reviewed")
     assert page.locator(".seg.current").get_attribute("id") == "s3.2"
@@ -95,7 +96,8 @@ def test_review_by_keyboard_add_a_term_and_settle_a_conflict(server, page, proje
     page.evaluate("state.pollPaused = true")  # as open_article leaves it
     assert page.locator(".seg.reviewed").count() == 2
     entries = po_entries(project)
-    assert entries["3.1"].msgstr == "O ministro Serguei Shoigu chegou a Pyongyang."
+    assert entries["3.1"].msgstr == ("O ministro da Defesa Serguei Shoigu chegou a Pyongyang "
+                                     "no domingo.")
     assert entries["3.2"].msgstr == "Ele reuniu-se com autoridades em Pyongyang."
     assert not entries["3.1"].fuzzy and not entries["3.2"].fuzzy
     assert "reviewed: Ana, " in entries["3.1"].comment

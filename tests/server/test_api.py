@@ -191,3 +191,40 @@ def test_documents_translate_and_download_in_their_own_format(client: TestClient
                                                       b"</html>")})
     assert reply.status_code == 400
     assert reply.json()["error"].startswith("empty.html: web page with no article in it")
+
+
+def test_word_and_opendocument_files_come_back_in_their_format(tmp_path: Path) -> None:
+    """A .docx and an .odt through /translate_file (bergamot, the repository's glossary): the
+    same package format back, the text in Portuguese, the bold run still bold (issue 18)."""
+    import io
+
+    import docx
+    from odf import opendocument, teletype
+    from odf.text import P
+
+    from officedocs import make_docx, make_odt
+
+    glossaries = Path(__file__).resolve().parents[2] / "glossaries"
+    service = TranslationService(ServiceOptions(engine_name="bergamot",
+                                                glossary_paths=(str(glossaries),)))
+    service.load()
+    with TestClient(create_app(service)) as client:
+        for maker, name in ((make_docx, "story.docx"), (make_odt, "story.odt")):
+            reply = client.post("/translate_file", data={"source": "en", "target": "pt"},
+                                files={"file": (name, maker(tmp_path / name).read_bytes())})
+            assert reply.status_code == 200, reply.text
+            download = client.get(reply.json()["translatedFileUrl"])
+            assert download.status_code == 200
+            assert f'filename="story.pt.{name.rsplit(".", 1)[1]}"' in (
+                download.headers["content-disposition"])
+            if name.endswith(".docx"):
+                paragraphs = docx.Document(io.BytesIO(download.content)).paragraphs
+                text = "\n".join(paragraph.text for paragraph in paragraphs)
+                bold = " ".join(run.text for paragraph in paragraphs for run in paragraph.runs
+                                if run.bold)
+            else:
+                document = opendocument.load(io.BytesIO(download.content))
+                text = bold = "\n".join(teletype.extractText(p)
+                                        for p in document.getElementsByType(P))
+            assert "disse" in text and "said on Monday" not in text, text
+            assert "Agência Central de Notícias da Coreia" in bold, bold

@@ -4,6 +4,7 @@ with the source's own bytes (a link's target as it was); every other byte of the
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from itertools import pairwise
@@ -24,6 +25,10 @@ def write_markdown(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | 
         if paragraph is None:
             continue
         spans = block.where.spans  # type: ignore[attr-defined]
+        if block.where.yaml:  # type: ignore[attr-defined]
+            # JSON's string is a YAML double-quoted scalar: any translation reads back as itself.
+            edits.append((*spans[0], json.dumps(paragraph[0], ensure_ascii=False)))
+            continue
         edits.append((spans[0][0], spans[0][1], _inline(block, *paragraph)))
         edits.extend((before[1], after[1], "") for before, after in pairwise(spans))
     parts, cursor = [], 0

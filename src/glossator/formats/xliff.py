@@ -25,6 +25,11 @@ The translation memory's fuzzy matches (`Segment.matches`, best first) follow th
 and Translate Toolkit read them; reading leaves them out (a unit's own source, target and
 notes are its direct children).
 
+A document's inline markup (`model.Tag`) is XLIFF's own: a pair is `<g id="b0" ctype="bold">`
+around its words, a point (an image, inline code) `<x id="c1" ctype="x-code"/>`, in the source
+and in the target, so a CAT tool shows them as tags that a translator moves but cannot break.
+The `markup:` note names them; reading turns them back into the `<b0>…</b0>` form PO shows.
+
 Reading takes what OmegaT, Okapi, Weblate and Poedit write too: several `<file>`s, each an
 article of its own (`read_documents`; `read` wants a file holding one) named by the last part
 of its `original` path, units inside `<group>`s, inline markup in `<source>`/`<target>` (its
@@ -43,12 +48,12 @@ from lxml import etree
 from glossator import __version__
 from glossator.errors import FormatError
 from glossator.formats.base import Format
-from glossator.formats.comments import apply_fact, facts
+from glossator.formats.comments import apply_fact, facts, settle_markup
 from glossator.io.names import text_name
 from glossator.io.reading import read_regular
 from glossator.io.xml import XML_SPACE, local_name, parse_xml, text_of, xml_safe
 from glossator.languages import tag_language
-from glossator.model import SEGMENT_ID, Document, Segment, paragraph_number
+from glossator.model import SEGMENT_ID, TAG_LETTERS, Document, Segment, Tag, paragraph_number
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 
@@ -127,11 +132,11 @@ def _trans_unit(body: etree._Element, segment: Segment) -> None:
         unit.set("restype", f"x-{segment.kind}")
     if not segment.fuzzy:
         unit.set("approved", "yes")
-    _sub(unit, "source", None, segment.source)
+    _inline(_sub(unit, "source"), segment.source, segment.markup)
     if segment.target or not segment.fuzzy:
         state = {"state": REVIEWED_STATE} if not segment.fuzzy else {
             "state": MACHINE_STATE, "state-qualifier": "mt-suggestion"}
-        _sub(unit, "target", state, segment.target)
+        _inline(_sub(unit, "target", state), *segment.target_plain())
     notes = {"note": [], "qa": [], "pin": [], "other": []}
     pin_notes = iter(pin.note for pin in segment.pins)
     for key, value in facts(segment):
@@ -162,6 +167,77 @@ def _alt_trans(unit: etree._Element, segment: Segment) -> None:
         _sub(alternative, "target", None, match.target)
 
 
+# XLIFF 1.2's ctype for what a tag's letter says it is (`x-` for those it has no word for).
+_CTYPES = {"b": "bold", "i": "italic", "u": "underlined", "a": "link", "m": "image"}
+_TAG_NAME = re.compile(r"[a-z][0-9]{1,6}")
+
+
+def _inline(element: etree._Element, text: str, tags: list[Tag]) -> None:
+    """Fill `element` with `text`, each tag as `<g>` around its characters or `<x/>` at its
+    offset. Pairs that overlap (a target a person cut so) cannot be `<g>`s: each end is then an
+    `<x/>` of ctype `x-open` / `x-close`."""
+    events: list[tuple[int, int, int, Tag, str]] = []
+    for tag in tags:
+        if tag.point:
+            events.append((tag.start, 1, 0, tag, "point"))
+        else:
+            events.append((tag.start, 2, -tag.end, tag, "open"))
+            events.append((tag.end, 0, -tag.start, tag, "close"))
+    nested = _nests([tag for tag in tags if not tag.point])
+    stack = [element]
+    last: etree._Element | None = None  # the element whose tail the next text extends
+    cursor = 0
+
+    def add_text(piece: str) -> None:
+        if not piece:
+            return
+        if last is None:
+            stack[-1].text = (stack[-1].text or "") + xml_safe(piece)
+        else:
+            last.tail = (last.tail or "") + xml_safe(piece)
+
+    for offset, _order, _tie, tag, what in sorted(events, key=lambda e: e[:3]):
+        add_text(text[cursor:offset])
+        cursor = offset
+        ctype = _CTYPES.get(tag.name[0], f"x-{TAG_LETTERS.get(tag.name[0], 'markup')}")
+        if what != "point" and not nested:
+            last = _sub(stack[-1], "x", {"id": tag.name, "ctype": f"x-{what}"})
+        elif what == "open":
+            stack.append(_sub(stack[-1], "g", {"id": tag.name,
+                                               "ctype": ctype.replace(" ", "-")}))
+            last = None
+        elif what == "close":
+            last = stack.pop()
+        else:
+            last = _sub(stack[-1], "x", {"id": tag.name, "ctype": ctype.replace(" ", "-")})
+    add_text(text[cursor:])
+
+
+def _nests(pairs: list[Tag]) -> bool:
+    """Whether no two pairs overlap without one holding the other."""
+    return not any(a.start < b.start < a.end < b.end for a in pairs for b in pairs)
+
+
+def _tagged_text(element: etree._Element | None) -> str:
+    """The text of a `<source>`/`<target>` with `<g id=NAME>` and `<x id=NAME/>` written in
+    the `<b0>…</b0>` form (for tags the `markup:` note names, `settle_markup` reads them);
+    other inline markup is taken off, its text kept."""
+    if element is None:
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        name, ident = local_name(child), child.get("id", "")
+        if name == "g" and _TAG_NAME.fullmatch(ident):
+            parts.append(f"<{ident}>{_tagged_text(child)}</{ident}>")
+        elif name == "x" and _TAG_NAME.fullmatch(ident):
+            parts.append({"x-open": f"<{ident}>", "x-close": f"</{ident}>"}.get(
+                child.get("ctype", ""), f"<{ident}/>"))
+        else:
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _read_file(file: etree._Element, path: Path) -> Document:
     # `original` is a path as the tool saw it (a Windows one too): the article is its last part.
     original = re.split(r"[/\\]", file.get("original") or path.name)[-1]
@@ -186,7 +262,7 @@ def _read_unit(unit: etree._Element) -> Segment:
         segment_id = unit.get("resname", "")
     state = target.get("state", "") if target is not None else ""
     approved = unit.get("approved") == "yes" or state in APPROVED_STATES
-    segment = Segment(id=segment_id, source=text_of(source), target=text_of(target),
+    segment = Segment(id=segment_id, source=_tagged_text(source), target=_tagged_text(target),
                       paragraph=paragraph_number(segment_id)
                       if SEGMENT_ID.fullmatch(segment_id) else 0, fuzzy=not approved)
     if unit.get("restype", "").startswith("x-"):
@@ -197,6 +273,10 @@ def _read_unit(unit: etree._Element) -> Segment:
             continue
         comments.append(text)
     segment.comment = "\n".join(comments)
+    if segment.markup:
+        settle_markup(segment)
+    else:  # not glossator's markup: the words only, as any tool reads them
+        segment.source, segment.target = text_of(source), text_of(target)
     return segment
 
 

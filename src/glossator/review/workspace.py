@@ -34,7 +34,7 @@ import polib
 from glossator.errors import FormatError, GlossaryError, UsageError, display_path
 from glossator.formats.po import load_pofile, po_document, update_pofile
 from glossator.io.files import project_lock, write_all
-from glossator.model import MACHINE, REVIEWED, Document, Pin, Segment, approval_stamp
+from glossator.model import MACHINE, REVIEWED, TAG_LETTERS, Document, Pin, Segment, approval_stamp
 from glossator.terms.proof import form_pattern, is_flagged, missing_pins, verify
 from glossator.terms.qa import recheck
 
@@ -609,14 +609,17 @@ def _apply(segment: Segment, action: str, text: str | None, reviewer: str) -> No
 def segment_view(segment: Segment) -> dict[str, Any]:
     """A segment as the page shows it: texts, state, remarks and where each pin stands."""
     missed = missing_pins(segment)
+    source = segment.tagged_source  # a document's markup shown where it is, as in the target
     return {
         "id": segment.id, "kind": segment.kind, "paragraph": segment.paragraph,
-        "source": segment.source, "target": segment.target, "machine": segment.machine,
+        "source": source, "target": segment.target, "machine": segment.machine,
+        "tags": [[tag.name, TAG_LETTERS.get(tag.name[0], "markup"), tag.point]
+                 for tag in segment.markup],
         "state": segment.state, "reviewer": segment.reviewer,
         "flagged": is_flagged(segment, missed), "qa": segment.qa,
         "notes": segment.notes, "version": segment_version(segment),
         "comment": segment.comment, "qa_marks": qa_marks(segment),
-        "source_marks": _marks(segment.source, segment.pins, missed, source=True),
+        "source_marks": _marks(source, segment.pins, missed, source=True),
         "target_marks": _marks(segment.target, segment.pins, missed, source=False),
     }
 

@@ -54,6 +54,7 @@ class _Translation:
     fuzzy: bool
     machine: str
     pins: tuple[Pin, ...]
+    tag_words: tuple[tuple[str, str], ...] = ()
 
 
 class Scheduler:
@@ -123,7 +124,8 @@ class Scheduler:
                     _copy_translation(translated, segment)
                 self._one_less(pending)
             self.done[key] = _Translation(translated.target, translated.fuzzy,
-                                          translated.machine, tuple(translated.pins))
+                                          translated.machine, tuple(translated.pins),
+                                          tuple(translated.tag_words.items()))
             if len(self.done) > DEDUPE_ENTRIES:
                 self.done.popitem(last=False)
         for pin, pending in zip(chunk.probe, owners):
@@ -187,6 +189,7 @@ def _copy_translation(translated: Segment | _Translation, segment: Segment) -> N
     segment.fuzzy = translated.fuzzy
     segment.machine = translated.machine
     segment.pins = [replace(pin) for pin in translated.pins]
+    segment.tag_words = dict(translated.tag_words)
 
 
 def _copy_grammar(known: Pin, pin: Pin) -> None:

@@ -30,10 +30,10 @@ from lxml import html
 
 from glossator.formats.htmldoc import serialize, set_keeping_space
 from glossator.server.textjob import TermCounts, TextResult, Translate
+from glossator.terms.markup import find_once
 from glossator.text.html import Run, read_text_nodes
 
 _SPACES = re.compile(r"\s+")
-NEAR_MATCH = 0.8  # how alike an inline part and a run of the whole translation must read
 
 
 @dataclass
@@ -112,33 +112,6 @@ class HtmlJob:
         return serialize(self.root, page=self.whole_page)
 
 
-def _find_once(part: str, whole: str) -> tuple[int, int] | None:
-    """Where `part` is in `whole`: its one exact occurrence, else the one run of words that
-    reads nearly the same (a part translated alone often differs from the same words in the
-    sentence by an article or a preposition: "o relatório KCNA" / "o relatório da KCNA")."""
-    if not part.strip():
-        return None
-    exact = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", whole)]
-    if exact:
-        return (exact[0], exact[0] + len(part)) if len(exact) == 1 else None
-    words = [m.span() for m in re.finditer(r"\S+", whole)]
-    size = len(part.split())
-    scored = []
-    for count in range(max(1, size - 2), size + 3):
-        for first in range(len(words) - count + 1):
-            start, end = words[first][0], words[first + count - 1][1]
-            while end > start and not whole[end - 1].isalnum() and part[-1].isalnum():
-                end -= 1  # "KCNA," holds "KCNA"
-            ratio = SequenceMatcher(None, part.casefold(), whole[start:end].casefold()).ratio()
-            scored.append((ratio, start, end))
-    scored.sort(reverse=True)
-    if not scored or scored[0][0] < NEAR_MATCH:
-        return None
-    if len(scored) > 1 and scored[1][0] >= NEAR_MATCH and not _overlap(scored[0], scored[1]):
-        return None  # two places read alike: which one is meant is not known
-    return scored[0][1], scored[0][2]
-
-
 def _term_span(source: str, whole: str, terms: Sequence[tuple[str, str]]
                ) -> tuple[int, int] | None:
     """Where the form of the one pinned term that holds `source` but is longer is in `whole`,
@@ -153,10 +126,6 @@ def _term_span(source: str, whole: str, terms: Sequence[tuple[str, str]]
     [form] = holding
     found = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", whole)]
     return (found[0], found[0] + len(form)) if len(found) == 1 else None
-
-
-def _overlap(a: tuple[float, int, int], b: tuple[float, int, int]) -> bool:
-    return a[1] < b[2] and b[1] < a[2]
 
 
 def _place_run(run: Run, whole: str, parts: Sequence[str],
@@ -175,7 +144,7 @@ def _place_run(run: Run, whole: str, parts: Sequence[str],
             pieces = _share_form(whole, shared, parts[index:index + shared[2]])
         else:
             child = run.children[index]
-            span = _find_once(parts[index], whole) or _term_span(child.text or "", whole,
+            span = find_once(parts[index], whole) or _term_span(child.text or "", whole,
                                                                  terms)
             pieces = [span] if span is not None else None
         if pieces is None or pieces[0][0] < position:

@@ -8,7 +8,10 @@ this order:
    the translation;
 3. a pair or point whose words (a name, a number, a URL) are in the translation as they are,
    once, goes there;
-4. else the tag goes where its place in the source falls in proportion, at a word boundary,
+4. a pair goes around its words as the engine translated them alone (`Segment.tag_words`),
+   found once in the translation, or the one run of words that reads nearly the same
+   ("disse o sindicato" for "said the union": the words move with the markup);
+5. else the tag goes where its place in the source falls in proportion, at a word boundary,
    and a note asks the reviewer to check it.
 Markup is never dropped: every tag of the source is in the machine text, for QA to compare
 with what a reviewer leaves.
@@ -18,9 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from glossator.model import INFO_NOTE, Segment, Tag, tag_names, tagged
 
+NEAR_MATCH = 0.8  # how alike words translated alone and a run of the whole must read
 GUESSED_NOTE = INFO_NOTE + "markup {names} placed by position in the machine text: check it"
 
 
@@ -49,7 +54,7 @@ def place_tags(segment: Segment) -> tuple[list[Tag], list[str]]:
     claimed: list[tuple[int, int]] = []
     for tag in sorted(segment.markup, key=lambda t: not t.point):  # points first: they may
         span = (_whole(tag, source, target) or _pinned(tag, segment, claimed)  # add a space
-                or _same_words(tag, source, target))
+                or _same_words(tag, source, target) or _alone(tag, segment, target, claimed))
         if span is None:
             span = (_proportional(tag.start, source, target, "start" if not tag.point else ""),
                     _proportional(tag.end, source, target, "end"))
@@ -128,6 +133,58 @@ def _same_words(tag: Tag, source: str, target: str) -> tuple[int, int] | None:
         return None
     found = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(words)}(?!\w)", target)]
     return found[0] if len(found) == 1 else None
+
+
+def words_to_translate(segment: Segment) -> list[str]:
+    """The words of the segment's pair tags that steps 1-3 of placing may not find: what to
+    have the engine translate alone (`Segment.tag_words`)."""
+    source = segment.source
+    return [words for tag in segment.markup
+            if not tag.point and _whole(tag, source, source) is None
+            and (words := source[tag.start:tag.end].strip(" .,;:")) and any(
+                char.isalpha() for char in words)]
+
+
+def _alone(tag: Tag, segment: Segment, target: str, claimed: list[tuple[int, int]]
+           ) -> tuple[int, int] | None:
+    if tag.point:
+        return None
+    words = segment.source[tag.start:tag.end].strip(" .,;:")
+    rendering = segment.tag_words.get(words, "").strip(" .,;:")
+    span = find_once(rendering, target) if rendering else None
+    if span is None or any(a < span[1] and span[0] < b for a, b in claimed):
+        return None
+    return span
+
+
+def find_once(part: str, whole: str) -> tuple[int, int] | None:
+    """Where `part` is in `whole`: its one exact occurrence, else the one run of words that
+    reads nearly the same (a part translated alone often differs from the same words in the
+    sentence by an article or a preposition: "o relatório KCNA" / "o relatório da KCNA")."""
+    if not part.strip():
+        return None
+    exact = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", whole)]
+    if exact:
+        return (exact[0], exact[0] + len(part)) if len(exact) == 1 else None
+    words = [m.span() for m in re.finditer(r"\S+", whole)]
+    size = len(part.split())
+    scored = []
+    for count in range(max(1, size - 2), size + 3):
+        for first in range(len(words) - count + 1):
+            start, end = words[first][0], words[first + count - 1][1]
+            while end > start and not whole[end - 1].isalnum() and part[-1].isalnum():
+                end -= 1  # "KCNA," holds "KCNA"
+            ratio = SequenceMatcher(None, part.casefold(), whole[start:end].casefold()).ratio()
+            scored.append((ratio, start, end))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < NEAR_MATCH:
+        return None
+    best = scored[0]
+    if len(scored) > 1 and scored[1][0] >= NEAR_MATCH:
+        second = scored[1]
+        if not (best[1] < second[2] and second[1] < best[2]):
+            return None  # two places read alike: which one is meant is not known
+    return best[1], best[2]
 
 
 def _proportional(offset: int, source: str, target: str, side: str) -> int:

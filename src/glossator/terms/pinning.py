@@ -304,6 +304,7 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
             pending.append(segment)
     engine_source, engine_target = base_language(source), base_language(target)
     plain = engine.translate([s.source for s in pending], engine_source, engine_target)
+    _translate_tag_words(engine, pending, engine_source, engine_target)
     drafts = []
     for segment, translation in zip(pending, plain):
         segment.target = translation
@@ -324,6 +325,22 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
     for draft in drafts:
         draft.segment.target = _finish(draft, target)
     _keep_machine_text(segments)
+
+
+def _translate_tag_words(engine: Engine, segments: Sequence[Segment], source: str,
+                         target: str) -> None:
+    """Each pair tag's words of a document's segments translated alone, in one call: where
+    `terms.markup` puts the tag when the engine reworded its words in the sentence."""
+    from glossator.terms.markup import words_to_translate
+
+    wanted = {segment.id: words_to_translate(segment) for segment in segments
+              if segment.markup}
+    distinct = sorted({words for found in wanted.values() for words in found})
+    if not distinct:
+        return
+    alone = dict(zip(distinct, engine.translate(distinct, source, target)))
+    for segment in segments:
+        segment.tag_words = {words: alone[words] for words in wanted.get(segment.id, [])}
 
 
 def _keep_machine_text(segments: Sequence[Segment]) -> None:

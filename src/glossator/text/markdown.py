@@ -5,8 +5,11 @@ Headings, paragraphs (in block quotes and list items too) and table cells are th
 headings are titles (one segment each). Emphasis, strong, strikethrough and links become pair
 tags around their words; inline code, images, autolinks, raw HTML and hard line breaks become
 point tags whose bytes are written back as they were. Code blocks, HTML blocks, thematic
-breaks, link reference definitions and YAML front matter are no paragraph: the writer
-(`formats.markdown`) keeps them byte for byte, as it keeps every link target.
+breaks and link reference definitions are no paragraph: the writer (`formats.markdown`) keeps
+them byte for byte, as it keeps every link target. In YAML front matter the values of the keys
+that hold prose for readers (`FRONT_MATTER_TEXT`: title, description ...), when they are one
+plain or quoted line, are paragraphs, written back as a YAML double-quoted string; every key
+and every other line stays as it was.
 
 Each markup's own bytes are found by walking the paragraph's source alongside markdown-it's
 tokens; a paragraph where that cannot be done (an unusual escape) is kept as it is, untranslated,
@@ -27,6 +30,9 @@ from glossator.text.layout import Block, Inline, Layout, tag_list
 
 _FRONT_MATTER = re.compile(
     r"\A(?:---|\+\+\+)[ \t]*\n(?:.*?\n)?(?:---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.DOTALL)
+FRONT_MATTER_TEXT = frozenset({"title", "subtitle", "description", "summary", "excerpt",
+                               "caption", "headline", "dek", "lede"})
+_FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
 _SOFTBREAK = re.compile(r"[ \t]*\n[ \t]*")
 _HARDBREAK = re.compile(r"(?: {2,}|\\)\n[ \t]*")
 _AUTOLINK = re.compile(r"<[^<>\s]*>")
@@ -43,6 +49,7 @@ class Where:
 
     spans: list[tuple[int, int]]
     prefix: str
+    yaml: bool = False  # a front matter value: written as a YAML double-quoted string
 
 
 class _Unreadable(Exception):
@@ -67,6 +74,8 @@ def parse_markdown(text: str, path: Path) -> Article:
     layout = Layout("markdown", "md", text)
     paragraphs: list[Paragraph] = []
     dropped: list[tuple[str, str]] = []
+    if front and front.group().startswith("---"):
+        _front_matter(text, front.end(), layout, paragraphs)
     cursor = 0
     line = 0
     for index, token in enumerate(tokens):
@@ -97,6 +106,37 @@ def parse_markdown(text: str, path: Path) -> Article:
     if not paragraphs:
         raise InputError("Markdown with no text to translate", path=path)
     return Article(path=path, paragraphs=paragraphs, dropped=dropped, layout=layout)
+
+
+def _front_matter(text: str, end: int, layout: Layout, paragraphs: list[Paragraph]) -> None:
+    """The prose values of YAML front matter (`FRONT_MATTER_TEXT`) as paragraphs."""
+    for match in _FRONT_MATTER_LINE.finditer(text, 0, end):
+        key, raw = match.group(1), match.group(2)
+        if key.lower() not in FRONT_MATTER_TEXT:
+            continue
+        value = _yaml_line(raw)
+        if value is None or not value.strip():
+            continue
+        layout.blocks.append(Block([], Where([match.span(2)], "", yaml=True)))
+        paragraphs.append(Paragraph(text=value, kind="title" if key.lower() in (
+            "title", "headline") else "body", line=text.count("\n", 0, match.start()) + 1))
+
+
+def _yaml_line(raw: str) -> str | None:
+    """The string a one-line YAML scalar holds, or None for anything else (a list, a block
+    scalar, an anchor, a comment after the value, an escape other than \\" and \\\\)."""
+    if raw[0] == "'" and raw.endswith("'") and len(raw) > 1:
+        inner = raw[1:-1]
+        return None if re.search(r"(?<!')'(?!')", inner.replace("''", "")) else inner.replace(
+            "''", "'")
+    if raw[0] == '"' and raw.endswith('"') and len(raw) > 1:
+        inner = raw[1:-1]
+        if re.search(r'\\[^"\\]|(?<!\\)"', inner):
+            return None
+        return inner.replace('\\"', '"').replace("\\\\", "\\")
+    if raw[0] in "[{|>&*!%@`#'\"" or " #" in raw or ": " in raw:
+        return None
+    return raw
 
 
 def _line_spans(text: str, content: str, cursor: int) -> list[tuple[int, int]] | None:

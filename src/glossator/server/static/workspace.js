@@ -30,17 +30,34 @@ async function post(url, body) {
   return data;
 }
 
-function marked(text, marks) {
+function marked(text, marks, tags = []) {
   const out = el("span");
   let position = 0;
   for (const [start, end, kind, title] of marks) {
     if (start < position) continue;
-    out.append(text.slice(position, start));
+    out.append(...tagged(text.slice(position, start), tags));
     out.append(el("mark", { class: `pin ${kind}`, title, text: text.slice(start, end) }));
     position = end;
   }
-  out.append(text.slice(position));
+  out.append(...tagged(text.slice(position), tags));
   return out;
+}
+
+// A document's markup (`<b0>`, `</b0>`, `<c1/>`, the names the segment's source has) shown as
+// tags, apart from the words; any other "<...>" is text.
+function tagged(text, tags) {
+  if (!tags.length) return [text];
+  const names = new Map(tags.map(([name, kind]) => [name, kind]));
+  const parts = [];
+  let position = 0;
+  for (const match of text.matchAll(/<(\/?)([a-z][0-9]{1,6})(\/?)>/g)) {
+    if (!names.has(match[2])) continue;
+    parts.push(text.slice(position, match.index));
+    parts.push(el("span", { class: "tag", title: names.get(match[2]), text: match[0] }));
+    position = match.index + match[0].length;
+  }
+  parts.push(text.slice(position));
+  return parts;
 }
 
 const BADGES = { machine: ["mt", "MT", "Machine translation, not reviewed"],
@@ -55,9 +72,9 @@ function renderRow(segment) {
     el("div", { class: "gutter" },
       el("a", { class: "sid", href: `#s${segment.id}`, text: segment.id }),
       el("span", { class: `badge ${badgeClass}`, title: badgeTitle, text: badgeText })),
-    el("div", { class: "src", "data-side": "src" }, marked(segment.source, segment.source_marks)),
+    el("div", { class: "src", "data-side": "src" }, marked(segment.source, segment.source_marks, segment.tags)),
     el("div", { class: "tgt", "data-side": "tgt" },
-      segment.target ? marked(segment.target, segment.target_marks)
+      segment.target ? marked(segment.target, segment.target_marks, segment.tags)
                      : el("span", { class: "empty", text: "no translation" })));
   const remarks = el("ul", { class: "remarks" });
   for (const note of segment.notes) remarks.append(el("li", { class: "missed" }, el("b", { text: "Note" }), ` ${note}`));
@@ -497,6 +514,27 @@ function decorateEditor(editor, id) {
   editor.after(el("div", { class: "editor-actions" },
     el("button", { type: "button", class: "save-edit", text: "Save (Ctrl+S)", onclick: () => saveEdit(id) }),
     el("button", { type: "button", class: "cancel-edit", text: "Cancel (Esc)", onclick: () => cancelEdit() })));
+  const tags = state.rows.get(id).segment.tags || [];
+  if (tags.length) editor.after(tagButtons(editor, tags));
+}
+
+// The source's tags, each a button that puts it in the translation: a pair around the
+// selected words, a point at the cursor (as OmegaT inserts tags); QA flags a tag left out.
+function tagButtons(editor, tags) {
+  const bar = el("div", { class: "tag-buttons", role: "group", "aria-label": "Insert the source's markup" });
+  for (const [name, kind, point] of tags) {
+    const label = point ? `<${name}/>` : `<${name}>…</${name}>`;
+    bar.append(el("button", { type: "button", class: "tag", title: `Insert ${kind} markup`, text: label,
+      onclick: () => {
+        const { selectionStart: start, selectionEnd: end, value } = editor;
+        const inner = value.slice(start, end);
+        const text = point ? `<${name}/>` : `<${name}>${inner}</${name}>`;
+        editor.setRangeText(text, start, end, "end");
+        editor.dispatchEvent(new Event("input"));
+        editor.focus();
+      } }));
+  }
+  return bar;
 }
 
 function editorShortcut(event, id) {
