@@ -116,7 +116,9 @@ def fact_line(key: str, value: str) -> str:
     if key == "kind":
         return value
     if _LINE_BREAK.search(value) or value.startswith('"'):
-        value = json.dumps(value, ensure_ascii=False)
+        # A NUL is U+FFFD in every file (no format can hold it), the JSON form's too, where it
+        # would otherwise be written as an escape and read back as a NUL.
+        value = json.dumps(value.replace("\x00", "\ufffd"), ensure_ascii=False)
     return f"{key}: {value}"
 
 
