@@ -5,7 +5,12 @@ Targets (issue 8):
   navigation to the script's "ready" mark, every row built: ≤ 1 s;
 - saving one segment (edit, then approve) through the HTTP API of the running server, the
   round trip seen by the page: ≤ 100 ms (and the library call alone, for comparison);
-- importing a 500-unit XLIFF with every unit approved (glossator.review.importer): ≤ 1 s.
+- importing a 500-unit XLIFF with every unit approved (glossator.review.importer): ≤ 1 s;
+- translation memory (issue 19), over a synthetic 100,000-unit memory: a fuzzy-match lookup
+  (glossator.text.fuzzy, matches ≥ 75 %) ≤ 50 ms p95, and a concordance search of a word or
+  a phrase ≤ 50 ms p95; p50 and p95 of 200 lookups and 200 searches are printed, with the
+  time to build the index once. Half the lookups are a memory sentence with a word or two
+  changed (they must find it), half are new sentences.
 
 The article is synthetic (500 sentences, three pinned terms each ten sentences) and made
 without an engine, so the numbers measure the workspace, not the model. Medians of a few runs;
@@ -145,6 +150,82 @@ def xliff_import(folder: Path) -> float | None:
     return median_ms(times)
 
 
+MEMORY_UNITS = 100_000
+QUERIES = 200
+
+
+def synthetic_memory(units: int, seed: int = 19) -> list[tuple[str, str]]:
+    """`units` (source, target) pairs: sentences of 8 to 30 words drawn with a Zipf law from
+    the benchmark articles' vocabulary (so "the" is common and names are rare), the target a
+    word-for-word stand-in of the same shape."""
+    import random
+    import re
+
+    rng = random.Random(seed)
+    text = " ".join(path.read_text(encoding="utf-8")
+                    for path in sorted((ROOT / "benchmarks" / "articles").glob("*.txt")))
+    counts: dict[str, int] = {}
+    for word in re.findall(r"[A-Za-z][a-z']+", text):
+        counts[word] = counts.get(word, 0) + 1
+    vocabulary = sorted(counts, key=lambda word: -counts[word])
+    weights = [1 / rank for rank in range(1, len(vocabulary) + 1)]
+    pairs = []
+    for _ in range(units):
+        sentence = rng.choices(vocabulary, weights, k=rng.randint(8, 30))
+        source = " ".join(sentence).capitalize() + "."
+        pairs.append((source, " ".join(word[::-1] for word in sentence).capitalize() + "."))
+    return pairs
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(p50, p95) in ms."""
+    ordered = sorted(samples)
+    return (statistics.median(ordered) * 1000,
+            ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000)
+
+
+def memory_speed() -> list[tuple[str, float, float, float]]:
+    """(measure, p50 ms, p95 ms, target ms) for lookups and searches in a 100,000-unit memory;
+    the index's build time as p50 = p95."""
+    import random
+
+    from glossator.text.fuzzy import FuzzyIndex, Unit
+
+    pairs = synthetic_memory(MEMORY_UNITS)
+    began = time.perf_counter()
+    index = FuzzyIndex(Unit(source, target, "memory") for source, target in pairs)
+    built = time.perf_counter() - began
+    rng = random.Random(7)
+    queries = []
+    for number in range(QUERIES):
+        if number % 2:
+            queries.append(synthetic_memory(1, seed=number)[0][0])
+            continue
+        words = rng.choice(pairs)[0].split()
+        words[rng.randrange(len(words))] = "Pyongyang"
+        queries.append(" ".join(words))
+    lookups, found = [], 0
+    for query in queries:
+        began = time.perf_counter()
+        matches = index.lookup(query)
+        lookups.append(time.perf_counter() - began)
+        found += bool(matches)
+    assert found >= QUERIES // 2, f"only {found} lookups found a match"
+    phrases = [" ".join(rng.choice(pairs)[0].split()[2:2 + rng.randint(1, 3)])
+               for _ in range(QUERIES)]
+    searches = []
+    for phrase in phrases:
+        began = time.perf_counter()
+        hits, _more = index.search(phrase)
+        searches.append(time.perf_counter() - began)
+        assert hits, f"{phrase!r} found nowhere"
+    return [(f"build the index of {MEMORY_UNITS:,} units (once)", built * 1000, built * 1000,
+             0),
+            (f"fuzzy lookup, {MEMORY_UNITS:,} units ({found}/{QUERIES} found)",
+             *percentiles(lookups), 50),
+            (f"concordance search, {MEMORY_UNITS:,} units", *percentiles(searches), 50)]
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="glossator-review-bench-") as name:
         folder = Path(name)
@@ -167,6 +248,11 @@ def main() -> None:
             print(f"{label:54} {'not available':>8}")
         else:
             print(f"{label:54} {imported:8.1f} {1000:8} {imported / 1000:6.2f}")
+    print(f"\ntranslation memory, {QUERIES} queries each")
+    print(f"{'measure':54} {'p50 ms':>8} {'p95 ms':>8} {'target':>8} {'ratio':>6}")
+    for label, p50, p95, target in memory_speed():
+        ratio = f"{p95 / target:6.2f}" if target else ""
+        print(f"{label:54} {p50:8.1f} {p95:8.1f} {target or '':>8} {ratio:>6}")
 
 
 if __name__ == "__main__":

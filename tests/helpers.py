@@ -327,3 +327,18 @@ def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(tmp_path: Path, translated: Path) -> Path:
     shutil.copytree(translated, tmp_path / "project")
     return tmp_path / "project"
+
+
+def write_po(path: Path, segments: list[tuple[str, str, bool]]) -> None:
+    """A glossator PO of (source, target, reviewed) segments, one paragraph each, made
+    without an engine."""
+    from glossator.formats.po import POFormat
+
+    document = Document(name=path.stem, source_lang="en", target_lang="pt",
+                        article=f"{path.stem}.txt")
+    for number, (source, target, reviewed) in enumerate(segments, start=1):
+        document.segments.append(Segment(id=f"{number}.1", source=source, paragraph=number,
+                                         target=target, fuzzy=not reviewed, machine=target,
+                                         reviewer="Ana, 2026-01-01T10:00Z" if reviewed else ""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(POFormat().render(document), encoding="utf-8")

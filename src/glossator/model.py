@@ -202,6 +202,22 @@ def approval_stamp(reviewer: str) -> str:
     return f"{reviewer}, {datetime.now(timezone.utc):%Y-%m-%dT%H:%MZ}"
 
 
+@dataclass(frozen=True)
+class Match:
+    """A translation memory's unit whose source is like a segment's: a fuzzy match.
+
+    `score` is the similarity of the two sources in percent; `origin` says where the unit is
+    (the memory, or an article's reviewed segment); `diff` is the unit's source against the
+    segment's, word by word: ("same" | "insert" | "delete", text), where "insert" is in the
+    unit's source only and "delete" in the segment's only."""
+
+    source: str
+    target: str
+    score: int
+    origin: str = ""
+    diff: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class Segment:
     """One sentence of an article; `id` is "paragraph.sentence", both 1-based."""
@@ -223,6 +239,7 @@ class Segment:
     # A document's inline markup in `source` (offsets into it, which stays plain for engines
     # and pins); `target` then holds the markup written in (`tagged`), as people edit it.
     markup: list[Tag] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)  # fuzzy matches from the memory, best first
     # The words of each of its pair tags translated alone, this run (source words → engine
     # text): where `terms.markup` looks for a tag's words the engine reworded. Not stored.
     tag_words: dict[str, str] = field(default_factory=dict, compare=False, repr=False)

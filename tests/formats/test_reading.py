@@ -14,7 +14,7 @@ from glossator.errors import FormatError
 from glossator.formats import FORMATS, READABLE, get_format, reader_for
 from glossator.formats.comments import fact_line, join_wrapped, parse_line, to_lines
 from glossator.formats.po import read_po
-from glossator.model import Document, Pin, Segment
+from glossator.model import Document, Match, Pin, Segment
 from glossator.run.merge import merge
 from helpers import review_document
 
@@ -149,6 +149,10 @@ def test_a_po_rewrapped_by_polib_reads_back_the_same(tmp_path: Path, width: int)
     document.segments[4].pins[0].article = True
     document.segments[5].qa.append("quotes: the source quotes “important occasion in further "
                                    "developing the strategic and tactical co-operation”")
+    document.segments[5].matches = [
+        Match("Kim Jong Un said the visit was an important occasion for the two countries.",
+              "Kim Jong Un disse que a visita foi uma ocasião importante para os dois países.", 81),
+        Match("The visit was important.", "A visita foi importante.", 76)]
     path = written(tmp_path, "po", document)
     before = read_po(path)
     pofile = polib.pofile(str(path), wrapwidth=width)
@@ -160,6 +164,10 @@ def test_a_po_rewrapped_by_polib_reads_back_the_same(tmp_path: Path, width: int)
         assert pin_lines(new) == pin_lines(old), new.id
         assert (new.qa, new.notes, new.machine, new.reviewer) == (
             old.qa, old.notes, old.machine, old.reviewer)
+        assert new.matches == old.matches
+    assert [(m.score, m.target) for m in after.segments[5].matches] == [
+        (81, "Kim Jong Un disse que a visita foi uma ocasião importante para os dois países."),
+        (76, "A visita foi importante.")]
 
 
 def test_a_rewrapped_po_is_no_change_for_the_next_run(tmp_path: Path):

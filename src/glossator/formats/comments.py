@@ -12,6 +12,8 @@ TMX as `<note>`s and `<prop type="x-KEY">`s. The facts, in the order they are wr
     reviewed: NAME, DATE         who approved the target
     markup: <b0> bold, <c1/> code   a document's inline markup: the tags source and target
                                  hold (model.Tag), which a reader takes out of the source
+    match: 87% SOURCE → TARGET   a fuzzy match from the translation memory (model.Match),
+                                 best first; PO only (`to_lines`), XLIFF has <alt-trans>
 
 A value holding a line break (machine text may) or starting with `"` is written as a JSON
 string (`machine: "first\\nsecond"`), so every fact stays one line in a line-based file; any
@@ -28,10 +30,10 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from glossator.model import TAG_LETTERS, Pin, Segment, Tag, untagged
+from glossator.model import TAG_LETTERS, Match, Pin, Segment, Tag, untagged
 
 KINDS = ("title", "dateline")
-KEYS = ("pin", "note", "qa", "origin", "machine", "reviewed", "markup")
+KEYS = ("pin", "note", "qa", "origin", "machine", "reviewed", "markup", "match")
 
 Fact = tuple[str, str]  # (key, value); the kind is ("kind", "title")
 
@@ -40,6 +42,7 @@ _KEYED = re.compile("(?:" + "|".join(KEYS) + "): ")
 # textwrap breaks after a hyphen between letters ("norte-" / "coreano"): no space was lost there.
 _HYPHEN_BREAK = re.compile(r"(?:[^\W\d_]{2}|[^\W\d_]-[^\W\d_])-\Z")
 _WORD_START = re.compile(r"[^\W\d_]-?[^\W\d_]")
+_MATCH = re.compile(r"(\d{1,3})% (.*?) → (.*)", re.DOTALL)
 
 
 def facts(segment: Segment) -> list[Fact]:
@@ -90,6 +93,10 @@ def apply_fact(segment: Segment, key: str, value: str) -> bool:
         segment.machine = value
     elif key == "reviewed":
         segment.reviewer = value
+    elif key == "match":
+        found = _MATCH.fullmatch(value)
+        if found:  # a line edited out of shape is dropped: the next run writes the matches anew
+            segment.matches.append(Match(found.group(2), found.group(3), int(found.group(1))))
     elif key == "markup" and (names := re.findall(r"<([a-z][0-9]{1,6})(/?)>", value)):
         # names only, until `settle_markup` reads the tags from the source
         segment.markup = [Tag(name, 0, 0, point=bool(point)) for name, point in names]
@@ -98,12 +105,20 @@ def apply_fact(segment: Segment, key: str, value: str) -> bool:
     return True
 
 
+def match_lines(segment: Segment) -> list[str]:
+    """The segment's memory matches as `match:` lines, written after its facts in a PO."""
+    return [fact_line("match", f"{match.score}% {match.source} → {match.target}")
+            for match in segment.matches]
+
+
 def fact_line(key: str, value: str) -> str:
     """One fact as one line of text: `qa: ...`, or the kind alone."""
     if key == "kind":
         return value
     if _LINE_BREAK.search(value) or value.startswith('"'):
-        value = json.dumps(value, ensure_ascii=False)
+        # A NUL is U+FFFD in every file (no format can hold it), the JSON form's too, where it
+        # would otherwise be written as an escape and read back as a NUL.
+        value = json.dumps(value.replace("\x00", "\ufffd"), ensure_ascii=False)
     return f"{key}: {value}"
 
 
@@ -125,7 +140,8 @@ def parse_line(line: str) -> Fact | None:
 
 
 def to_lines(segment: Segment) -> list[str]:
-    return [fact_line(key, value) for key, value in facts(segment)]
+    """The PO's `#.` lines: the facts, then the memory's matches (`match_lines`)."""
+    return [fact_line(key, value) for key, value in facts(segment)] + match_lines(segment)
 
 
 def read_lines(segment: Segment, lines: Iterable[str]) -> list[str]:

@@ -2,7 +2,10 @@
 
 Extracted comments (`#.`) carry what glossator knows about a segment, one fact per line, so the
 file can be read back (glossator.formats.comments: kind, `pin:`, `note:`, `qa:`, `origin:`,
-`machine:`, `reviewed:`). A PO re-wrapped by an editor (polib, Poedit) reads back the same.
+`machine:`, `reviewed:`), then the translation memory's fuzzy matches (`match: 87% SOURCE →
+TARGET`), where Poedit and other editors show notes for the translator. They are not `# `
+translator comments: those are the reviewer's own (`Segment.comment`). A PO re-wrapped by an
+editor (polib, Poedit) reads back the same.
 """
 
 from __future__ import annotations

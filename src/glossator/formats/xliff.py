@@ -20,6 +20,11 @@ that did not land and `qa: ...` for a QA finding (priority 1, so tools list them
 `pin: SOURCE → PINNED | ACCEPTED... (glossary note)` for each pinned term, and `origin:`,
 `machine:` (the engine's text) and `reviewed:` (who approved it) where known.
 
+The translation memory's fuzzy matches (`Segment.matches`, best first) follow the notes as
+`<alt-trans match-quality="87" origin="memory">`, each with its source and target, as OmegaT
+and Translate Toolkit read them; reading leaves them out (a unit's own source, target and
+notes are its direct children).
+
 A document's inline markup (`model.Tag`) is XLIFF's own: a pair is `<g id="b0" ctype="bold">`
 around its words, a point (an image, inline code) `<x id="c1" ctype="x-code"/>`, in the source
 and in the target, so a CAT tool shows them as tags that a translator moves but cannot break.
@@ -108,6 +113,7 @@ class XLIFFFormat(Format):
         body = _sub(file, "body")
         for segment in document.segments:
             _trans_unit(body, segment)
+            _alt_trans(body[-1], segment)
         text = etree.tostring(root, encoding="unicode", pretty_print=True)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + text
 
@@ -149,6 +155,16 @@ def _trans_unit(body: etree._Element, segment: Segment) -> None:
         _sub(unit, "note", {"from": "glossator"}, text)
     if segment.comment:  # a person's: read back as the comment, as any note not glossator's
         _sub(unit, "note", None, segment.comment)
+
+
+def _alt_trans(unit: etree._Element, segment: Segment) -> None:
+    """The memory's matches, after the unit's notes, best first."""
+    for match in segment.matches:
+        alternative = _sub(unit, "alt-trans", {"match-quality": str(match.score),
+                                               "origin": match.origin or "memory",
+                                               "tool-id": "glossator"})
+        _sub(alternative, "source", None, match.source)
+        _sub(alternative, "target", None, match.target)
 
 
 # XLIFF 1.2's ctype for what a tag's letter says it is (`x-` for those it has no word for).

@@ -312,6 +312,11 @@ class Workspace:
     def glossary_files(self) -> list[Path]:
         return list(self._glossary_files)
 
+    def glossary(self, source_lang: str) -> Any:
+        """The glossary of `source_lang` as loaded (None where the workspace has none);
+        GlossaryError for a broken one."""
+        return self._glossary(source_lang)
+
     def _glossary(self, source_lang: str) -> Any:
         from glossator.glossary.loader import load_glossary
 

@@ -33,11 +33,14 @@ from glossator.terms.markup import place_markup
 from glossator.terms.pinning import TermReport, attach_pins, flag_misses
 from glossator.terms.qa import CheckedSegments
 from glossator.text.document import build_document
+from glossator.text.fuzzy import FuzzyIndex, Unit
 from glossator.text.sources import parse_source
 
 Report = Callable[[str], None]
 MEMORY_FILE = "memory.tmx"
 PINS_REMEMBERED = 50_000  # source texts whose pins a run remembers per language, at most
+MEMORY_ORIGIN = "memory"  # a match's origin, as XLIFF's <alt-trans origin> names it
+MATCHES = 5  # fuzzy matches written per segment, best first
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Store:
         self.dropped: list[str] = []
         self.memories: dict[str, dict[str, str]] = {}
         self.memory_changed: dict[str, bool] = {}
+        self.memory_indexes: dict[str, FuzzyIndex] = {}  # language → the memory, indexed
         self.terms: dict[str, TermReport] = {}
         self.result = RunResult([], [], 0)
         self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
@@ -262,11 +266,14 @@ class Store:
             if findings:
                 self.report(f"{_label(pending.item)} ({code}): {len(findings)} QA finding(s)")
             self.result.qa_findings += len(findings)
+            self._attach_matches(code, document)
             files.update(self._render(code, pending))
             for text, target in reviewed_pairs([document]).items():
                 if memory.get(text) != target:
                     memory[text] = target
                     self.memory_changed[code] = True
+                    if code in self.memory_indexes:  # a pair it replaces is left out by lookups
+                        self.memory_indexes[code].add(Unit(text, target, MEMORY_ORIGIN))
             segments += len(document.segments)
         if self.memory_changed.get(code):
             files[self.out / code / MEMORY_FILE] = write_memory(
@@ -275,6 +282,26 @@ class Store:
         self.result.paths.extend(write_all(files))
         self.result.translated += len(finished)
         self.progress.update(articles=len(finished), segments=segments)
+
+    def _attach_matches(self, code: str, document: Document) -> None:
+        """The memory's fuzzy matches (glossator.text.fuzzy) on every segment still to be
+        approved but datelines (another day's is no help), for a reviewer's tool: PO
+        `match:` lines, XLIFF `<alt-trans>`. The memory is indexed once per language and
+        grows with what the run's documents add to it."""
+        memory = self.memories[code]
+        if not memory:
+            return
+        index = self.memory_indexes.get(code)
+        if index is None:
+            index = self.memory_indexes[code] = FuzzyIndex(
+                Unit(source, target, MEMORY_ORIGIN) for source, target in memory.items())
+        for segment in document.segments:
+            if not segment.fuzzy or segment.kind == "dateline":  # a date is written, not matched
+                continue
+            segment.matches = [match for match in index.lookup(segment.source, limit=MATCHES)
+                               if memory.get(match.source) == match.target
+                               and (match.source, match.target) != (segment.source,
+                                                                    segment.target)]
 
     def signature(self, code: str) -> str:
         return (f"glossator {__version__} | engine {self.models[code]} | segmenter "

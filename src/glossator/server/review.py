@@ -20,6 +20,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import threading
 import webbrowser
 from collections.abc import Callable
 from dataclasses import asdict
@@ -45,7 +46,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'se
 CSRF_HEADER = "x-glossator-csrf"
 MAX_BODY = 256 * 1024  # bytes of one JSON request
 STATIC = {"workspace.js": "application/javascript; charset=utf-8",
-          "workspace.css": "text/css; charset=utf-8"}
+          "workspace.css": "text/css; charset=utf-8",
+          "instruments.js": "application/javascript; charset=utf-8",
+          "instruments.css": "text/css; charset=utf-8"}
 _HEADERS = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer",
             "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
             "Cache-Control": "no-store"}
@@ -106,8 +109,10 @@ def _refuse(message: str, status: int) -> Response:
 
 
 def create_app(workspace: Workspace, *, token: str, hosts: set[str],
-               csrf: str | None = None, cookie: str = "glossator-token") -> Guard:
-    """The workspace's web app behind its guard; `hosts` are the Host headers accepted."""
+               csrf: str | None = None, cookie: str = "glossator-token",
+               warm_memory: bool = False) -> Guard:
+    """The workspace's web app behind its guard; `hosts` are the Host headers accepted.
+    `warm_memory`: index the translation memory in the background at once."""
     csrf = csrf or secrets.token_urlsafe(24)
 
     def home(request: Request) -> Response:
@@ -176,6 +181,7 @@ def create_app(workspace: Workspace, *, token: str, hosts: set[str],
         *_segment_context_routes(workspace),
     ]
     handlers: dict[Any, Callable[..., Any]] = {GlossatorError: _error, _BadRequest: _error}
+    routes += _instrument_routes(workspace, warm_memory=warm_memory)
     app = Starlette(routes=routes, exception_handlers=handlers)
     return Guard(app, token=token, csrf=csrf, hosts=hosts, cookie=cookie)
 
@@ -273,7 +279,9 @@ def _page(title: str, csrf: str, body: str, view: str, article: str = "") -> Res
         f"<title>{escape(title)}</title>",
         '<link rel="stylesheet" href="/static/review.css">',
         '<link rel="stylesheet" href="/static/workspace.css">',
-        '<script src="/static/workspace.js" defer></script>', "</head>",
+        '<script src="/static/workspace.js" defer></script>',
+        '<link rel="stylesheet" href="/static/instruments.css">',
+        '<script src="/static/instruments.js" defer></script>', "</head>",
         f'<body class="workspace" data-view="{view}" data-path="{escape(article)}">',
         body, "</body>", "</html>", ""])
     return Response(html, media_type="text/html; charset=utf-8", headers=_HEADERS)
@@ -318,7 +326,8 @@ def serve_workspace(workspace: Workspace, *, host: str = "127.0.0.1", port: int 
     hosts = {f"{url_host(host)}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"}
     if ":" in host:
         hosts.add(f"[::1]:{port}")
-    app = create_app(workspace, token=token, hosts=hosts, cookie=f"glossator-token-{port}")
+    app = create_app(workspace, token=token, hosts=hosts, cookie=f"glossator-token-{port}",
+                     warm_memory=True)
     url = f"http://{url_host(host if host not in ('0.0.0.0', '::') else '127.0.0.1')}:{port}/"
     url += f"?token={token}"
 
@@ -336,3 +345,69 @@ def serve_workspace(workspace: Workspace, *, host: str = "127.0.0.1", port: int 
         sock.close()
     report("review workspace stopped")
 
+
+def _instrument_routes(workspace: Workspace, *, warm_memory: bool) -> list[Route]:
+    """The reviewer's instruments: memory matches, concordance, the glossary panel, search and
+    replace (glossator.review.memory, .concepts, .replace)."""
+    from glossator.review.concepts import ConceptPanel
+    from glossator.review.memory import WorkspaceMemory
+    from glossator.review.replace import Replacer, Search
+
+    memory = WorkspaceMemory(workspace)
+    concepts, replacer = ConceptPanel(workspace, memory.document), Replacer(workspace)
+    if warm_memory:
+        threading.Thread(target=memory.warm, name="memory index", daemon=True).start()
+
+    async def matches(request: Request) -> Response:
+        body = await _body(request)
+        return _json({"matches": await _threaded(memory.matches, _text(body, "path"),
+                                                  _text(body, "id"))})
+
+    async def concordance(request: Request) -> Response:
+        body = await _body(request)
+        return _json(await _threaded(memory.search, _text(body, "path"), _text(body, "phrase")))
+
+    async def glossary_panel(request: Request) -> Response:
+        body = await _body(request)
+        return _json(await _threaded(concepts.concepts, _text(body, "path"), _text(body, "id")))
+
+    def _search(body: dict[str, Any]) -> tuple[Search, list[str] | None]:
+        flags = {key: body.get(key, False) for key in ("regex", "case", "reviewed")}
+        if not all(isinstance(value, bool) for value in flags.values()):
+            raise _BadRequest("regex, case, reviewed: true or false")
+        scope = body.get("scope", "article")
+        if scope not in ("article", "workspace"):
+            raise _BadRequest("scope: article or workspace")
+        search = Search(_text(body, "find"), _text(body, "replacement"), **flags)
+        return search, None if scope == "workspace" else [_text(body, "path")]
+
+    async def replace_preview(request: Request) -> Response:
+        search, paths = _search(await _body(request))
+        return _json(await _threaded(replacer.preview, search, paths))
+
+    async def replace_apply(request: Request) -> Response:
+        body = await _body(request)
+        search, _paths = _search(body)
+        changes = body.get("changes")
+        if not isinstance(changes, list) or not all(
+                isinstance(item, dict) and all(isinstance(item.get(key), str)
+                                               for key in ("path", "id", "version"))
+                for item in changes):
+            raise _BadRequest("changes: a list of {path, id, version} from the preview")
+        chosen = [(item["path"], item["id"], item["version"]) for item in changes]
+        return _json(await _threaded(replacer.apply, search, chosen))
+
+    async def replace_undo(request: Request) -> Response:
+        batch = (await _body(request)).get("batch")
+        if not isinstance(batch, int) or isinstance(batch, bool):
+            raise _BadRequest("batch: the number a replacement returned")
+        return _json(await _threaded(replacer.undo, batch))
+
+    return [
+        Route("/api/matches", matches, methods=["POST"]),
+        Route("/api/concordance", concordance, methods=["POST"]),
+        Route("/api/concepts", glossary_panel, methods=["POST"]),
+        Route("/api/replace/preview", replace_preview, methods=["POST"]),
+        Route("/api/replace/apply", replace_apply, methods=["POST"]),
+        Route("/api/replace/undo", replace_undo, methods=["POST"]),
+    ]
