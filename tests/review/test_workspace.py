@@ -510,6 +510,22 @@ def test_outputs_are_stale_after_a_save_and_rebuilt_as_build_and_the_run_make_th
     assert html.count('class="pin missed"') == 2  # the edit dropped 3.1's two pins
 
 
+def test_rebuilding_adds_the_articles_reviewed_text_to_the_runs_memory(workspace, project):
+    from glossator.formats.tmx import read_memory, write_memory
+
+    memory = project / "out" / "pt" / "memory.tmx"
+    memory.write_text(write_memory([("Old sentence.", "Frase antiga.")], "en", "pt"), "utf-8")
+    loaded = segment(workspace, "3.2")
+    workspace.save(PO, "3.2", loaded["version"], "approve", "Ele reuniu-se com autoridades.")
+    assert workspace.rebuild(PO) == ["visit.html", "visit.txt", "memory.tmx"]
+    pairs = read_memory(memory, "en", "pt")
+    assert pairs["Old sentence."] == "Frase antiga."  # what was there stays
+    assert pairs[loaded["source"]] == "Ele reuniu-se com autoridades."
+    before = memory.read_bytes()
+    assert workspace.rebuild(PO) == ["visit.html", "visit.txt"]  # nothing new: not rewritten
+    assert memory.read_bytes() == before
+
+
 def test_the_engine_says_why_it_has_no_alternatives(workspace):
     assert "bergamot gives one translation" in workspace.article(PO)["one_translation"]
 

@@ -273,3 +273,10 @@ def read_memory(path: str | Path, source_lang: str, target_lang: str) -> dict[st
             continue
         memory[unit.source] = unit.target
     return memory
+
+
+def reviewed_pairs(documents: list[Document]) -> dict[str, str]:
+    """Source → reviewed translation, for the translation memory; a document's segment with
+    markup is left out (its target's tags name its own paragraph's markup)."""
+    return {s.source: s.target for d in documents for s in d.segments
+            if not s.fuzzy and s.target and not s.markup}

@@ -484,8 +484,11 @@ class Workspace:
 
     def rebuild(self, relative: str) -> list[str]:
         """Write the article's review page and text again from the PO as it is (the text as
-        `glossator build` makes it); the names of the files written."""
+        `glossator build` makes it), and add its reviewed segments to the translation memory
+        a run keeps beside it (`OUT/LANG/memory.tmx`, the nearest above the PO), as the next
+        run would; the names of the files written."""
         from glossator.formats.html import HTMLFormat
+        from glossator.formats.tmx import read_memory, reviewed_pairs, write_memory
         from glossator.review.build import build_article
 
         path = self.resolve(relative)
@@ -503,11 +506,33 @@ class Workspace:
                     files[output] = HTMLFormat().render(document)
                 elif document.layout is None:
                     files[output] = build_article(document).text
+            memory = _memory_beside(path, self.root)
+            if memory is not None:
+                source, target = document.source_lang, document.target_lang or ""
+                pairs = read_memory(memory, source, target)
+                reviewed = reviewed_pairs([document])
+                if any(pairs.get(text) != translation for text, translation in reviewed.items()):
+                    files[memory] = write_memory(sorted({**pairs, **reviewed}.items()), source,
+                                                 target)
             write_all(files)
         return [output.name for output in files]
 
 
 STALE_SLACK = 2.0  # seconds: a run writes the PO and its outputs one after the other
+MEMORY_FILE = "memory.tmx"  # OUT/LANG/memory.tmx, as a run writes it
+
+
+def _memory_beside(po_path: Path, root: Path) -> Path | None:
+    """The memory a run keeps for the PO's language: the nearest `memory.tmx` in a folder
+    above the PO, up to the workspace's root and the folder above it (a workspace opened on one
+    language's folder or one PO); None where there is none yet (the next run writes it)."""
+    top = root if root.is_dir() else root.parent
+    for folder in po_path.resolve().parents:
+        if (folder / MEMORY_FILE).is_file():
+            return folder / MEMORY_FILE
+        if folder == top.parent:
+            break
+    return None
 
 
 def history_path(po_path: Path) -> Path:

@@ -164,10 +164,3 @@ def _take(segment: Segment, old: Segment) -> None:
     segment.origin = old.origin
     segment.machine = old.machine
     segment.reviewer = old.reviewer
-
-
-def reviewed_pairs(documents: list[Document]) -> dict[str, str]:
-    """Source → reviewed translation, for the translation memory; a document's segment with
-    markup is left out (its target's tags name its own paragraph's markup)."""
-    return {s.source: s.target for d in documents for s in d.segments
-            if not s.fuzzy and s.target and not s.markup}

@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from glossator import __version__
 from glossator.errors import FormatError, GlossatorError, InputError, display_path
 from glossator.formats import Format
+from glossator.formats.tmx import reviewed_pairs
 from glossator.glossary.matcher import TermMatcher
 from glossator.io.files import write_all
 from glossator.io.names import text_name
@@ -23,7 +24,7 @@ from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.model import Document, Pin
 from glossator.run.context import RunContext
 from glossator.run.discovery import Source
-from glossator.run.merge import check_previous, merge, reviewed_pairs
+from glossator.run.merge import check_previous, merge
 from glossator.run.placement import OutputIndex, article_key, key_path, recorded_key
 from glossator.run.progress import Progress
 from glossator.run.request import RunResult
