@@ -46,10 +46,20 @@ def test_words_found_twice_are_not_guessed_between():
 
 
 def test_only_words_the_other_steps_may_miss_are_translated_alone():
-    # A pair around the whole segment and a point need no engine.
-    segment = Segment(id="1.1", source="The union said so on Monday.", paragraph=1,
-                      markup=[Tag("b0", 0, 28), Tag("b1", 10, 14), Tag("c2", 4, 4, point=True)])
-    assert words_to_translate(segment) == ["said"]
+    # A pair around the whole segment, a point, a pinned term and words the translation holds
+    # as they are need no engine.
+    from glossator.model import Pin
+
+    source = "The union said so on Monday in Seoul, Shoigu said."
+    segment = Segment(id="1.1", source=source, paragraph=1,
+                      pins=[Pin(source.index("Shoigu"), source.index("Shoigu") + 6, "Shoigu",
+                                "Choigu")],
+                      markup=[Tag("b0", 0, len(source)), Tag("b1", 10, 14),
+                              Tag("c2", 4, 4, point=True),
+                              Tag("i3", source.index("Seoul"), source.index("Seoul") + 5),
+                              Tag("b4", source.index("Shoigu"), source.index("Shoigu") + 6)])
+    translation = "O sindicato disse isso na segunda-feira em Seoul, disse Choigu."
+    assert words_to_translate(segment, translation) == ["said"]
 
 
 @pytest.mark.slow

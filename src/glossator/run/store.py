@@ -33,12 +33,14 @@ from glossator.run.scheduler import Pending
 from glossator.terms.markup import place_markup
 from glossator.terms.pinning import TermReport, attach_pins, flag_misses
 from glossator.terms.qa import CheckedSegments
+from glossator.text.article import Article
 from glossator.text.document import build_document
 from glossator.text.fuzzy import FuzzyIndex, Unit
 from glossator.text.sources import parse_source
 
 Report = Callable[[str], None]
 MEMORY_FILE = "memory.tmx"
+ARTICLES_KEPT_BYTES = 64 * 1024 * 1024  # planned articles kept parsed for `prepare`, at most
 PINS_REMEMBERED = 50_000  # source texts whose pins a run remembers per language, at most
 MEMORY_ORIGIN = "memory"  # a match's origin, as XLIFF's <alt-trans origin> names it
 MATCHES = 5  # fuzzy matches written per segment, best first
@@ -69,6 +71,10 @@ class Store:
         self.memories: dict[str, dict[str, str]] = {}
         self.memory_changed: dict[str, bool] = {}
         self.memory_indexes: dict[str, FuzzyIndex] = {}  # language → the memory, indexed
+        # Articles `plan` parsed, by path, with their bytes' digest: `prepare` takes each once
+        # instead of parsing it again (a DOCX costs ~20 ms), within ARTICLES_KEPT_BYTES.
+        self.planned: dict[Path, tuple[str, Article, int]] = {}
+        self.planned_bytes = 0
         self.terms: dict[str, TermReport] = {}
         self.result = RunResult([], [], 0)
         self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
@@ -178,6 +184,11 @@ class Store:
                 article = parse_source(data, item.path)
                 for code in todo:
                     self._check_previous(code, item)
+                if self.planned_bytes + len(data) <= ARTICLES_KEPT_BYTES:
+                    if article.layout is not None:
+                        article.layout.parsed = None  # the library's object: not needed again
+                    self.planned[item.path] = (digest, article, len(data))
+                    self.planned_bytes += len(data)
             except GlossatorError as error:
                 if not self.context.keep_going:
                     raise
@@ -217,7 +228,11 @@ class Store:
         path = item.source.path
         try:
             data = _article_bytes(path)
-            article = parse_source(data, path)
+            kept = self.planned.pop(path, None)
+            if kept is not None:
+                self.planned_bytes -= kept[2]
+            article = (kept[1] if kept is not None and kept[0] == source_digest(data)
+                       else parse_source(data, path))
             previous_path = self.previous_path(code, item.source)
             previous = read_po(previous_path) if previous_path.exists() else None
             document = build_document(article, self.context.source, self.protect)

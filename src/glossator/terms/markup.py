@@ -135,14 +135,22 @@ def _same_words(tag: Tag, source: str, target: str) -> tuple[int, int] | None:
     return found[0] if len(found) == 1 else None
 
 
-def words_to_translate(segment: Segment) -> list[str]:
-    """The words of the segment's pair tags that steps 1-3 of placing may not find: what to
-    have the engine translate alone (`Segment.tag_words`)."""
+def words_to_translate(segment: Segment, translation: str) -> list[str]:
+    """The words of the segment's pair tags that steps 1-3 of placing will not find in the
+    engine's `translation`: what to have the engine translate alone (`Segment.tag_words`).
+    A pair around the whole segment, around a pinned term, or around words the translation
+    holds as they are, once, needs no engine."""
     source = segment.source
-    return [words for tag in segment.markup
-            if not tag.point and _whole(tag, source, source) is None
-            and (words := source[tag.start:tag.end].strip(" .,;:")) and any(
-                char.isalpha() for char in words)]
+    pinned = {pin.source_text.strip() for pin in segment.pins}
+    wanted = []
+    for tag in segment.markup:
+        words = source[tag.start:tag.end].strip(" .,;:")
+        if (tag.point or not any(char.isalpha() for char in words) or words in pinned
+                or _whole(tag, source, source) is not None
+                or _same_words(tag, source, translation) is not None):
+            continue
+        wanted.append(words)
+    return wanted
 
 
 def _alone(tag: Tag, segment: Segment, target: str, claimed: list[tuple[int, int]]

@@ -327,7 +327,7 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
             pending.append(segment)
     engine_source, engine_target = base_language(source), base_language(target)
     plain = engine.translate([s.source for s in pending], engine_source, engine_target)
-    _translate_tag_words(engine, pending, engine_source, engine_target)
+    _translate_tag_words(engine, pending, plain, engine_source, engine_target)
     drafts = []
     for segment, translation in zip(pending, plain):
         segment.target = translation
@@ -350,14 +350,14 @@ def translate_segments(engine: Engine, segments: Sequence[Segment], source: str,
     _keep_machine_text(segments)
 
 
-def _translate_tag_words(engine: Engine, segments: Sequence[Segment], source: str,
-                         target: str) -> None:
-    """Each pair tag's words of a document's segments translated alone, in one call: where
-    `terms.markup` puts the tag when the engine reworded its words in the sentence."""
+def _translate_tag_words(engine: Engine, segments: Sequence[Segment],
+                         translations: Sequence[str], source: str, target: str) -> None:
+    """The words of a document's pair tags that the engine reworded in its `translations`
+    (one a segment), translated alone in one call: where `terms.markup` puts those tags."""
     from glossator.terms.markup import words_to_translate
 
-    wanted = {segment.id: words_to_translate(segment) for segment in segments
-              if segment.markup}
+    wanted = {segment.id: words_to_translate(segment, translation)
+              for segment, translation in zip(segments, translations) if segment.markup}
     distinct = sorted({words for found in wanted.values() for words in found})
     if not distinct:
         return

@@ -215,7 +215,7 @@ def story_paragraphs(document: Any) -> Iterator[tuple[Any, str]]:
     """Each `w:p` of the document with its kind ("title", "body"), in the article's order."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    names = {style.style_id: style.name or "" for style in document.styles}
+    names = _style_names(document)
     for paragraph in _paragraphs(document.element.body):
         properties = paragraph.find(w("pPr"))
         style = properties.find(w("pStyle")) if properties is not None else None
@@ -235,6 +235,20 @@ def story_paragraphs(document: Any) -> Iterator[tuple[Any, str]]:
         seen.add(id(part))
         for paragraph in _paragraphs(part.element):
             yield paragraph, "body"
+
+
+def _style_names(document: Any) -> dict[str, str]:
+    """Style id → name as python-docx gives it (Word's built-in names in their UI spelling),
+    read off styles.xml directly: python-docx's objects for every style of Word's template
+    cost a few milliseconds a document, twice (reading, writing)."""
+    from docx.styles import BabelFish
+
+    names = {}
+    for style in document.styles.element.iterchildren(w("style")):
+        name = style.find(w("name"))
+        names[style.get(w("styleId"))] = BabelFish.internal2ui(
+            name.get(w("val"), "")) if name is not None else ""
+    return names
 
 
 def _paragraphs(root: Any) -> Iterator[Any]:
