@@ -26,7 +26,13 @@ from glossator.glossary import grammar
 from glossator.languages import base_language, display_name
 from glossator.model import INFO_NOTE, Document, Pin, Segment, tag_names
 from glossator.terms.proof import deprecated_used, form_pattern, missing_pins
-from glossator.terms.wordlist import WordList, load_word_list, shipped_list
+from glossator.terms.wordlist import (
+    FrequencyList,
+    WordList,
+    load_frequency_list,
+    load_word_list,
+    shipped_list,
+)
 
 if TYPE_CHECKING:
     from translate.filters.checks import StandardChecker
@@ -281,19 +287,32 @@ def loanword(word: str, source_lang: str, target_lang: str) -> bool:
     source_code, target_code = base_language(source_lang), base_language(target_lang)
     if not (_in_wordfreq(source_code) and _in_wordfreq(target_code)):
         return False
-    from wordfreq import zipf_frequency
-
     key = _word_key(word)
-    gap = (zipf_frequency(key, source_code, wordlist="large")
-           - zipf_frequency(key, target_code, wordlist="large"))
-    return gap < LOANWORD_GAP
+    return _zipf(key, source_code) - _zipf(key, target_code) < LOANWORD_GAP
 
 
 @cache
 def _in_wordfreq(code: str) -> bool:
-    from wordfreq import available_languages
+    return _frequencies(code) is not None
 
-    return code in available_languages(wordlist="large")
+
+@cache
+def _frequencies(code: str) -> FrequencyList | None:
+    return load_frequency_list(code)
+
+
+def _zipf(word: str, code: str) -> float:
+    """wordfreq's `zipf_frequency(word, code, wordlist="large")`: a word of letters only is
+    looked up in the compact list (`terms.wordlist`), as wordfreq would (case folded); any other
+    (digits, hyphens, several tokens) by wordfreq itself, whose rules for them are its own."""
+    frequencies = _frequencies(code)
+    if frequencies is None:
+        return 0.0
+    if word.isalpha():
+        return frequencies.zipf(unicodedata.normalize("NFC", word.casefold()))
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, code, wordlist="large")
 
 
 def has_word_list(language: str) -> bool:
@@ -540,9 +559,7 @@ def _common_word(word: str, language: str) -> bool:
     code = base_language(language)
     if not _in_wordfreq(code):
         return False
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, code, wordlist="large") >= COMMON_WORD_ZIPF
+    return _zipf(word, code) >= COMMON_WORD_ZIPF
 
 
 def _latin(text: str) -> bool:
