@@ -127,21 +127,28 @@ def tag_number(name: str) -> int:
     return int(name[1:])
 
 
-def tagged(text: str, tags: Iterable[Tag]) -> str:
-    """`text` with its tags written in: "the <b0>Ministry</b0> said<c1/>"."""
-    events: list[tuple[int, int, int, str]] = []  # (offset, order, tiebreak, what)
+def tag_ends(tags: Iterable[Tag]) -> list[tuple[int, str, Tag]]:
+    """Each tag's ends as (offset, "open" | "close" | "point", tag), in the order a writer puts
+    them in the text: at one offset closings first (the innermost first), then points, then
+    openings (the outermost first), so that written pairs nest as they did."""
+    keyed: list[tuple[int, int, int, str, Tag]] = []
     for tag in tags:
         if tag.point:
-            events.append((tag.start, 1, 0, f"<{tag.name}/>"))
+            keyed.append((tag.start, 1, 0, "point", tag))
         else:
-            # At one offset: closings first (the innermost first), then points, then openings
-            # (the outermost first), so that written pairs nest as they did.
-            events.append((tag.start, 2, -tag.end, f"<{tag.name}>"))
-            events.append((tag.end, 0, -tag.start, f"</{tag.name}>"))
+            keyed.append((tag.start, 2, -tag.end, "open", tag))
+            keyed.append((tag.end, 0, -tag.start, "close", tag))
+    keyed.sort(key=lambda end: end[:3])
+    return [(offset, what, tag) for offset, _order, _tie, what, tag in keyed]
+
+
+def tagged(text: str, tags: Iterable[Tag]) -> str:
+    """`text` with its tags written in: "the <b0>Ministry</b0> said<c1/>"."""
+    written = {"open": "<{}>", "close": "</{}>", "point": "<{}/>"}
     parts, cursor = [], 0
-    for offset, _order, _tie, what in sorted(events, key=lambda e: e[:3]):
+    for offset, what, tag in tag_ends(tags):
         parts.append(text[cursor:offset])
-        parts.append(what)
+        parts.append(written[what].format(tag.name))
         cursor = offset
     parts.append(text[cursor:])
     return "".join(parts)

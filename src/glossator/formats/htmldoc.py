@@ -16,9 +16,9 @@ from html import escape
 from lxml import html as lxml_html
 
 from glossator.languages import tag_language
-from glossator.model import Tag, tag_number
+from glossator.model import Tag, tag_ends
 from glossator.text.html import HtmlParagraph, html_paragraphs, parse_markup
-from glossator.text.layout import Layout
+from glossator.text.layout import Layout, paragraph_tags
 
 
 def write_html(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None],
@@ -66,23 +66,15 @@ def _fill(found: HtmlParagraph, text: str, tags: list[Tag]) -> None:
         element.text = element.text.rstrip(" ") + trail
 
 
-def _inner(found: HtmlParagraph, text: str, tags: list[Tag]) -> str:
+def _inner(paragraph: HtmlParagraph, text: str, tags: list[Tag]) -> str:
     """A paragraph's content as HTML: its text escaped, its tags as their markup's bytes."""
-    events: list[tuple[int, int, int, str]] = []
-    for tag in tags:
-        number = tag_number(tag.name)
-        if number >= len(found.inlines) or found.inlines[number].letter != tag.name[0]:
-            continue  # not a markup of this paragraph: its words are kept, without it
-        inline = found.inlines[number]
-        if inline.point:
-            events.append((tag.start, 1, 0, inline.opening))
-        elif not tag.point:
-            events.append((tag.start, 2, -tag.end, inline.opening))
-            events.append((tag.end, 0, -tag.start, inline.closing))
+    found = paragraph_tags(paragraph.inlines, tags)
+    inlines = {tag.name: inline for tag, inline in found}
     parts, cursor = [], 0
-    for offset, _order, _tie, raw in sorted(events, key=lambda e: e[:3]):
+    for offset, what, tag in tag_ends(tag for tag, _inline in found):
+        inline = inlines[tag.name]
         parts.append(escape(text[cursor:offset], quote=False))
-        parts.append(raw)
+        parts.append(inline.closing if what == "close" else inline.opening)
         cursor = offset
     parts.append(escape(text[cursor:], quote=False))
     return "".join(parts)

@@ -9,8 +9,8 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from glossator.model import Tag, tag_number
-from glossator.text.layout import Block, Layout
+from glossator.model import Tag, tag_ends
+from glossator.text.layout import Block, Layout, paragraph_tags
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _ENTITY = re.compile(r"&(?=[#A-Za-z0-9]+;)")
@@ -42,23 +42,16 @@ def write_markdown(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | 
 
 def _inline(block: Block, text: str, tags: list[Tag]) -> str:
     """A paragraph's content on one line: its text escaped, its tags as their bytes."""
-    where = block.where
-    events: list[tuple[int, int, int, str]] = []
-    for tag in tags:
-        number = tag_number(tag.name)
-        if number >= len(block.inlines) or block.inlines[number].letter != tag.name[0]:
-            continue  # not a markup of this paragraph: its words are kept, without it
-        inline = block.inlines[number]
-        if inline.point:
-            raw = inline.opening.replace("\n", "\n" + where.prefix)  # type: ignore[attr-defined]
-            events.append((tag.start, 1, 0, raw))
-        elif not tag.point:
-            events.append((tag.start, 2, -tag.end, inline.opening))
-            events.append((tag.end, 0, -tag.start, inline.closing))
+    prefix = block.where.prefix  # type: ignore[attr-defined]
+    found = paragraph_tags(block.inlines, tags)
+    inlines = {tag.name: inline for tag, inline in found}
     parts, cursor = [], 0
-    for offset, _order, _tie, raw in sorted(events, key=lambda e: e[:3]):
+    for offset, what, tag in tag_ends(tag for tag, _inline in found):
+        inline = inlines[tag.name]
         parts.append(_escape(text[cursor:offset], cursor == 0))
-        parts.append(raw)
+        parts.append(inline.closing if what == "close" else
+                     inline.opening.replace("\n", "\n" + prefix) if what == "point" else
+                     inline.opening)
         cursor = offset
     parts.append(_escape(text[cursor:], cursor == 0))
     return "".join(parts).strip(" ")

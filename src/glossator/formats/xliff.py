@@ -53,7 +53,15 @@ from glossator.io.names import text_name
 from glossator.io.reading import read_regular
 from glossator.io.xml import XML_SPACE, local_name, parse_xml, text_of, xml_safe
 from glossator.languages import tag_language
-from glossator.model import SEGMENT_ID, TAG_LETTERS, Document, Segment, Tag, paragraph_number
+from glossator.model import (
+    SEGMENT_ID,
+    TAG_LETTERS,
+    Document,
+    Segment,
+    Tag,
+    paragraph_number,
+    tag_ends,
+)
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 
@@ -176,13 +184,6 @@ def _inline(element: etree._Element, text: str, tags: list[Tag]) -> None:
     """Fill `element` with `text`, each tag as `<g>` around its characters or `<x/>` at its
     offset. Pairs that overlap (a target a person cut so) cannot be `<g>`s: each end is then an
     `<x/>` of ctype `x-open` / `x-close`."""
-    events: list[tuple[int, int, int, Tag, str]] = []
-    for tag in tags:
-        if tag.point:
-            events.append((tag.start, 1, 0, tag, "point"))
-        else:
-            events.append((tag.start, 2, -tag.end, tag, "open"))
-            events.append((tag.end, 0, -tag.start, tag, "close"))
     nested = _nests([tag for tag in tags if not tag.point])
     stack = [element]
     last: etree._Element | None = None  # the element whose tail the next text extends
@@ -196,7 +197,7 @@ def _inline(element: etree._Element, text: str, tags: list[Tag]) -> None:
         else:
             last.tail = (last.tail or "") + xml_safe(piece)
 
-    for offset, _order, _tie, tag, what in sorted(events, key=lambda e: e[:3]):
+    for offset, what, tag in tag_ends(tags):
         add_text(text[cursor:offset])
         cursor = offset
         ctype = _CTYPES.get(tag.name[0], f"x-{TAG_LETTERS.get(tag.name[0], 'markup')}")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from glossator.model import Tag
+from glossator.model import Tag, tag_number
 
 # Extensions of document formats → the name of their format; anything else is a text article.
 DOCUMENT_FORMATS = {".md": "markdown", ".markdown": "markdown"}
@@ -60,6 +60,23 @@ class Layout:
     source: str | bytes
     blocks: list[Block] = field(default_factory=list)
     parsed: object = None  # the format library's own object (a python-docx Document)
+
+
+def paragraph_tags(inlines: list[Inline], tags: list[Tag]) -> list[tuple[Tag, Inline]]:
+    """Each of `tags` that names a markup of this paragraph (its number and letter) with that
+    markup: a point markup as a point at the tag's start; a point tag for a pair markup, or a
+    tag of no markup here, left out (its words are kept, without it)."""
+    found = []
+    for tag in tags:
+        number = tag_number(tag.name)
+        if number >= len(inlines) or inlines[number].letter != tag.name[0]:
+            continue
+        inline = inlines[number]
+        if inline.point:
+            found.append((Tag(tag.name, tag.start, tag.start, point=True), inline))
+        elif not tag.point:
+            found.append((tag, inline))
+    return found
 
 
 def tag_list(inlines: list[Inline], spans: list[tuple[int, int]]) -> list[Tag]:
