@@ -342,3 +342,22 @@ def write_po(path: Path, segments: list[tuple[str, str, bool]]) -> None:
                                          reviewer="Ana, 2026-01-01T10:00Z" if reviewed else ""))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(POFormat().render(document), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def review_server(project: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`glossator review out --web --engine bergamot --reviewer Ana OPTIONS` started in
+    `project` as a user starts it (a process of its own): its URL (with the token) and the
+    process, killed at the end."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "glossator", "review", "out", "--web", "--engine", "bergamot",
+         "--reviewer", "Ana", *options],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:") and "?token=" in url, process.stderr.read()
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import polib
 import pytest
 
 from glossator.formats.tmx import write_memory
-from helpers import PO, project, translated, write_po
+from helpers import PO, project, review_server, translated, write_po
 
 CHROMIUM = shutil.which("chromium")
 REPO = Path(__file__).resolve().parents[2]
@@ -43,15 +41,8 @@ def server(project: Path) -> Iterator[str]:
     out = project / "out"
     (out / "pt" / "memory.tmx").write_text(write_memory([MEMORY], "en", "pt"), "utf-8")
     write_po(out / "pt" / "older.po", [(*REVIEWED, True)])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "glossator", "review", "out", "--web", "--engine", "bergamot",
-         "--reviewer", "Ana", "--glossary", "terms.csv"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = process.stdout.readline().strip()
-    assert url.startswith("http://127.0.0.1:") and "?token=" in url, process.stderr.read()
-    yield url
-    process.kill()
-    process.wait()
+    with review_server(project, "--glossary", "terms.csv") as (url, _process):
+        yield url
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import http.client
 import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +19,7 @@ import polib
 import pytest
 
 from glossator.review.workspace import Workspace
-from helpers import PO, project, translated
+from helpers import PO, project, review_server, translated
 
 CHROMIUM = shutil.which("chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -34,16 +33,8 @@ __all__ = ["project", "translated"]  # fixtures shared with test_workspace
 
 @pytest.fixture
 def server(project: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "glossator", "review", "out", "--web", "--engine", "bergamot",
-         "--reviewer", "Ana", "--glossary", "terms.csv"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = process.stdout.readline().strip()
-    assert url.startswith("http://127.0.0.1:") and "?token=" in url, process.stderr.read()
-    yield url, process
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    with review_server(project, "--glossary", "terms.csv") as running:
+        yield running
 
 
 @pytest.fixture

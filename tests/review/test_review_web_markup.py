@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import polib
 import pytest
 
 from glossator.run.pipeline import translate_articles
-from helpers import REPO
+from helpers import REPO, review_server
 
 CHROMIUM = shutil.which("chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -40,25 +38,14 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def page(project: Path) -> Iterator:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "glossator", "review", "out", "--web", "--engine", "bergamot",
-         "--reviewer", "Ana"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = process.stdout.readline().strip()
-    assert url.startswith("http://127.0.0.1:"), process.stderr.read()
-    try:
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                 args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url)
-            page.click(f"a[href='/article?path={PO}']")
-            page.wait_for_selector("body[data-ready='1']")
-            yield page
-            browser.close()
-    finally:
-        process.kill()
-        process.wait()
+    with review_server(project) as (url, _process), sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.click(f"a[href='/article?path={PO}']")
+        page.wait_for_selector("body[data-ready='1']")
+        yield page
+        browser.close()
 
 
 def _ministry(project: Path) -> polib.POEntry:

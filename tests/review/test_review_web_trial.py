@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ import polib
 import pytest
 
 from glossator.review.workspace import Workspace
-from helpers import PO, REPO, project, translated
+from helpers import PO, REPO, project, review_server, translated
 
 CHROMIUM = shutil.which("chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -36,15 +35,8 @@ AXE_JS = Path(os.environ.get("AXE_CORE_JS") or REPO / "node_modules" / "axe-core
 
 @pytest.fixture
 def server(project: Path) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "glossator", "review", "out", "--web", "--engine", "bergamot",
-         "--reviewer", "Ana", "--glossary", "terms.csv"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = process.stdout.readline().strip()
-    assert url.startswith("http://127.0.0.1:") and "?token=" in url, process.stderr.read()
-    yield url
-    process.kill()
-    process.wait()
+    with review_server(project, "--glossary", "terms.csv") as (url, _process):
+        yield url
 
 
 @pytest.fixture(params=["light"])
