@@ -335,6 +335,71 @@ def test_write_all_refuses_a_folder_in_the_way_before_writing(tmp_path):
     assert not [p for p in (tmp_path / "pt").iterdir() if p.name.startswith(".")]
 
 
+def test_background_writer_writes_batches_in_order_and_stops_at_a_failure(tmp_path,
+                                                                        monkeypatch):
+    """A run's writes go on beside it: the later of two batches writing one file wins, a
+    failing batch is reported at the next write (or at close) and nothing queued after it is
+    written."""
+    from glossator.io.files import BackgroundWriter
+
+    folder = tmp_path / "pt"
+    writer = BackgroundWriter()
+    writer.write({folder / "memory.tmx": "first\n", folder / "a.po": "a\n"})
+    writer.write({folder / "memory.tmx": "second\n", folder / "b.po": "b\n"})
+    writer.close()
+    assert (folder / "memory.tmx").read_text() == "second\n"
+    assert (folder / "a.po").read_text() == "a\n" and (folder / "b.po").read_text() == "b\n"
+
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if ".glossator-c.po." in os.readlink(f"/proc/self/fd/{fd}"):
+            raise full
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    writer = BackgroundWriter()
+    writer.write({folder / "c.po": "c\n", folder / "memory.tmx": "third\n"})
+    writer.write({folder / "d.po": "d\n"})
+    with pytest.raises(FormatError, match=r"c\.po: cannot write: No space left on device"):
+        writer.close()
+    assert not (folder / "c.po").exists() and not (folder / "d.po").exists()
+    assert (folder / "memory.tmx").read_text() == "second\n"
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_a_run_whose_writes_fail_says_so_and_leaves_no_half_written_article(tmp_path,
+                                                                          monkeypatch):
+    """The run's writer works beside it; a full disk still ends the run with the one-line
+    error, and every article is written whole or not at all."""
+    from glossator.run.pipeline import translate_articles
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for number in range(3):
+        (articles / f"story{number}.txt").write_text(
+            f"Story {number}.\n\nIt rained {number} days.\n")
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if ".glossator-story1.html." in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(FormatError, match=r"story1\.html: cannot write: No space"):
+        translate_articles([articles], ["pt"], engine_name="bergamot", out=tmp_path / "out",
+                           chunk_segments=2)
+    written = {path.name for path in (tmp_path / "out" / "pt").iterdir()}
+    assert not [name for name in written if name.startswith(".glossator-")]
+    for number in range(3):
+        outputs = {name for name in written if name.startswith(f"story{number}.")}
+        assert outputs in (set(), {f"story{number}.po", f"story{number}.html",
+                                   f"story{number}.txt"}), outputs
+    assert not any(name.startswith("story1.") for name in written)
+
+
 @pytest.fixture
 def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A 256 KiB tmpfs, to be filled up; skipped where mounting is not allowed."""

@@ -5,9 +5,10 @@ No file format or engine is imported here; formats and engines import this modul
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -60,6 +61,13 @@ class Pin:
     gender: str | None = None  # "m", "f", "n": what agreement around the pin follows
     number: str | None = None  # "sg", "pl"
     article: bool | None = None  # whether the target language puts an article before it
+
+    def copied(self) -> Pin:
+        """A copy of the pin (its fields are strings, tuples and flags: shallow is whole),
+        made without `copy.copy`'s generic and slower path."""
+        twin = object.__new__(Pin)
+        twin.__dict__.update(self.__dict__)
+        return twin
 
     @property
     def preferred_forms(self) -> tuple[str, ...]:
@@ -285,6 +293,30 @@ class Segment:
         wrote (glossator always records it, so someone else wrote this one)."""
         return bool(self.target) and (not self.fuzzy or bool(self.previous_source)
                                       or not self.machine or self.target != self.machine)
+
+
+_PIN_FIELDS = operator.attrgetter(*(item.name for item in fields(Pin)))
+
+
+def segment_fields(*left_out: str) -> tuple[str, ...]:
+    """The names of a segment's fields but `left_out` and those not stored (`tag_words`):
+    what `content_key` is given."""
+    return tuple(item.name for item in fields(Segment) if item.repr and item.name not in left_out)
+
+
+def content_key(segment: Segment, names: tuple[str, ...]) -> tuple:
+    """The segment's fields `names` as one hashable value: equal for segments that hold the
+    same in them. Stages that work once per distinct segment (QA, rendering) key by it; it is
+    cheaper than `repr`, which the pins' dataclass repr makes slow."""
+    values = []
+    for name in names:
+        value = getattr(segment, name)
+        if name == "pins":
+            value = tuple(_PIN_FIELDS(pin) for pin in value)
+        elif isinstance(value, list):  # of strings and frozen dataclasses (Tag, Match)
+            value = tuple(value)
+        values.append(value)
+    return tuple(values)
 
 
 def count_states(segments: Iterable[Segment]) -> dict[str, int]:

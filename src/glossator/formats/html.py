@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import fields
 from functools import cache
 from html import escape
 from importlib import resources
@@ -24,7 +23,17 @@ from glossator import __version__
 from glossator.formats.base import Format
 from glossator.glossary.grammar import describe
 from glossator.languages import display_name, tag_language
-from glossator.model import EDITED, MACHINE, REVIEWED, Document, Pin, Segment, count_states
+from glossator.model import (
+    EDITED,
+    MACHINE,
+    REVIEWED,
+    Document,
+    Pin,
+    Segment,
+    content_key,
+    count_states,
+    segment_fields,
+)
 from glossator.terms.proof import is_flagged
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
@@ -155,16 +164,15 @@ def _row(document: Document, segment: Segment) -> str:
 
 # What a row holds besides its segment's id, by everything else of the segment it is made
 # from: archives repeat datelines, boilerplate and wire copy, and each is rendered once.
-_ROWS: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+_ROWS: dict[tuple[str, str, tuple], tuple[str, str, str]] = {}
 ROWS_REMEMBERED = 20_000
-_SEGMENT_SHOWN = tuple(field.name for field in fields(Segment)
-                       if field.name not in ("id", "paragraph"))
+_SEGMENT_SHOWN = segment_fields("id", "paragraph")
 
 
 def _row_parts(segment: Segment, source_lang: str, target_lang: str) -> tuple[str, str, str]:
     """The row's classes, its badge and its cells (source, target, remarks)."""
     global _ROWS
-    key = (source_lang, target_lang, repr([getattr(segment, name) for name in _SEGMENT_SHOWN]))
+    key = (source_lang, target_lang, content_key(segment, _SEGMENT_SHOWN))
     parts = _ROWS.get(key)
     if parts is None:
         parts = _render_row_parts(segment, source_lang, target_lang)

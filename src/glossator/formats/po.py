@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from glossator.formats.comments import read_lines, settle_markup, to_lines
 from glossator.io.names import quoted_name, text_name
 from glossator.io.reading import read_regular
 from glossator.languages import plural_forms
-from glossator.model import SEGMENT_ID, Document, Segment
+from glossator.model import SEGMENT_ID, Document, Segment, content_key, segment_fields
 
 # The article a PO translates (glossator.run.placement): its path relative to the output
 # folder, quoted (glossator.io.names.quote_path).
@@ -104,15 +103,14 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
 
 # A segment's facts as its `#.` comment, by everything of the segment but where it is: archives
 # repeat datelines, boilerplate and wire copy, and each is written once.
-_COMMENTS: dict[str, str] = {}
+_COMMENTS: dict[tuple, str] = {}
 COMMENTS_REMEMBERED = 20_000
-_SEGMENT_RECORDED = tuple(field.name for field in fields(Segment)
-                          if field.name not in ("id", "paragraph"))
+_SEGMENT_RECORDED = segment_fields("id", "paragraph")
 
 
 def _facts_comment(segment: Segment) -> str:
     global _COMMENTS
-    key = repr([getattr(segment, name) for name in _SEGMENT_RECORDED])
+    key = content_key(segment, _SEGMENT_RECORDED)
     comment = _COMMENTS.get(key)
     if comment is None:
         comment = "\n".join(to_lines(segment))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import queue
 import re
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
@@ -47,14 +49,16 @@ def write_atomic(path: Path, text: str) -> None:
     write_all({path: text})
 
 
-def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
+def write_all(files: Mapping[Path, str | bytes],
+              writers: ThreadPoolExecutor | None = None) -> list[Path]:
     """Write every file, all or nothing as far as the file system allows; return the paths.
 
     Every file is first written completely (and fsynced) to a temporary file beside it, several
-    at once; only when all are written are they renamed over the outputs, one after the other.
-    A failure while writing (a full disk) changes no output. A rename failing midway (rare: the
-    checks before rule out a folder in the way and a name too long) says which outputs were
-    replaced and which were not. Temporary files never outlive a failure.
+    at once (on `writers`, else threads of this call's own); only when all are written are they
+    renamed over the outputs, one after the other. A failure while writing (a full disk)
+    changes no output. A rename failing midway (rare: the checks before rule out a folder in
+    the way and a name too long) says which outputs were replaced and which were not.
+    Temporary files never outlive a failure.
     """
     for directory in dict.fromkeys(path.parent for path in files):
         ensure_writable_dir(directory)
@@ -62,9 +66,19 @@ def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
         _check_target(path)
     written: dict[Path, Future[Path]] = {}
     try:
-        with ThreadPoolExecutor(max_workers=min(len(files), _WRITERS) or 1) as writers:
+        with ExitStack() as stack:
+            if writers is None and len(files) > 1:
+                writers = stack.enter_context(
+                    ThreadPoolExecutor(max_workers=min(len(files), _WRITERS)))
             for path, text in files.items():
-                written[path] = writers.submit(_write_temporary, path, text)
+                if writers is None:
+                    written[path] = Future()
+                    try:
+                        written[path].set_result(_write_temporary(path, text))
+                    except OSError as error:
+                        written[path].set_exception(error)
+                else:
+                    written[path] = writers.submit(_write_temporary, path, text)
         staged = []
         for path, future in written.items():
             try:
@@ -75,9 +89,59 @@ def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
         _replace_all(staged)
     finally:
         for future in written.values():
-            if future.done() and not future.cancelled() and future.exception() is None:
+            with suppress(Exception):  # one still running is waited for, then its file removed
                 _unlink_quietly(future.result())  # gone already where the rename succeeded
     return list(files)
+
+
+class BackgroundWriter:
+    """`write_all` of batch after batch, in the order given, in a thread of its own, so that a
+    run goes on translating and rendering while the file system syncs what it wrote. At most
+    `QUEUED` batches wait (memory stays bounded; the caller waits beyond that). A batch that
+    fails stops the writing: the error is raised by the next `write` or by `close`, and no
+    later batch is written."""
+
+    QUEUED = 4
+
+    def __init__(self) -> None:
+        self._batches: queue.Queue[dict[Path, str | bytes] | None] = queue.Queue(self.QUEUED)
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._writers = ThreadPoolExecutor(max_workers=_WRITERS)
+
+    def write(self, files: Mapping[Path, str | bytes]) -> list[Path]:
+        """Queue `files` to be written as `write_all` writes them; their paths."""
+        self._raise()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="glossator-writer",
+                                            daemon=True)
+            self._thread.start()
+        self._batches.put(dict(files))
+        return list(files)
+
+    def close(self) -> None:
+        """Write what is queued, then stop; raise the error of a batch that failed."""
+        try:
+            if self._thread is not None:
+                self._batches.put(None)
+                self._thread.join()
+                self._thread = None
+        finally:
+            self._writers.shutdown()
+        self._raise()
+
+    def _work(self) -> None:
+        while (files := self._batches.get()) is not None:
+            if self._error is None:  # after a failure the rest is taken off the queue, unwritten
+                try:
+                    write_all(files, self._writers)
+                except BaseException as error:  # handed to the caller's thread
+                    self._error = error
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def _check_target(path: Path) -> None:

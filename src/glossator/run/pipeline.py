@@ -95,9 +95,13 @@ def run_translate(request: TranslateRequest, *, report: Report | None = None,
                     executor = _executor(context, engines, report)
                 _translate_language(store, code, todo, executor, chunk_ids)
                 engines.release(code)
+        except BaseException:
+            store.close(failed=True)
+            raise
         finally:
             if executor is not None:
                 executor.close()
+        store.close()
     report(store.result.summary())
     return store.result
 

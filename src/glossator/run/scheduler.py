@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from glossator.languages import display_name
@@ -188,7 +188,7 @@ def _copy_translation(translated: Segment | _Translation, segment: Segment) -> N
     segment.target = translated.target
     segment.fuzzy = translated.fuzzy
     segment.machine = translated.machine
-    segment.pins = [replace(pin) for pin in translated.pins]
+    segment.pins = [pin.copied() for pin in translated.pins]
     segment.tag_words = dict(translated.tag_words)
 
 

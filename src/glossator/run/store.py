@@ -18,7 +18,7 @@ from glossator.errors import FormatError, GlossatorError, InputError, display_pa
 from glossator.formats import Format
 from glossator.formats.tmx import reviewed_pairs
 from glossator.glossary.matcher import TermMatcher
-from glossator.io.files import write_all
+from glossator.io.files import BackgroundWriter
 from glossator.io.names import text_name
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.model import Document, Pin
@@ -71,16 +71,19 @@ class Store:
         self.memories: dict[str, dict[str, str]] = {}
         self.memory_changed: dict[str, bool] = {}
         self.memory_indexes: dict[str, FuzzyIndex] = {}  # language → the memory, indexed
-        # Articles `plan` parsed, by path, with their bytes' digest: `prepare` takes each once
-        # instead of parsing it again (a DOCX costs ~20 ms), within ARTICLES_KEPT_BYTES.
+        # Articles `plan` parsed, by path, with their bytes' digest and size: `prepare` takes
+        # each as read then, neither read nor parsed again (a DOCX costs ~20 ms), within
+        # ARTICLES_KEPT_BYTES.
         self.planned: dict[Path, tuple[str, Article, int]] = {}
         self.planned_bytes = 0
         self.terms: dict[str, TermReport] = {}
         self.result = RunResult([], [], 0)
         self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
         self._keys: dict[Path, str] = {}
+        self._outputs: dict[tuple[str, Path, PurePath], dict[str, Path]] = {}
         self.checked = CheckedSegments()  # QA's findings, once per distinct segment
         self.pins_found: dict[str, dict[str, tuple[Pin, ...]]] = {}  # language → text → pins
+        self.writer = BackgroundWriter()  # files are synced while the run goes on
 
     def key(self, article: Path) -> str:
         """The article's key (`placement.article_key`), worked out once per run: placing,
@@ -104,12 +107,15 @@ class Store:
     def outputs(self, code: str, item: Source) -> dict[str, Path]:
         """Format name → output path of `item` in language `code`."""
         stem = self.stem(code, item)
-        # The article's name tells the formats that write a document in its own format
-        # (Markdown, DOCX: formats.txt) which extension their output takes.
-        stub = Document(name=stem.name, source_lang=self.context.source,
-                        article=item.path.name)
-        return {fmt.name: self.out / code / stem.parent / fmt.filename(stub)
-                for fmt in self.formats}
+        key = (code, item.path, stem)
+        if key not in self._outputs:
+            # The article's name tells the formats that write a document in its own format
+            # (Markdown, DOCX: formats.txt) which extension their output takes.
+            stub = Document(name=stem.name, source_lang=self.context.source,
+                            article=item.path.name)
+            folder = self.out / code / stem.parent
+            self._outputs[key] = {fmt.name: folder / fmt.filename(stub) for fmt in self.formats}
+        return dict(self._outputs[key])
 
     def previous_path(self, code: str, item: Source) -> Path:
         stem = self.stem(code, item)
@@ -227,12 +233,15 @@ class Store:
 
         path = item.source.path
         try:
-            data = _article_bytes(path)
-            kept = self.planned.pop(path, None)
-            if kept is not None:
-                self.planned_bytes -= kept[2]
-            article = (kept[1] if kept is not None and kept[0] == source_digest(data)
-                       else parse_source(data, path))
+            last = code == item.todo[-1]  # the languages are translated in turn
+            kept = self.planned.pop(path, None) if last else self.planned.get(path)
+            if kept is not None:  # as `plan` read it: translated and fingerprinted as read
+                digest, article, size = kept
+                if last:
+                    self.planned_bytes -= size
+            else:
+                data = _article_bytes(path)
+                digest, article = source_digest(data), parse_source(data, path)
             previous_path = self.previous_path(code, item.source)
             previous = read_po(previous_path) if previous_path.exists() else None
             document = build_document(article, self.context.source, self.protect)
@@ -253,7 +262,16 @@ class Store:
         merged = merge(document, previous, self.memories[code], retranslate=self.context.force)
         if previous or merged.kept:
             self.report(f"{_label(item)} ({code}): {merged.summary()}")
-        return Pending(item, document, merged.to_translate, source_digest(data))
+        return Pending(item, document, merged.to_translate, digest)
+
+    def close(self, *, failed: bool = False) -> None:
+        """Finish writing what `write` queued. Where the run `failed` already, an error of the
+        writing is not raised over the run's own."""
+        try:
+            self.writer.close()
+        except GlossatorError:
+            if not failed:
+                raise
 
     def term_report(self, code: str) -> TermReport:
         """The pins of every document of `code` written so far, counted."""
@@ -261,7 +279,7 @@ class Store:
 
     def write(self, code: str, finished: list[Pending]) -> None:
         """Check, render and write finished documents (and the memory, if it grew) in one
-        all-or-nothing write."""
+        all-or-nothing write, done beside the run (`close` waits for it)."""
         if not finished:
             return
         from glossator.formats.tmx import write_memory
@@ -295,7 +313,7 @@ class Store:
             files[self.out / code / MEMORY_FILE] = write_memory(
                 sorted(memory.items()), self.context.source, code)
             self.memory_changed[code] = False
-        self.result.paths.extend(write_all(files))
+        self.result.paths.extend(self.writer.write(files))
         self.result.translated += len(finished)
         self.progress.update(articles=len(finished), segments=segments)
 

@@ -23,7 +23,6 @@ that cannot be placed is never silent: the segment stays fuzzy and gets a note.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -582,7 +581,7 @@ def attach_pins(segments: Sequence[Segment], matcher: TermMatcher | None, target
         if pins is None:
             pins = found[segment.source] = tuple(find_pins(segment.source, matcher, target,
                                                            source))
-        segment.pins = [copy.copy(pin) for pin in pins]
+        segment.pins = [pin.copied() for pin in pins]
 
 
 def flag_misses(segments: Sequence[Segment], target: str) -> TermReport:

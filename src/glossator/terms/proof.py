@@ -9,6 +9,7 @@ used by n pins of a segment must occur at least n times.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -33,18 +34,28 @@ def count_form(text: str, form: str) -> int:
     """Occurrences of `form` in `text` as whole words."""
     if not form:
         return 0
-    return len(re.findall(form_pattern(form), text))
+    return len(_compiled(form).findall(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _compiled(form: str) -> re.Pattern[str]:
+    return re.compile(form_pattern(form))
 
 
 def _tally(pins: Sequence[Pin], text: str, forms_of) -> list[bool]:
     """For each pin, whether its forms occur often enough for every pin sharing them."""
+    return list(_counted(tuple(forms_of(pin) for pin in pins), text))
+
+
+# Archives repeat sentences and their pins: each (forms, text) is counted once.
+@functools.lru_cache(maxsize=16_384)
+def _counted(forms_per_pin: tuple[tuple[str, ...], ...], text: str) -> tuple[bool, ...]:
     wanted: dict[tuple[str, ...], int] = {}
     results = []
-    for pin in pins:
-        forms = forms_of(pin)
+    for forms in forms_per_pin:
         wanted[forms] = wanted.get(forms, 0) + 1
         results.append(sum(count_form(text, form) for form in forms) >= wanted[forms])
-    return results
+    return tuple(results)
 
 
 def in_preferred_form(pins: Sequence[Pin], text: str) -> list[bool]:

@@ -19,6 +19,7 @@ shows but does not count as a flag.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from bisect import bisect_left
@@ -309,12 +310,9 @@ def segment_paragraph(
     kept whole, as a title or dateline is), and each sentence over `MAX_SEGMENT_CHARS` into
     pieces at clause boundaries, none cut inside a `protected` span. Ids are
     "PARAGRAPH.SENTENCE", numbered on from `first`, as the notes on split pieces name them."""
-    spans = sentence_spans(text, base_language(lang), protected) if sentences else [
-        (0, len(text))]
     pieces: list[SegmentPiece] = []
     number = first
-    for start, end in spans:
-        clauses = clause_spans(text, start, end, protected, MAX_SEGMENT_CHARS)
+    for start, end, clauses in _cuts(text, base_language(lang), tuple(protected), sentences):
         ids = [f"{paragraph}.{number + offset}" for offset in range(len(clauses))]
         notes = ((split_note(ids[0], ids[-1], end - start, MAX_SEGMENT_CHARS),)
                  if len(clauses) > 1 else ())
@@ -323,6 +321,17 @@ def segment_paragraph(
                       for piece_id, (piece_start, piece_end) in zip(ids, clauses))
         number += len(clauses)
     return pieces
+
+
+# Archives repeat paragraphs (datelines, boilerplate, wire copy): each is cut once.
+@functools.lru_cache(maxsize=4096)
+def _cuts(text: str, lang: str, protected: tuple[tuple[int, int], ...], sentences: bool
+          ) -> tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]:
+    """Each sentence of `text` (the whole text where not `sentences`) and its clauses."""
+    spans = sentence_spans(text, lang, protected) if sentences else [(0, len(text))]
+    return tuple((start, end, tuple(clause_spans(text, start, end, protected,
+                                                 MAX_SEGMENT_CHARS)))
+                 for start, end in spans)
 
 
 def _outside(cuts: list[int], protected: Sequence[tuple[int, int]]) -> list[int]:
