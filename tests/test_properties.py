@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -307,6 +309,32 @@ def test_po_round_trip(folder: Path, document: Document):
         assert read.notes == [po_safe(n) for n in wrote.notes]
         assert read.qa == [po_safe(q) for q in wrote.qa]
         assert pin_pairs(read.pins) == pin_pairs(wrote.pins)
+
+
+@SETTINGS
+@given(documents(), st.lists(st.tuples(st.sampled_from(["1.1", "x-17", "2.1\n3", '4"5']), text,
+                                       st.one_of(st.none(), text)), max_size=3),
+       st.sampled_from(["doc.txt", "my story.txt", "wire\tcopy.md"]))
+def test_po_text_is_what_polib_writes_of_the_whole_file(document: Document, extra: list,
+                                                         article: str):
+    """The PO writer writes each distinct segment's entry once and puts in its occurrence and
+    context lines: the file is still byte for byte what polib writes of the whole file,
+    reviewer comments, previous sources, obsolete entries, another tool's ids and file names
+    with white space included; a segment repeated elsewhere in the file gets its own lines."""
+    from glossator.formats.po import build_pofile, po_text
+
+    for number, (segment_id, comment, previous) in enumerate(extra):
+        document.segments.append(Segment(segment_id, "Repeated.", number + 7, target="Repetido.",
+                                         comment=comment, previous_source=previous))
+        document.obsolete.append(Segment(f"{number + 9}.1", f"Old {comment}", number + 9,
+                                         target=comment, comment=comment, fuzzy=False))
+    document.segments.extend(replace(segment, id=f"{segment.paragraph + 20}.1",
+                                     paragraph=segment.paragraph + 20)
+                             for segment in list(document.segments))
+    document.article = article
+    dated = re.compile(r'"(POT-Creation|PO-Revision)-Date: [^"]*"')  # made twice: a minute apart
+    assert (dated.sub("", po_text(document))
+            == dated.sub("", str(build_pofile(document))))
 
 
 @SETTINGS

@@ -48,10 +48,25 @@ class POFormat(Format):
     def render(self, document: Document) -> str:
         # A PO file cannot hold a NUL (polib has no escape for it, msgfmt stops at it, and
         # load_pofile refuses it as binary): U+FFFD stands in for it, as xml_safe does in XML.
-        return str(build_pofile(document)).replace("\x00", "\ufffd")
+        return po_text(document).replace("\x00", "\ufffd")
 
 
-def build_pofile(document: Document) -> polib.POFile:
+def po_text(document: Document) -> str:
+    """`str(build_pofile(document))`, each entry written once per distinct segment and
+    occurrence line and context put in (`_entry_text`): archives repeat datelines,
+    boilerplate and wire copy."""
+    texts = [str(build_pofile(document, entries=False))]
+    source_name = document.article or document.name
+    occurrence = _occurrence_name(source_name)
+    texts.extend(_entry_text(segment, source_name, occurrence, False)
+                 for segment in document.segments)
+    texts.extend(_entry_text(segment, source_name, occurrence, True)
+                 for segment in document.obsolete)
+    return "\n".join(texts)
+
+
+def build_pofile(document: Document, *, entries: bool = True) -> polib.POFile:
+    """The PO file of `document`: its header, and an entry per segment unless not `entries`."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     language = document.target_lang or ""
     pofile = polib.POFile(wrapwidth=0)
@@ -78,6 +93,8 @@ def build_pofile(document: Document) -> polib.POFile:
     }
     if document.source_key:
         pofile.metadata[ARTICLE_FIELD] = document.source_key
+    if not entries:
+        return pofile
     source_name = document.article or document.name
     for segment in document.segments:
         pofile.append(segment_entry(segment, source_name))
@@ -99,6 +116,44 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
         flags=["fuzzy"] if segment.fuzzy else [],
         previous_msgid=segment.previous_source,
     )
+
+
+# An entry's text as polib writes it, by everything of the segment but where it is, cut where
+# its occurrence ("#: ") and its context (msgctxt) lines go: before the lines of the first part
+# and of the second.
+_ENTRIES: dict[tuple, tuple[str, str, str]] = {}
+
+
+def _entry_text(segment: Segment, source_name: str, occurrence: str, obsolete: bool) -> str:
+    """The text of `segment`'s entry, as `str()` of its `segment_entry` (made obsolete);
+    `occurrence` is `source_name` as the "#: " line writes it."""
+    global _ENTRIES
+    if not _ID.fullmatch(segment.id):  # another tool's id: polib writes the entry whole
+        entry = segment_entry(segment, source_name)
+        entry.obsolete = obsolete
+        return entry.__unicode__(0)
+    key = (content_key(segment, _SEGMENT_RECORDED), obsolete)
+    parts = _ENTRIES.get(key)
+    if parts is None:
+        entry = polib.POEntry(msgid=segment.tagged_source, msgstr=segment.target,
+                              comment=_facts_comment(segment), tcomment=segment.comment,
+                              flags=["fuzzy"] if segment.fuzzy else [],
+                              previous_msgid=segment.previous_source, obsolete=obsolete)
+        lines = entry.__unicode__(0).split("\n")
+        comments = next(index for index, line in enumerate(lines)
+                        if not line.startswith(("# ", "#. ")))
+        msgid = lines.index(next(line for line in lines[comments:]
+                                 if line.startswith(("msgid ", "#~ msgid "))), comments)
+        parts = ("".join(line + "\n" for line in lines[:comments]),
+                 "".join(line + "\n" for line in lines[comments:msgid]),
+                 "\n".join(lines[msgid:]))
+        if len(_ENTRIES) >= COMMENTS_REMEMBERED:
+            _ENTRIES = {}  # a new one, not cleared: safe where threads write at once
+        _ENTRIES[key] = parts
+    before, middle, after = parts
+    where = "" if obsolete else f"#: {occurrence}:{segment.paragraph}\n"
+    context = f'{"#~ " if obsolete else ""}msgctxt "{segment.id}"\n'
+    return before + where + middle + context + after
 
 
 # A segment's facts as its `#.` comment, by everything of the segment but where it is: archives

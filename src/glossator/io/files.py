@@ -60,11 +60,15 @@ def write_all(files: Mapping[Path, str | bytes],
     the way and a name too long) says which outputs were replaced and which were not.
     Temporary files never outlive a failure.
     """
+    longest: dict[Path, int | None] = {}
     for directory in dict.fromkeys(path.parent for path in files):
         ensure_writable_dir(directory)
+        longest[directory] = _longest_name(directory)
     for path in files:
-        _check_target(path)
+        _check_target(path, longest[path.parent])
+    mode = 0o666 & ~_umask()  # mkstemp makes 0600; outputs are ordinary files
     written: dict[Path, Future[Path]] = {}
+    replaced = False
     try:
         with ExitStack() as stack:
             if writers is None and len(files) > 1:
@@ -74,11 +78,11 @@ def write_all(files: Mapping[Path, str | bytes],
                 if writers is None:
                     written[path] = Future()
                     try:
-                        written[path].set_result(_write_temporary(path, text))
+                        written[path].set_result(_write_temporary(path, text, mode))
                     except OSError as error:
                         written[path].set_exception(error)
                 else:
-                    written[path] = writers.submit(_write_temporary, path, text)
+                    written[path] = writers.submit(_write_temporary, path, text, mode)
         staged = []
         for path, future in written.items():
             try:
@@ -87,8 +91,9 @@ def write_all(files: Mapping[Path, str | bytes],
                 raise FormatError(f"cannot write: {error.strerror or error}; no output was "
                                   f"changed", path=path) from None
         _replace_all(staged)
+        replaced = True
     finally:
-        for future in written.values():
+        for future in [] if replaced else written.values():
             with suppress(Exception):  # one still running is waited for, then its file removed
                 _unlink_quietly(future.result())  # gone already where the rename succeeded
     return list(files)
@@ -144,19 +149,23 @@ class BackgroundWriter:
             raise error
 
 
-def _check_target(path: Path) -> None:
+def _check_target(path: Path, longest: int | None) -> None:
     """What would make a rename fail after others succeeded, caught before anything is written."""
     if path.is_dir() and not path.is_symlink():
         raise FormatError("a folder is in the way of this output file", path=path)
-    try:
-        longest = os.pathconf(path.parent, "PC_NAME_MAX")
-    except (OSError, ValueError):
-        return
-    if len(os.fsencode(path.name)) > longest:
+    if longest is not None and len(os.fsencode(path.name)) > longest:
         raise FormatError(f"file name too long (more than {longest} bytes)", path=path)
 
 
-def _write_temporary(path: Path, text: str | bytes) -> Path:
+def _longest_name(directory: Path) -> int | None:
+    """The longest file name `directory` takes, in bytes; None where it does not say."""
+    try:
+        return os.pathconf(directory, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return None
+
+
+def _write_temporary(path: Path, text: str | bytes, mode: int) -> Path:
     """`text` (UTF-8, LF newlines; or bytes as they are: a DOCX) in a complete, fsynced
     temporary file beside `path`; its path."""
     fd, name = tempfile.mkstemp(
@@ -164,7 +173,7 @@ def _write_temporary(path: Path, text: str | bytes) -> Path:
         prefix=f"{TEMPORARY_PREFIX}{path.name[:_NAME_IN_TEMPORARY]}.{os.getpid()}.")
     temporary = Path(name)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        os.fchmod(fd, mode)
         data = text if isinstance(text, bytes) else text.encode("utf-8")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
