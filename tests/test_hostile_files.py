@@ -8,6 +8,7 @@ import errno
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -333,6 +334,20 @@ def test_write_all_refuses_a_folder_in_the_way_before_writing(tmp_path):
         write_all({**{path: "new\n" for path in old}, tmp_path / "pt" / "b.txt": "new\n"})
     assert {path: path.read_bytes() for path in old} == old
     assert not [p for p in (tmp_path / "pt").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_outputs_get_the_permissions_of_ordinary_files(tmp_path, umask):
+    """Temporaries are renamed into place: what is written has the mode a file created
+    under the user's umask has, not a temporary file's 0600, and no link is followed."""
+    old = os.umask(umask)
+    try:
+        write_all({tmp_path / "a.po": "a\n", tmp_path / "b.po": "b\n"})
+        write_all({tmp_path / "c.po": "c\n"})
+    finally:
+        os.umask(old)
+    for name in ("a.po", "b.po", "c.po"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask
 
 
 def test_background_writer_writes_batches_in_order_and_stops_at_a_failure(tmp_path,

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from glossator.glossary.model import (
     ADMITTED,
@@ -308,15 +309,24 @@ def content_key(segment: Segment, names: tuple[str, ...]) -> tuple:
     """The segment's fields `names` as one hashable value: equal for segments that hold the
     same in them. Stages that work once per distinct segment (QA, rendering) key by it; it is
     cheaper than `repr`, which the pins' dataclass repr makes slow."""
-    values = []
-    for name in names:
-        value = getattr(segment, name)
-        if name == "pins":
-            value = tuple(_PIN_FIELDS(pin) for pin in value)
-        elif isinstance(value, list):  # of strings and frozen dataclasses (Tag, Match)
-            value = tuple(value)
-        values.append(value)
+    reader = _READERS.get(names)
+    if reader is None:
+        reader = _READERS[names] = (operator.attrgetter(*names), names.index("pins")
+                                    if "pins" in names else -1,
+                                    tuple(index for index, name in enumerate(names)
+                                          if name in _LIST_FIELDS and name != "pins"))
+    getter, pins, lists = reader
+    values = list(getter(segment)) if len(names) > 1 else [getter(segment)]
+    if pins >= 0:
+        values[pins] = tuple(_PIN_FIELDS(pin) for pin in values[pins])
+    for index in lists:  # of strings and frozen dataclasses (Tag, Match)
+        values[index] = tuple(values[index])
     return tuple(values)
+
+
+_LIST_FIELDS = {item.name for item in fields(Segment)
+                if item.default_factory is list}
+_READERS: dict[tuple[str, ...], tuple[Any, int, tuple[int, ...]]] = {}
 
 
 def count_states(segments: Iterable[Segment]) -> dict[str, int]:
