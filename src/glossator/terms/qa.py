@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from difflib import SequenceMatcher
 from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from glossator.glossary import grammar
@@ -99,9 +100,9 @@ def check_document(document: Document, checked: CheckedSegments | None = None) -
     With `checked` (one for a whole run), a segment identical to one checked before is not
     checked again."""
     findings = []
-    usual = usual_length(document.segments, document.source_lang, document.target_lang or "")
+    source_lang, target_lang = document.source_lang, document.target_lang or ""
+    usual = usual_length(document.segments, source_lang, target_lang)
     for segment in document.segments:
-        source_lang, target_lang = document.source_lang, document.target_lang or ""
         found = (checked.findings(segment, source_lang, target_lang, usual=usual)
                  if checked is not None
                  else check_segment(segment, source_lang, target_lang, usual=usual))
@@ -110,33 +111,38 @@ def check_document(document: Document, checked: CheckedSegments | None = None) -
     return findings
 
 
-_SEGMENT_CHECKED = tuple(field.name for field in fields(Segment)
-                         if field.name not in ("id", "paragraph", "qa"))
+_PIN_FIELDS = attrgetter(*(field.name for field in fields(Pin)))
+
+
+def _content_key(segment: Segment) -> tuple:
+    """What the checks read of a segment (its id only names the findings) as one hashable
+    value: source, target, kind, pins (as tuples of their fields) and markup. Cheaper than
+    `repr`, which the pins' dataclass repr makes slow."""
+    return (segment.source, segment.target, segment.kind,
+            tuple(_PIN_FIELDS(pin) for pin in segment.pins), tuple(segment.markup))
 
 
 class CheckedSegments:
-    """The findings of the segments a run has checked, by everything a check may read (all of a
-    segment but its id, paragraph and QA lines): desks repeat datelines, boilerplate and wire
-    copy, and each distinct segment is checked once."""
+    """What the checks found on the segments a run has checked, by everything a check reads:
+    desks repeat datelines, boilerplate and wire copy, and each distinct segment is checked
+    once. Only the omission check's test of length, against the usual lengths of each
+    article (`usual_length`), is made again for each article."""
 
     def __init__(self, limit: int = 100_000) -> None:
         self.limit = limit  # segments remembered, at most; the oldest are forgotten
-        self._found: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
+        self._checked: dict[tuple, SegmentChecks] = {}
 
     def findings(self, segment: Segment, source_lang: str, target_lang: str, *,
                  usual: tuple[float, float] | None = None) -> list[Finding]:
-        """`check_segment`'s findings; `usual` (the article's length ratios) is part of what
-        a segment is checked by, so it is part of the key."""
-        key = (source_lang, target_lang, repr(usual),
-               repr([getattr(segment, name) for name in _SEGMENT_CHECKED]))
-        known = self._found.get(key)
-        if known is None:
-            found = check_segment(segment, source_lang, target_lang, usual=usual)
-            if len(self._found) >= self.limit:
-                del self._found[next(iter(self._found))]
-            self._found[key] = [(finding.check, finding.message) for finding in found]
-            return found
-        return [Finding(segment.id, check, message) for check, message in known]
+        """`check_segment`'s findings."""
+        key = (source_lang, target_lang, _content_key(segment))
+        checks = self._checked.get(key)
+        if checks is None:
+            checks = segment_checks(segment, source_lang, target_lang)
+            if len(self._checked) >= self.limit:
+                del self._checked[next(iter(self._checked))]
+            self._checked[key] = checks
+        return checks.findings(segment.id, usual)
 
 
 def recheck(segments: Sequence[Segment], source_lang: str, target_lang: str) -> None:
@@ -157,13 +163,41 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str, *,
     """The findings for one segment, in a fixed order; the segment is left unchanged.
     `usual`: the target/source length ratios (characters, words) of its article, from
     `usual_length`; the language pair's prior where None."""
+    return segment_checks(segment, source_lang, target_lang).findings(segment.id, usual)
+
+
+@dataclass(frozen=True)
+class SegmentChecks:
+    """What the checks found on one segment, but the omission check's test of its length,
+    which reads the article's usual lengths: what that test needs is kept instead."""
+
+    found: tuple[tuple[str, str], ...] = ()  # (check, message), in order
+    lengths: tuple[int, int, int, int] | None = None  # `_lengths`; None: no omission check
+    names_missing: tuple[str, ...] = ()  # the omission check's other half
+    prior: tuple[float, float] | None = None  # the language pair's usual lengths
+
+    def findings(self, segment_id: str,
+                 usual: tuple[float, float] | None = None) -> list[Finding]:
+        """The segment's findings, the omission test made against `usual` (else the prior)."""
+        found = [Finding(segment_id, check, message) for check, message in self.found]
+        if self.lengths is not None:
+            message = _omission_message(self.lengths, usual or self.prior, self.names_missing)
+            if message:
+                found.append(Finding(segment_id, "omission", message))
+        return found
+
+
+def segment_checks(segment: Segment, source_lang: str, target_lang: str) -> SegmentChecks:
+    """Every check on one segment that does not depend on its article (`check_segment`)."""
     if not segment.source.strip():
-        return []
+        return SegmentChecks()
     if not segment.target.strip():
-        return [Finding(segment.id, "empty-target", "no translation: the target is empty")]
+        return SegmentChecks((("empty-target", "no translation: the target is empty"),))
     markup = markup_findings(segment)
     if segment.markup:  # every other check reads the target without its markup
         segment = replace(segment, target=segment.target_plain()[0])
+    # The source without its pinned terms, which three checks leave to the pin checks.
+    unpinned = _without(segment.source, [pin.source_text for pin in segment.pins])
     found: list[tuple[str, str]] = [("pin-missing", missing_pin_message(pin))
                                     for pin in missing_pins(segment)]
     found += [("markup", message) for message in markup]
@@ -171,22 +205,22 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str, *,
                                  f"{_quote(pin.target_text)}")
               for pin, form in deprecated_used(segment)]
     found += [("pin-agreement", message) for message in agreement_findings(segment, target_lang)]
-    untranslated = _untranslated(segment)
+    untranslated = _untranslated(segment, unpinned)
     found += [("untranslated", message) for message in untranslated]
     if not untranslated:
-        found += [("untranslated-word", message)
-                  for message in _untranslated_words(segment, source_lang, target_lang)]
+        found += [("untranslated-word", message) for message in _untranslated_words(
+            segment, source_lang, target_lang, unpinned)]
     found += [("placeholder-left", message) for message in _placeholders_left(segment)]
     found += [("number-mismatch", message) for message in _number_mismatch(segment)]
     found += [("quotes", message) for message in _quotes(segment)]
     found += [("repeated-words", message) for message in _repeated_words(segment.target)]
     length = _length_ratio(segment, source_lang, target_lang)
     found += [("length-ratio", message) for message in length]
-    if not length:
-        found += [("omission", message) for message in omission_findings(
-            segment, source_lang, target_lang,
-            usual or USUAL_LENGTH.get((base_language(source_lang), base_language(target_lang))))]
-    return [Finding(segment.id, check, message) for check, message in found]
+    if length or len(segment.source.strip()) < MIN_RATIO_LENGTH:
+        return SegmentChecks(tuple(found))
+    return SegmentChecks(
+        tuple(found), _lengths(segment), tuple(_names_missing(segment, source_lang, unpinned)),
+        USUAL_LENGTH.get((base_language(source_lang), base_language(target_lang))))
 
 
 def markup_findings(segment: Segment) -> list[str]:
@@ -233,18 +267,20 @@ def missing_pin_message(pin: Pin) -> str:
     return f"{_quote(pin.source_text)} should be rendered {forms}, not found in the target"
 
 
-def _untranslated(segment: Segment) -> list[str]:
+def _untranslated(segment: Segment, unpinned: str) -> list[str]:
+    """`unpinned`: the source without its pinned terms."""
     if _squashed(segment.source) != _squashed(segment.target):
         return []
     if len(_TOKEN.findall(segment.source)) <= 2:
         return []
-    words = _WORD.findall(_without(segment.source, [pin.source_text for pin in segment.pins]))
+    words = _WORD.findall(unpinned)
     if all(word[0].isupper() or word in _NAME_PARTICLES for word in words):
         return []  # only names (or pinned terms): left as they are on purpose
     return [f"target is the source text unchanged: {_quote(segment.target)}"]
 
 
-def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) -> list[str]:
+def _untranslated_words(segment: Segment, source_lang: str, target_lang: str,
+                        unpinned: str) -> list[str]:
     """Lower-case source words found again in the target that the target language does not
     have: English left in a Portuguese sentence ("discutiram matters de interesse mútuo").
 
@@ -252,16 +288,15 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) ->
     words of the target language's word list ("social", "nuclear", "hotel" are Portuguese
     too). Where the source language has a list, only its words count, which leaves out
     codes and web addresses. Languages without a list in pyspellchecker (Chinese, Japanese,
-    Korean and most others; see `word_list`) get no such check.
+    Korean and most others; see `word_list`) get no such check. `unpinned`: the source
+    without its pinned terms.
     """
     if base_language(source_lang) == base_language(target_lang) or not has_word_list(target_lang):
         return []
-    pinned_source = [pin.source_text for pin in segment.pins]
     pinned_target = [form for pin in segment.pins
                      for form in (*pin.preferred_forms, *pin.admitted, *pin.deprecated)]
     in_target = {_word_key(word) for word in _plain_words(_without(segment.target, pinned_target))}
-    candidates = [word for word in dict.fromkeys(_plain_words(_without(segment.source,
-                                                                      pinned_source)))
+    candidates = [word for word in dict.fromkeys(_plain_words(unpinned))
                   if word[0].islower() and _word_key(word) in in_target]
     if not candidates:
         return []  # the word lists are only read when there is something to look up
@@ -509,21 +544,28 @@ def omission_findings(segment: Segment, source_lang: str, target_lang: str,
     left out) and no word of the target resembles; pinned terms are left to the pin checks."""
     if len(segment.source.strip()) < MIN_RATIO_LENGTH:
         return []
+    message = _omission_message(_lengths(segment), usual, _names_missing(segment, source_lang))
+    return [message] if message else []
+
+
+def _omission_message(lengths: tuple[int, int, int, int], usual: tuple[float, float] | None,
+                      missing: Sequence[str]) -> str | None:
+    """The omission finding of a segment of `lengths` (`_lengths`) whose names `missing` are
+    not in the target, None where there is none."""
     parts = []
     if usual is not None:
-        chars_s, chars_t, words_s, words_t = _lengths(segment)
+        chars_s, chars_t, words_s, words_t = lengths
         share_chars = chars_t / chars_s / usual[0]
         share_words = words_t / words_s / usual[1]
         if share_chars < SHORT_SHARE:
             parts.append(f"{chars_t} characters and {words_t} words for {chars_s} and "
                          f"{words_s} in the source, {share_chars:.0%} and {share_words:.0%} "
                          f"of the usual length")
-    missing = _names_missing(segment, source_lang)
     if missing:
         parts.append(f"{', '.join(_quote(name) for name in missing)} of the source not found")
     if not parts:
-        return []
-    return ["part of the source may be missing: " + "; ".join(parts)]
+        return None
+    return "part of the source may be missing: " + "; ".join(parts)
 
 
 def _lengths(segment: Segment) -> tuple[int, int, int, int]:
@@ -533,11 +575,13 @@ def _lengths(segment: Segment) -> tuple[int, int, int, int]:
             max(len(_TOKEN.findall(source)), 1), len(_TOKEN.findall(target)))
 
 
-def _names_missing(segment: Segment, source_lang: str) -> list[str]:
+def _names_missing(segment: Segment, source_lang: str, unpinned: str | None = None) -> list[str]:
+    """`unpinned`: the source without its pinned terms, where the caller has it."""
     source_words = word_list(source_lang)
     if source_words is None or not _latin(segment.target):
         return []  # a name in another script ("Shoigu", "绍伊古") cannot be compared
-    source = _without(segment.source, [pin.source_text for pin in segment.pins])
+    source = (_without(segment.source, [pin.source_text for pin in segment.pins])
+              if unpinned is None else unpinned)
     names = [name for name, start in ((re.sub(r"['’]s$", "", match.group()), match.start())
                                       for match in _WORD.finditer(source))
              if name[0].isupper() and not name.isupper() and len(name) > 2
