@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import product
 from typing import ClassVar, Protocol
 
@@ -248,9 +249,27 @@ def readings(language: str) -> dict[str, Determiner]:
     return _READINGS[code]
 
 
-_WORD_BEFORE = re.compile(r"(\w+['’]?)(\s*)$")
+def _word_before(text: str, end: int) -> tuple[int, str, bool] | None:
+    """The word, with an apostrophe it ends in, before `text[:end]`'s trailing white space:
+    (where it starts, the word, whether no space follows it), or None where there is none.
+    What the pattern `(\\w+['’]?)(\\s*)$` finds in `text[:end]` (`\\s` is `str.isspace`, `\\w`
+    `str.isalnum` or "_"), read backwards from `end`: a search from the start of the text
+    costs the whole text each time."""
+    stop = end
+    while stop and text[stop - 1].isspace():
+        stop -= 1
+    word_end = stop
+    if stop and text[stop - 1] in "'’":
+        stop -= 1
+    begin = stop
+    while begin and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+        begin -= 1
+    if begin == stop:
+        return None
+    return begin, text[begin:word_end], word_end == end
 
 
+@lru_cache(maxsize=1024)  # `agree` and the QA of a term's agreement ask twice for each
 def find_determiner(text: str, start: int, language: str) -> Found | None:
     """The determiner (one or two words) that ends right before `text[start:]`, if any."""
     table = readings(language)
@@ -261,16 +280,16 @@ def find_determiner(text: str, start: int, language: str) -> Found | None:
     position = start
     words: list[tuple[int, str]] = []
     for _ in range(2):
-        match = _WORD_BEFORE.search(text, 0, position)
-        if not match:
+        before = _word_before(text, position)
+        if before is None:
             break
-        glued = not match.group(2)
-        if glued and not (words or match.group(1).endswith(("'", "’"))):
+        word_start, word, glued = before
+        if glued and not (words or word.endswith(("'", "’"))):
             break  # the term is glued to a word that is no elided article
-        if not glued and not words and match.group(1).endswith(("'", "’")):
+        if not glued and not words and word.endswith(("'", "’")):
             break
-        words.insert(0, (match.start(1), match.group(1)))
-        position = match.start(1)
+        words.insert(0, (word_start, word))
+        position = word_start
         surface = " ".join(word for _, word in words).replace("’", "'")
         reading = table.get(surface.lower())
         if reading is not None:

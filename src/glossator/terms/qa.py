@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from difflib import SequenceMatcher
-from functools import cache
-from operator import attrgetter
+from functools import cache, lru_cache
+from operator import and_, attrgetter, eq
 from typing import TYPE_CHECKING
 
 from glossator.glossary import grammar
@@ -81,7 +81,12 @@ _DOUBLE_QUOTE_MARKS = str.maketrans(dict.fromkeys("“”„‟«»「」＂〝�
 # double ones, so a translation may swap ‘…’ for “…”.
 _SINGLE_QUOTED = re.compile(r"(?<!\w)[‘‚‹'](?=\w)(.+?)(?<=[\w.,!?])[’‘›'](?!\w)")
 _QUOTED = re.compile(r'"([^"]+)"')
-_AFTER_STOP = re.compile(r'[.!?:;"“”]\s*$')  # what may open a sentence or a quotation
+_STOPS = (".", "!", "?", ":", ";", '"', "“", "”")  # what may open a sentence or a quotation
+_DIGIT = re.compile(r"\d")
+# A character of any of the quotation marks `_plain_quotes` reads: a text without one has none.
+_QUOTE_MARK = re.compile("[\"“”„‟«»「」＂〝〞‘‚‹']")
+_PAST_LATIN = re.compile("[\u0250-\U0010ffff]")  # past Latin Extended-B
+_CACHED = 1 << 16  # words, forms or texts a lookup cache keeps
 
 
 @dataclass(frozen=True)
@@ -234,7 +239,7 @@ def markup_findings(segment: Segment) -> list[str]:
     if missing:
         messages.append("markup missing in the target: "
                         + ", ".join(f"<{name}>" for name in missing))
-    extra = list(dict.fromkeys(tag_names(plain)))
+    extra = list(dict.fromkeys(tag_names(plain))) if "<" in plain else []
     if extra:
         messages.append("markup the source does not have, or a pair with one end, in the "
                         "target: " + ", ".join(f"<{name}>" for name in extra))
@@ -253,12 +258,17 @@ def agreement_findings(segment: Segment, target_lang: str) -> list[str]:
     for pin in segment.pins:
         if (pin.gender, pin.number, pin.article) == (None, None, None):
             continue
-        spans = [match.span() for form in pin.preferred_forms if form
-                 for match in re.finditer(form_pattern(form), segment.target)]
+        spans = [match.span() for form in pin.preferred_forms if form and form in segment.target
+                 for match in _form_regex(form).finditer(segment.target)]
         messages += grammar.disagreements(segment.target, spans, target_lang,
                                           gender=pin.gender, number=pin.number,
                                           article=pin.article, headline=segment.kind != "body")
     return list(dict.fromkeys(messages))
+
+
+@lru_cache(maxsize=_CACHED)
+def _form_regex(form: str) -> re.Pattern[str]:
+    return re.compile(form_pattern(form))
 
 
 def missing_pin_message(pin: Pin) -> str:
@@ -300,11 +310,10 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str,
                   if word[0].islower() and _word_key(word) in in_target]
     if not candidates:
         return []  # the word lists are only read when there is something to look up
-    target_words = word_list(target_lang) or frozenset()
-    left = [word for word in candidates if _word_key(word) not in target_words]
-    source_words = word_list(source_lang) if left else None
-    if source_words is not None:
-        left = [word for word in left if _word_key(word) in source_words]
+    target_code, source_code = base_language(target_lang), base_language(source_lang)
+    left = [word for word in candidates if not _listed(_word_key(word), target_code)]
+    if left and _word_list(source_code) is not None:
+        left = [word for word in left if _listed(_word_key(word), source_code)]
     left = [word for word in left if not loanword(word, source_lang, target_lang)]
     if not left:
         return []
@@ -336,6 +345,7 @@ def _frequencies(code: str) -> FrequencyList | None:
     return load_frequency_list(code)
 
 
+@lru_cache(maxsize=_CACHED)
 def _zipf(word: str, code: str) -> float:
     """wordfreq's `zipf_frequency(word, code, wordlist="large")`: a word of letters only is
     looked up in the compact list (`terms.wordlist`), as wordfreq would (case folded); any other
@@ -371,9 +381,18 @@ def _word_list(code: str) -> WordList | None:
     return load_word_list(code)
 
 
+@lru_cache(maxsize=_CACHED)
+def _listed(key: str, code: str) -> bool:
+    """`key` (`_word_key`) is in the word list of language `code`, which has one: each look-up
+    is a binary search, and segments ask about the same words again and again."""
+    words = _word_list(code)
+    return words is not None and key in words
+
+
 def _plain_words(text: str) -> list[str]:
     """Words without digits: "70th" and "G7" are not words left in English."""
-    return [word for word in _ALNUM_WORD.findall(text) if not any(c.isdigit() for c in word)]
+    return [word for word in _ALNUM_WORD.findall(text)
+            if word.isalpha() or not any(char.isdigit() for char in word)]
 
 
 def _word_key(word: str) -> str:
@@ -389,10 +408,12 @@ def _placeholders_left(segment: Segment) -> list[str]:
 def _number_mismatch(segment: Segment) -> list[str]:
     """Digits that differ, whatever the locale's separators; numbers inside pins (babel's dates,
     "covid-19") are left out on both sides, since the pin check covers them."""
+    if not (_DIGIT.search(segment.source) or _DIGIT.search(segment.target)):
+        return []
     pinned: set[str] = set()
     for pin in segment.pins:
         for text in (pin.source_text, pin.target_text, *pin.admitted):
-            pinned.update(numbers(text))
+            pinned.update(_pinned_numbers(text))
     source, target = numbers(segment.source), numbers(segment.target)
     for number in pinned:
         del source[number], target[number]
@@ -403,6 +424,11 @@ def _number_mismatch(segment: Segment) -> list[str]:
     if extra:
         parts.append(f"{_quote_numbers(extra, segment.target)} in the target but not the source")
     return ["; ".join(parts)] if parts else []
+
+
+@lru_cache(maxsize=_CACHED)
+def _pinned_numbers(text: str) -> frozenset[str]:
+    return frozenset(numbers(text))
 
 
 def numbers(text: str) -> Counter[str]:
@@ -457,7 +483,11 @@ def _quotes(segment: Segment) -> list[str]:
     compares the counts, once every style of quotation mark is written '"' on both sides."""
     from translate.filters.checks import FilterFailure
 
+    if not (_QUOTE_MARK.search(segment.source) or _QUOTE_MARK.search(segment.target)):
+        return []  # no quotation mark on either side
     source, target = _plain_quotes(segment.source), _plain_quotes(segment.target)
+    if '"' not in source and '"' not in target:
+        return []  # apostrophes only
     try:
         _quote_checker().doublequoting(source, target)
         return []
@@ -491,8 +521,15 @@ def _quote_checker() -> StandardChecker:
 def _repeated_words(target: str) -> list[str]:
     """A word or short word sequence repeated MIN_REPEATS times in a row: the "word salad" an
     engine produces when decoding loops."""
+    words = [token.casefold() for token in _TOKEN.findall(target)]
+    for size in range(1, MAX_REPEATED_TOKENS + 1):
+        # three in a row: word i equals word i + size, and word i + size word i + 2 × size
+        same = list(map(eq, words, words[size:]))
+        if any(map(and_, same, same[size:])):
+            break
+    else:
+        return []
     tokens = list(_TOKEN.finditer(target))
-    words = [token.group().casefold() for token in tokens]
     found, index = [], 0
     while index < len(words):
         for size in range(1, min(MAX_REPEATED_TOKENS, len(words) - index) + 1):
@@ -570,31 +607,61 @@ def _omission_message(lengths: tuple[int, int, int, int], usual: tuple[float, fl
 
 def _lengths(segment: Segment) -> tuple[int, int, int, int]:
     """Characters and words of the source and of the target."""
-    source, target = " ".join(segment.source.split()), " ".join(segment.target.split())
+    return _text_lengths(segment.source, segment.target)
+
+
+@lru_cache(maxsize=1024)  # an article's, read by `usual_length` and again by its checks
+def _text_lengths(source: str, target: str) -> tuple[int, int, int, int]:
+    source, target = " ".join(source.split()), " ".join(target.split())
     return (max(len(source), 1), len(target),
             max(len(_TOKEN.findall(source)), 1), len(_TOKEN.findall(target)))
 
 
 def _names_missing(segment: Segment, source_lang: str, unpinned: str | None = None) -> list[str]:
     """`unpinned`: the source without its pinned terms, where the caller has it."""
-    source_words = word_list(source_lang)
-    if source_words is None or not _latin(segment.target):
-        return []  # a name in another script ("Shoigu", "绍伊古") cannot be compared
+    if word_list(source_lang) is None:
+        return []
     source = (_without(segment.source, [pin.source_text for pin in segment.pins])
               if unpinned is None else unpinned)
-    names = [name for name, start in ((re.sub(r"['’]s$", "", match.group()), match.start())
+    names = [name for name, start in ((_without_possessive(match.group()), match.start())
                                       for match in _WORD.finditer(source))
              if name[0].isupper() and not name.isupper() and len(name) > 2
              and not grammar.opens_sentence(source, start)
-             and not _AFTER_STOP.search(source, 0, start)
-             and _word_key(name) not in source_words and not _common_word(name, source_lang)]
-    if not names:
-        return []
-    target_words = [_word_key(word) for word in _WORD.findall(segment.target)]
-    return [name for name in dict.fromkeys(names) if not any(
-        word[:4] == _word_key(name)[:4]
-        or SequenceMatcher(None, word, _word_key(name)).ratio() >= NAME_LIKENESS
-        for word in target_words)]
+             and not source[:start].rstrip().endswith(_STOPS)
+             and not _known_word(name, source_lang)]
+    if not names or not _latin(segment.target):
+        return []  # a name in another script ("Shoigu", "绍伊古") cannot be compared
+    target_words = list(dict.fromkeys(_word_key(word) for word in _WORD.findall(segment.target)))
+    missing = []
+    for name in dict.fromkeys(names):
+        key = _word_key(name)
+        matcher = SequenceMatcher(None, "", key)
+        if not any(_resembles(word, key, matcher) for word in target_words):
+            missing.append(name)
+    return missing
+
+
+def _without_possessive(word: str) -> str:
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+@lru_cache(maxsize=_CACHED)
+def _known_word(word: str, language: str) -> bool:
+    """A word of the language's word list, or common in its text: no name."""
+    return _word_key(word) in (word_list(language) or ()) or _common_word(word, language)
+
+
+def _resembles(word: str, key: str, matcher: SequenceMatcher[str]) -> bool:
+    """The target word `word` is the rendering of the name `key` (both `_word_key`): the same
+    first four letters, or NAME_LIKENESS alike (`matcher` holds `key` as its second sequence)."""
+    if word[:4] == key[:4]:
+        return True
+    # difflib's ratio is 2 × matches / both lengths, and matches ≤ the shorter length: a bound
+    # that decides most pairs without matching, computed as difflib computes the ratio.
+    if 2.0 * min(len(word), len(key)) / (len(word) + len(key)) < NAME_LIKENESS:
+        return False
+    matcher.set_seq1(word)
+    return matcher.quick_ratio() >= NAME_LIKENESS and matcher.ratio() >= NAME_LIKENESS
 
 
 def _common_word(word: str, language: str) -> bool:
@@ -608,6 +675,8 @@ def _common_word(word: str, language: str) -> bool:
 
 def _latin(text: str) -> bool:
     """Most of the letters of `text` are Latin ones."""
+    if not _PAST_LATIN.search(text):
+        return True
     letters = [char for char in text if char.isalpha()]
     latin = sum(char < "\u0250" for char in letters)  # Basic Latin to Latin Extended-B
     return latin * 2 >= len(letters)
