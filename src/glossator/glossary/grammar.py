@@ -237,12 +237,18 @@ LANGUAGES: dict[str, Language] = {cls.code: cls() for cls in
 _READINGS: dict[str, dict[str, Determiner]] = {}
 
 
+@lru_cache(maxsize=256)
+def _code(language: str) -> str:
+    """`base_language`, asked for the same few codes by each term of every segment."""
+    return base_language(language)
+
+
 def language_rules(language: str) -> Language | None:
-    return LANGUAGES.get(base_language(language))
+    return LANGUAGES.get(_code(language))
 
 
 def readings(language: str) -> dict[str, Determiner]:
-    code = base_language(language)
+    code = _code(language)
     if code not in _READINGS:
         rules = LANGUAGES.get(code)
         _READINGS[code] = rules.readings() if rules else {}
@@ -408,7 +414,7 @@ def agree_predicate(text: str, start: int, end: int, language: str, *, gender: s
                     number: str | None) -> str:
     """Where the term at [start, end) is the subject of a copula, the participle after it
     agrees with it ("O RPDC é proibido" → "A RPDC é proibida"); nothing else is touched."""
-    copulas = _COPULAS.get(base_language(language))
+    copulas = _COPULAS.get(_code(language))
     if copulas is None or gender not in ("m", "f"):
         return text
     match = _PREDICATE.match(text, end)

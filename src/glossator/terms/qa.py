@@ -225,7 +225,7 @@ def segment_checks(segment: Segment, source_lang: str, target_lang: str) -> Segm
         return SegmentChecks(tuple(found))
     return SegmentChecks(
         tuple(found), _lengths(segment), tuple(_names_missing(segment, source_lang, unpinned)),
-        USUAL_LENGTH.get((base_language(source_lang), base_language(target_lang))))
+        USUAL_LENGTH.get((_code(source_lang), _code(target_lang))))
 
 
 def markup_findings(segment: Segment) -> list[str]:
@@ -301,16 +301,17 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str,
     Korean and most others; see `word_list`) get no such check. `unpinned`: the source
     without its pinned terms.
     """
-    if base_language(source_lang) == base_language(target_lang) or not has_word_list(target_lang):
+    if _code(source_lang) == _code(target_lang) or not has_word_list(target_lang):
         return []
     pinned_target = [form for pin in segment.pins
                      for form in (*pin.preferred_forms, *pin.admitted, *pin.deprecated)]
-    in_target = {_word_key(word) for word in _plain_words(_without(segment.target, pinned_target))}
+    in_target = {word.replace("’", "'").casefold()  # `_word_key`, written out: a hot loop
+                 for word in _plain_words(_without(segment.target, pinned_target))}
     candidates = [word for word in dict.fromkeys(_plain_words(unpinned))
-                  if word[0].islower() and _word_key(word) in in_target]
+                  if word[0].islower() and word.replace("’", "'").casefold() in in_target]
     if not candidates:
         return []  # the word lists are only read when there is something to look up
-    target_code, source_code = base_language(target_lang), base_language(source_lang)
+    target_code, source_code = _code(target_lang), _code(source_lang)
     left = [word for word in candidates if not _listed(_word_key(word), target_code)]
     if left and _word_list(source_code) is not None:
         left = [word for word in left if _listed(_word_key(word), source_code)]
@@ -328,7 +329,7 @@ def loanword(word: str, source_lang: str, target_lang: str) -> bool:
     lack; "matters" and "stopgap" are not. wordfreq's frequencies (Zipf scale, from news,
     subtitles, the web); a word LOANWORD_GAP or more less frequent in the target language is
     no loanword, and neither is any word where wordfreq lacks either language."""
-    source_code, target_code = base_language(source_lang), base_language(target_lang)
+    source_code, target_code = _code(source_lang), _code(target_lang)
     if not (_in_wordfreq(source_code) and _in_wordfreq(target_code)):
         return False
     key = _word_key(word)
@@ -360,8 +361,14 @@ def _zipf(word: str, code: str) -> float:
     return zipf_frequency(word, code, wordlist="large")
 
 
+@lru_cache(maxsize=256)
+def _code(language: str) -> str:
+    """`base_language`, asked for the same few codes by every check of every segment."""
+    return base_language(language)
+
+
 def has_word_list(language: str) -> bool:
-    return _has_word_list(base_language(language))
+    return _has_word_list(_code(language))
 
 
 @cache
@@ -372,7 +379,7 @@ def _has_word_list(code: str) -> bool:  # asked once per segment: importlib.reso
 def word_list(language: str) -> WordList | None:
     """The words of pyspellchecker's list for `language`, lower case, or None where it has
     none: it ships ar, de, en, es, eu, fa, fr, it, lv, nl, pt and ru."""
-    return _word_list(base_language(language))
+    return _word_list(_code(language))
 
 
 @cache
@@ -522,6 +529,8 @@ def _repeated_words(target: str) -> list[str]:
     """A word or short word sequence repeated MIN_REPEATS times in a row: the "word salad" an
     engine produces when decoding loops."""
     words = [token.casefold() for token in _TOKEN.findall(target)]
+    if not words or max(Counter(words).values()) < MIN_REPEATS:
+        return []  # a sequence repeated repeats its first word
     for size in range(1, MAX_REPEATED_TOKENS + 1):
         # three in a row: word i equals word i + size, and word i + size word i + 2 × size
         same = list(map(eq, words, words[size:]))
@@ -567,7 +576,7 @@ def usual_length(segments: Sequence[Segment], source_lang: str,
               if segment.kind == "body" and segment.target.strip()
               and len(segment.source.strip()) >= MIN_RATIO_LENGTH]
     if len(ratios) < MIN_LEARNED:
-        return USUAL_LENGTH.get((base_language(source_lang), base_language(target_lang)))
+        return USUAL_LENGTH.get((_code(source_lang), _code(target_lang)))
     return (statistics.median(c_t / c_s for c_s, c_t, _, _ in ratios),
             statistics.median(w_t / w_s for _, _, w_s, w_t in ratios))
 
@@ -623,15 +632,21 @@ def _names_missing(segment: Segment, source_lang: str, unpinned: str | None = No
         return []
     source = (_without(segment.source, [pin.source_text for pin in segment.pins])
               if unpinned is None else unpinned)
-    names = [name for name, start in ((_without_possessive(match.group()), match.start())
-                                      for match in _WORD.finditer(source))
-             if name[0].isupper() and not name.isupper() and len(name) > 2
-             and not grammar.opens_sentence(source, start)
-             and not source[:start].rstrip().endswith(_STOPS)
-             and not _known_word(name, source_lang)]
+    names = []
+    for match in _WORD.finditer(source):
+        name = match.group()
+        if not name[0].isupper():
+            continue
+        name = _without_possessive(name)
+        start = match.start()
+        if (not name.isupper() and len(name) > 2 and not grammar.opens_sentence(source, start)
+                and not source[:start].rstrip().endswith(_STOPS)
+                and not _known_word(name, source_lang)):
+            names.append(name)
     if not names or not _latin(segment.target):
         return []  # a name in another script ("Shoigu", "绍伊古") cannot be compared
-    target_words = list(dict.fromkeys(_word_key(word) for word in _WORD.findall(segment.target)))
+    target_words = list(dict.fromkeys(word.replace("’", "'").casefold()  # `_word_key`
+                                      for word in _WORD.findall(segment.target)))
     missing = []
     for name in dict.fromkeys(names):
         key = _word_key(name)
@@ -667,7 +682,7 @@ def _resembles(word: str, key: str, matcher: SequenceMatcher[str]) -> bool:
 def _common_word(word: str, language: str) -> bool:
     """A word wordfreq finds at least once in 10,000 words of the language's text: a word the
     spelling list lacks in another spelling ("Defence", "Labour"), not a name."""
-    code = base_language(language)
+    code = _code(language)
     if not _in_wordfreq(code):
         return False
     return _zipf(word, code) >= COMMON_WORD_ZIPF
@@ -684,8 +699,8 @@ def _latin(text: str) -> bool:
 
 def ratio_band(source_lang: str, target_lang: str) -> tuple[float, float]:
     """Expected target/source length ratio in characters for a language pair."""
-    source_cjk = base_language(source_lang) in CJK_LANGUAGES
-    target_cjk = base_language(target_lang) in CJK_LANGUAGES
+    source_cjk = _code(source_lang) in CJK_LANGUAGES
+    target_cjk = _code(target_lang) in CJK_LANGUAGES
     if target_cjk and not source_cjk:
         return RATIO_BAND_TO_CJK
     if source_cjk and not target_cjk:
