@@ -581,23 +581,12 @@ def usual_length(segments: Sequence[Segment], source_lang: str,
             statistics.median(w_t / w_s for _, _, w_s, w_t in ratios))
 
 
-def omission_findings(segment: Segment, source_lang: str, target_lang: str,
-                      usual: tuple[float, float] | None) -> list[str]:
-    """A target that lost part of its source: far shorter than the engine usually writes
-    (`usual`: characters, and words for the message), or without a name of the source.
-    Names are capitalised words inside a sentence that the source language's word list lacks
-    ("Hongzhong"; "Telegram" is not one, and acronyms, often translated, "UN" → "ONU", are
-    left out) and no word of the target resembles; pinned terms are left to the pin checks."""
-    if len(segment.source.strip()) < MIN_RATIO_LENGTH:
-        return []
-    message = _omission_message(_lengths(segment), usual, _names_missing(segment, source_lang))
-    return [message] if message else []
-
-
 def _omission_message(lengths: tuple[int, int, int, int], usual: tuple[float, float] | None,
                       missing: Sequence[str]) -> str | None:
-    """The omission finding of a segment of `lengths` (`_lengths`) whose names `missing` are
-    not in the target, None where there is none."""
+    """The omission finding: a target that lost part of its source, far shorter than the engine
+    usually writes (`lengths` from `_lengths` against `usual`: characters, and words for the
+    message), or without names of the source (`missing`, `_names_missing`); None where there
+    is none."""
     parts = []
     if usual is not None:
         chars_s, chars_t, words_s, words_t = lengths
@@ -626,21 +615,22 @@ def _text_lengths(source: str, target: str) -> tuple[int, int, int, int]:
             max(len(_TOKEN.findall(source)), 1), len(_TOKEN.findall(target)))
 
 
-def _names_missing(segment: Segment, source_lang: str, unpinned: str | None = None) -> list[str]:
-    """`unpinned`: the source without its pinned terms, where the caller has it."""
+def _names_missing(segment: Segment, source_lang: str, unpinned: str) -> list[str]:
+    """The names of the source (`unpinned`: without its pinned terms, left to the pin checks)
+    that the target lacks. Names are capitalised words inside a sentence that the source
+    language's word list lacks ("Hongzhong"; "Telegram" is not one, and acronyms, often
+    translated, "UN" → "ONU", are left out) and no word of the target resembles."""
     if word_list(source_lang) is None:
         return []
-    source = (_without(segment.source, [pin.source_text for pin in segment.pins])
-              if unpinned is None else unpinned)
     names = []
-    for match in _WORD.finditer(source):
+    for match in _WORD.finditer(unpinned):
         name = match.group()
         if not name[0].isupper():
             continue
         name = _without_possessive(name)
         start = match.start()
-        if (not name.isupper() and len(name) > 2 and not grammar.opens_sentence(source, start)
-                and not source[:start].rstrip().endswith(_STOPS)
+        if (not name.isupper() and len(name) > 2 and not grammar.opens_sentence(unpinned, start)
+                and not unpinned[:start].rstrip().endswith(_STOPS)
                 and not _known_word(name, source_lang)):
             names.append(name)
     if not names or not _latin(segment.target):
