@@ -558,12 +558,13 @@ def test_a_run_checks_each_distinct_segment_once(monkeypatch):
     from glossator.terms import qa
 
     seen = []
+    checking = qa.segment_checks
 
-    def counting(segment, source_lang, target_lang, **options):
+    def counting(segment, source_lang, target_lang):
         seen.append(segment.id)
-        return check_segment(segment, source_lang, target_lang, **options)
+        return checking(segment, source_lang, target_lang)
 
-    monkeypatch.setattr(qa, "check_segment", counting)
+    monkeypatch.setattr(qa, "segment_checks", counting)
 
     def document(target: str) -> Document:
         return Document(name="a", source_lang="en", target_lang="pt", segments=[
@@ -583,3 +584,49 @@ def test_a_run_checks_each_distinct_segment_once(monkeypatch):
     fixed = check_document(document("Choigu reuniu-se com Kim."), checked)  # another target
     assert fixed == [] and seen == ["1.1", "2.2", "1.1"]
     assert check_document(document("Shoigu reuniu-se com Kim."), None) == first
+
+
+def test_a_segment_met_again_is_measured_against_each_articles_usual_length(monkeypatch):
+    """The memo checks a segment once, but its length against the usual lengths of each
+    article it is in: short for an article whose engine writes long, not for one whose
+    engine writes short."""
+    from glossator.terms import qa
+
+    seen = []
+    checking = qa.segment_checks
+
+    def counting(segment, source_lang, target_lang):
+        seen.append(segment.id)
+        return checking(segment, source_lang, target_lang)
+
+    monkeypatch.setattr(qa, "segment_checks", counting)
+    source = LONG_SOURCE  # 141 characters; the target 97, 0.69 of them
+    target = ("O líder norte-coreano Kim Jong Un recebeu o ministro da Defesa russo Serguei "
+              "Shoigu em Pyongyang.")
+    shared = Segment("1.1", source, 1, target=target)
+    alone = qa.check_segment(shared, "en", "pt", usual=(1.1, 1.1))
+    assert [f.check for f in alone] == ["omission"]
+    assert "63% and 67% of the usual length" in alone[0].message
+    assert [f.check for f in qa.check_segment(shared, "en", "pt", usual=(0.6, 0.6))] == []
+
+    def article(name: str, ratio: float) -> Document:
+        """The segment, and nine body segments whose targets are `ratio` times as long."""
+        body = []
+        for n in range(2, 11):
+            text = f"Sentence number {n} of the article, which is long enough."
+            words = ("palavra " * 20)[:round(len(text) * ratio)].strip()
+            body.append(Segment(f"{n}.1", text, n, target=words))
+        return Document(name=name, source_lang="en", target_lang="pt",
+                        segments=[Segment("1.1", source, 1, target=target), *body])
+
+    seen.clear()
+    checked = qa.CheckedSegments()
+    long_writer, short_writer = article("a", 1.6), article("b", 0.6)
+    assert qa.usual_length(long_writer.segments, "en", "pt")[0] > 1.3
+    assert qa.usual_length(short_writer.segments, "en", "pt")[0] < 0.7
+    in_long = [f.check for f in check_document(long_writer, checked) if f.segment_id == "1.1"]
+    in_short = [f.check for f in check_document(short_writer, checked) if f.segment_id == "1.1"]
+    assert in_long == ["omission"] and in_short == []
+    assert seen.count("1.1") == 1  # checked once, measured twice
+    assert in_long == [f.check for f in check_document(article("a", 1.6))
+                       if f.segment_id == "1.1"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import product
 from typing import ClassVar, Protocol
 
@@ -236,21 +237,45 @@ LANGUAGES: dict[str, Language] = {cls.code: cls() for cls in
 _READINGS: dict[str, dict[str, Determiner]] = {}
 
 
+@lru_cache(maxsize=256)
+def _code(language: str) -> str:
+    """`base_language`, asked for the same few codes by each term of every segment."""
+    return base_language(language)
+
+
 def language_rules(language: str) -> Language | None:
-    return LANGUAGES.get(base_language(language))
+    return LANGUAGES.get(_code(language))
 
 
 def readings(language: str) -> dict[str, Determiner]:
-    code = base_language(language)
+    code = _code(language)
     if code not in _READINGS:
         rules = LANGUAGES.get(code)
         _READINGS[code] = rules.readings() if rules else {}
     return _READINGS[code]
 
 
-_WORD_BEFORE = re.compile(r"(\w+['’]?)(\s*)$")
+def _word_before(text: str, end: int) -> tuple[int, str, bool] | None:
+    """The word, with an apostrophe it ends in, before `text[:end]`'s trailing white space:
+    (where it starts, the word, whether no space follows it), or None where there is none.
+    What the pattern `(\\w+['’]?)(\\s*)$` finds in `text[:end]` (`\\s` is `str.isspace`, `\\w`
+    `str.isalnum` or "_"), read backwards from `end`: a search from the start of the text
+    costs the whole text each time."""
+    stop = end
+    while stop and text[stop - 1].isspace():
+        stop -= 1
+    word_end = stop
+    if stop and text[stop - 1] in "'’":
+        stop -= 1
+    begin = stop
+    while begin and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+        begin -= 1
+    if begin == stop:
+        return None
+    return begin, text[begin:word_end], word_end == end
 
 
+@lru_cache(maxsize=1024)  # `agree` and the QA of a term's agreement ask twice for each
 def find_determiner(text: str, start: int, language: str) -> Found | None:
     """The determiner (one or two words) that ends right before `text[start:]`, if any."""
     table = readings(language)
@@ -261,16 +286,16 @@ def find_determiner(text: str, start: int, language: str) -> Found | None:
     position = start
     words: list[tuple[int, str]] = []
     for _ in range(2):
-        match = _WORD_BEFORE.search(text, 0, position)
-        if not match:
+        before = _word_before(text, position)
+        if before is None:
             break
-        glued = not match.group(2)
-        if glued and not (words or match.group(1).endswith(("'", "’"))):
+        word_start, word, glued = before
+        if glued and not (words or word.endswith(("'", "’"))):
             break  # the term is glued to a word that is no elided article
-        if not glued and not words and match.group(1).endswith(("'", "’")):
+        if not glued and not words and word.endswith(("'", "’")):
             break
-        words.insert(0, (match.start(1), match.group(1)))
-        position = match.start(1)
+        words.insert(0, (word_start, word))
+        position = word_start
         surface = " ".join(word for _, word in words).replace("’", "'")
         reading = table.get(surface.lower())
         if reading is not None:
@@ -389,7 +414,7 @@ def agree_predicate(text: str, start: int, end: int, language: str, *, gender: s
                     number: str | None) -> str:
     """Where the term at [start, end) is the subject of a copula, the participle after it
     agrees with it ("O RPDC é proibido" → "A RPDC é proibida"); nothing else is touched."""
-    copulas = _COPULAS.get(base_language(language))
+    copulas = _COPULAS.get(_code(language))
     if copulas is None or gender not in ("m", "f"):
         return text
     match = _PREDICATE.match(text, end)

@@ -19,7 +19,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
+from operator import and_, attrgetter, eq
 from typing import TYPE_CHECKING
 
 from glossator.glossary import grammar
@@ -80,7 +81,12 @@ _DOUBLE_QUOTE_MARKS = str.maketrans(dict.fromkeys("“”„‟«»「」＂〝�
 # double ones, so a translation may swap ‘…’ for “…”.
 _SINGLE_QUOTED = re.compile(r"(?<!\w)[‘‚‹'](?=\w)(.+?)(?<=[\w.,!?])[’‘›'](?!\w)")
 _QUOTED = re.compile(r'"([^"]+)"')
-_AFTER_STOP = re.compile(r'[.!?:;"“”]\s*$')  # what may open a sentence or a quotation
+_STOPS = (".", "!", "?", ":", ";", '"', "“", "”")  # what may open a sentence or a quotation
+_DIGIT = re.compile(r"\d")
+# A character of any of the quotation marks `_plain_quotes` reads: a text without one has none.
+_QUOTE_MARK = re.compile("[\"“”„‟«»「」＂〝〞‘‚‹']")
+_PAST_LATIN = re.compile("[\u0250-\U0010ffff]")  # past Latin Extended-B
+_CACHED = 1 << 16  # words, forms or texts a lookup cache keeps
 
 
 @dataclass(frozen=True)
@@ -99,9 +105,9 @@ def check_document(document: Document, checked: CheckedSegments | None = None) -
     With `checked` (one for a whole run), a segment identical to one checked before is not
     checked again."""
     findings = []
-    usual = usual_length(document.segments, document.source_lang, document.target_lang or "")
+    source_lang, target_lang = document.source_lang, document.target_lang or ""
+    usual = usual_length(document.segments, source_lang, target_lang)
     for segment in document.segments:
-        source_lang, target_lang = document.source_lang, document.target_lang or ""
         found = (checked.findings(segment, source_lang, target_lang, usual=usual)
                  if checked is not None
                  else check_segment(segment, source_lang, target_lang, usual=usual))
@@ -110,33 +116,38 @@ def check_document(document: Document, checked: CheckedSegments | None = None) -
     return findings
 
 
-_SEGMENT_CHECKED = tuple(field.name for field in fields(Segment)
-                         if field.name not in ("id", "paragraph", "qa"))
+_PIN_FIELDS = attrgetter(*(field.name for field in fields(Pin)))
+
+
+def _content_key(segment: Segment) -> tuple:
+    """What the checks read of a segment (its id only names the findings) as one hashable
+    value: source, target, kind, pins (as tuples of their fields) and markup. Cheaper than
+    `repr`, which the pins' dataclass repr makes slow."""
+    return (segment.source, segment.target, segment.kind,
+            tuple(_PIN_FIELDS(pin) for pin in segment.pins), tuple(segment.markup))
 
 
 class CheckedSegments:
-    """The findings of the segments a run has checked, by everything a check may read (all of a
-    segment but its id, paragraph and QA lines): desks repeat datelines, boilerplate and wire
-    copy, and each distinct segment is checked once."""
+    """What the checks found on the segments a run has checked, by everything a check reads:
+    desks repeat datelines, boilerplate and wire copy, and each distinct segment is checked
+    once. Only the omission check's test of length, against the usual lengths of each
+    article (`usual_length`), is made again for each article."""
 
     def __init__(self, limit: int = 100_000) -> None:
         self.limit = limit  # segments remembered, at most; the oldest are forgotten
-        self._found: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
+        self._checked: dict[tuple, SegmentChecks] = {}
 
     def findings(self, segment: Segment, source_lang: str, target_lang: str, *,
                  usual: tuple[float, float] | None = None) -> list[Finding]:
-        """`check_segment`'s findings; `usual` (the article's length ratios) is part of what
-        a segment is checked by, so it is part of the key."""
-        key = (source_lang, target_lang, repr(usual),
-               repr([getattr(segment, name) for name in _SEGMENT_CHECKED]))
-        known = self._found.get(key)
-        if known is None:
-            found = check_segment(segment, source_lang, target_lang, usual=usual)
-            if len(self._found) >= self.limit:
-                del self._found[next(iter(self._found))]
-            self._found[key] = [(finding.check, finding.message) for finding in found]
-            return found
-        return [Finding(segment.id, check, message) for check, message in known]
+        """`check_segment`'s findings."""
+        key = (source_lang, target_lang, _content_key(segment))
+        checks = self._checked.get(key)
+        if checks is None:
+            checks = segment_checks(segment, source_lang, target_lang)
+            if len(self._checked) >= self.limit:
+                del self._checked[next(iter(self._checked))]
+            self._checked[key] = checks
+        return checks.findings(segment.id, usual)
 
 
 def recheck(segments: Sequence[Segment], source_lang: str, target_lang: str) -> None:
@@ -157,13 +168,41 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str, *,
     """The findings for one segment, in a fixed order; the segment is left unchanged.
     `usual`: the target/source length ratios (characters, words) of its article, from
     `usual_length`; the language pair's prior where None."""
+    return segment_checks(segment, source_lang, target_lang).findings(segment.id, usual)
+
+
+@dataclass(frozen=True)
+class SegmentChecks:
+    """What the checks found on one segment, but the omission check's test of its length,
+    which reads the article's usual lengths: what that test needs is kept instead."""
+
+    found: tuple[tuple[str, str], ...] = ()  # (check, message), in order
+    lengths: tuple[int, int, int, int] | None = None  # `_lengths`; None: no omission check
+    names_missing: tuple[str, ...] = ()  # the omission check's other half
+    prior: tuple[float, float] | None = None  # the language pair's usual lengths
+
+    def findings(self, segment_id: str,
+                 usual: tuple[float, float] | None = None) -> list[Finding]:
+        """The segment's findings, the omission test made against `usual` (else the prior)."""
+        found = [Finding(segment_id, check, message) for check, message in self.found]
+        if self.lengths is not None:
+            message = _omission_message(self.lengths, usual or self.prior, self.names_missing)
+            if message:
+                found.append(Finding(segment_id, "omission", message))
+        return found
+
+
+def segment_checks(segment: Segment, source_lang: str, target_lang: str) -> SegmentChecks:
+    """Every check on one segment that does not depend on its article (`check_segment`)."""
     if not segment.source.strip():
-        return []
+        return SegmentChecks()
     if not segment.target.strip():
-        return [Finding(segment.id, "empty-target", "no translation: the target is empty")]
+        return SegmentChecks((("empty-target", "no translation: the target is empty"),))
     markup = markup_findings(segment)
     if segment.markup:  # every other check reads the target without its markup
         segment = replace(segment, target=segment.target_plain()[0])
+    # The source without its pinned terms, which three checks leave to the pin checks.
+    unpinned = _without(segment.source, [pin.source_text for pin in segment.pins])
     found: list[tuple[str, str]] = [("pin-missing", missing_pin_message(pin))
                                     for pin in missing_pins(segment)]
     found += [("markup", message) for message in markup]
@@ -171,22 +210,22 @@ def check_segment(segment: Segment, source_lang: str, target_lang: str, *,
                                  f"{_quote(pin.target_text)}")
               for pin, form in deprecated_used(segment)]
     found += [("pin-agreement", message) for message in agreement_findings(segment, target_lang)]
-    untranslated = _untranslated(segment)
+    untranslated = _untranslated(segment, unpinned)
     found += [("untranslated", message) for message in untranslated]
     if not untranslated:
-        found += [("untranslated-word", message)
-                  for message in _untranslated_words(segment, source_lang, target_lang)]
+        found += [("untranslated-word", message) for message in _untranslated_words(
+            segment, source_lang, target_lang, unpinned)]
     found += [("placeholder-left", message) for message in _placeholders_left(segment)]
     found += [("number-mismatch", message) for message in _number_mismatch(segment)]
     found += [("quotes", message) for message in _quotes(segment)]
     found += [("repeated-words", message) for message in _repeated_words(segment.target)]
     length = _length_ratio(segment, source_lang, target_lang)
     found += [("length-ratio", message) for message in length]
-    if not length:
-        found += [("omission", message) for message in omission_findings(
-            segment, source_lang, target_lang,
-            usual or USUAL_LENGTH.get((base_language(source_lang), base_language(target_lang))))]
-    return [Finding(segment.id, check, message) for check, message in found]
+    if length or len(segment.source.strip()) < MIN_RATIO_LENGTH:
+        return SegmentChecks(tuple(found))
+    return SegmentChecks(
+        tuple(found), _lengths(segment), tuple(_names_missing(segment, source_lang, unpinned)),
+        USUAL_LENGTH.get((_code(source_lang), _code(target_lang))))
 
 
 def markup_findings(segment: Segment) -> list[str]:
@@ -200,7 +239,7 @@ def markup_findings(segment: Segment) -> list[str]:
     if missing:
         messages.append("markup missing in the target: "
                         + ", ".join(f"<{name}>" for name in missing))
-    extra = list(dict.fromkeys(tag_names(plain)))
+    extra = list(dict.fromkeys(tag_names(plain))) if "<" in plain else []
     if extra:
         messages.append("markup the source does not have, or a pair with one end, in the "
                         "target: " + ", ".join(f"<{name}>" for name in extra))
@@ -219,12 +258,17 @@ def agreement_findings(segment: Segment, target_lang: str) -> list[str]:
     for pin in segment.pins:
         if (pin.gender, pin.number, pin.article) == (None, None, None):
             continue
-        spans = [match.span() for form in pin.preferred_forms if form
-                 for match in re.finditer(form_pattern(form), segment.target)]
+        spans = [match.span() for form in pin.preferred_forms if form and form in segment.target
+                 for match in _form_regex(form).finditer(segment.target)]
         messages += grammar.disagreements(segment.target, spans, target_lang,
                                           gender=pin.gender, number=pin.number,
                                           article=pin.article, headline=segment.kind != "body")
     return list(dict.fromkeys(messages))
+
+
+@lru_cache(maxsize=_CACHED)
+def _form_regex(form: str) -> re.Pattern[str]:
+    return re.compile(form_pattern(form))
 
 
 def missing_pin_message(pin: Pin) -> str:
@@ -233,18 +277,20 @@ def missing_pin_message(pin: Pin) -> str:
     return f"{_quote(pin.source_text)} should be rendered {forms}, not found in the target"
 
 
-def _untranslated(segment: Segment) -> list[str]:
+def _untranslated(segment: Segment, unpinned: str) -> list[str]:
+    """`unpinned`: the source without its pinned terms."""
     if _squashed(segment.source) != _squashed(segment.target):
         return []
     if len(_TOKEN.findall(segment.source)) <= 2:
         return []
-    words = _WORD.findall(_without(segment.source, [pin.source_text for pin in segment.pins]))
+    words = _WORD.findall(unpinned)
     if all(word[0].isupper() or word in _NAME_PARTICLES for word in words):
         return []  # only names (or pinned terms): left as they are on purpose
     return [f"target is the source text unchanged: {_quote(segment.target)}"]
 
 
-def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) -> list[str]:
+def _untranslated_words(segment: Segment, source_lang: str, target_lang: str,
+                        unpinned: str) -> list[str]:
     """Lower-case source words found again in the target that the target language does not
     have: English left in a Portuguese sentence ("discutiram matters de interesse mútuo").
 
@@ -252,24 +298,23 @@ def _untranslated_words(segment: Segment, source_lang: str, target_lang: str) ->
     words of the target language's word list ("social", "nuclear", "hotel" are Portuguese
     too). Where the source language has a list, only its words count, which leaves out
     codes and web addresses. Languages without a list in pyspellchecker (Chinese, Japanese,
-    Korean and most others; see `word_list`) get no such check.
+    Korean and most others; see `word_list`) get no such check. `unpinned`: the source
+    without its pinned terms.
     """
-    if base_language(source_lang) == base_language(target_lang) or not has_word_list(target_lang):
+    if _code(source_lang) == _code(target_lang) or not has_word_list(target_lang):
         return []
-    pinned_source = [pin.source_text for pin in segment.pins]
     pinned_target = [form for pin in segment.pins
                      for form in (*pin.preferred_forms, *pin.admitted, *pin.deprecated)]
-    in_target = {_word_key(word) for word in _plain_words(_without(segment.target, pinned_target))}
-    candidates = [word for word in dict.fromkeys(_plain_words(_without(segment.source,
-                                                                      pinned_source)))
-                  if word[0].islower() and _word_key(word) in in_target]
+    in_target = {word.replace("’", "'").casefold()  # `_word_key`, written out: a hot loop
+                 for word in _plain_words(_without(segment.target, pinned_target))}
+    candidates = [word for word in dict.fromkeys(_plain_words(unpinned))
+                  if word[0].islower() and word.replace("’", "'").casefold() in in_target]
     if not candidates:
         return []  # the word lists are only read when there is something to look up
-    target_words = word_list(target_lang) or frozenset()
-    left = [word for word in candidates if _word_key(word) not in target_words]
-    source_words = word_list(source_lang) if left else None
-    if source_words is not None:
-        left = [word for word in left if _word_key(word) in source_words]
+    target_code, source_code = _code(target_lang), _code(source_lang)
+    left = [word for word in candidates if not _listed(_word_key(word), target_code)]
+    if left and _word_list(source_code) is not None:
+        left = [word for word in left if _listed(_word_key(word), source_code)]
     left = [word for word in left if not loanword(word, source_lang, target_lang)]
     if not left:
         return []
@@ -284,7 +329,7 @@ def loanword(word: str, source_lang: str, target_lang: str) -> bool:
     lack; "matters" and "stopgap" are not. wordfreq's frequencies (Zipf scale, from news,
     subtitles, the web); a word LOANWORD_GAP or more less frequent in the target language is
     no loanword, and neither is any word where wordfreq lacks either language."""
-    source_code, target_code = base_language(source_lang), base_language(target_lang)
+    source_code, target_code = _code(source_lang), _code(target_lang)
     if not (_in_wordfreq(source_code) and _in_wordfreq(target_code)):
         return False
     key = _word_key(word)
@@ -301,6 +346,7 @@ def _frequencies(code: str) -> FrequencyList | None:
     return load_frequency_list(code)
 
 
+@lru_cache(maxsize=_CACHED)
 def _zipf(word: str, code: str) -> float:
     """wordfreq's `zipf_frequency(word, code, wordlist="large")`: a word of letters only is
     looked up in the compact list (`terms.wordlist`), as wordfreq would (case folded); any other
@@ -315,8 +361,14 @@ def _zipf(word: str, code: str) -> float:
     return zipf_frequency(word, code, wordlist="large")
 
 
+@lru_cache(maxsize=256)
+def _code(language: str) -> str:
+    """`base_language`, asked for the same few codes by every check of every segment."""
+    return base_language(language)
+
+
 def has_word_list(language: str) -> bool:
-    return _has_word_list(base_language(language))
+    return _has_word_list(_code(language))
 
 
 @cache
@@ -327,7 +379,7 @@ def _has_word_list(code: str) -> bool:  # asked once per segment: importlib.reso
 def word_list(language: str) -> WordList | None:
     """The words of pyspellchecker's list for `language`, lower case, or None where it has
     none: it ships ar, de, en, es, eu, fa, fr, it, lv, nl, pt and ru."""
-    return _word_list(base_language(language))
+    return _word_list(_code(language))
 
 
 @cache
@@ -336,9 +388,18 @@ def _word_list(code: str) -> WordList | None:
     return load_word_list(code)
 
 
+@lru_cache(maxsize=_CACHED)
+def _listed(key: str, code: str) -> bool:
+    """`key` (`_word_key`) is in the word list of language `code`, which has one: each look-up
+    is a binary search, and segments ask about the same words again and again."""
+    words = _word_list(code)
+    return words is not None and key in words
+
+
 def _plain_words(text: str) -> list[str]:
     """Words without digits: "70th" and "G7" are not words left in English."""
-    return [word for word in _ALNUM_WORD.findall(text) if not any(c.isdigit() for c in word)]
+    return [word for word in _ALNUM_WORD.findall(text)
+            if word.isalpha() or not any(char.isdigit() for char in word)]
 
 
 def _word_key(word: str) -> str:
@@ -354,10 +415,12 @@ def _placeholders_left(segment: Segment) -> list[str]:
 def _number_mismatch(segment: Segment) -> list[str]:
     """Digits that differ, whatever the locale's separators; numbers inside pins (babel's dates,
     "covid-19") are left out on both sides, since the pin check covers them."""
+    if not (_DIGIT.search(segment.source) or _DIGIT.search(segment.target)):
+        return []
     pinned: set[str] = set()
     for pin in segment.pins:
         for text in (pin.source_text, pin.target_text, *pin.admitted):
-            pinned.update(numbers(text))
+            pinned.update(_pinned_numbers(text))
     source, target = numbers(segment.source), numbers(segment.target)
     for number in pinned:
         del source[number], target[number]
@@ -368,6 +431,11 @@ def _number_mismatch(segment: Segment) -> list[str]:
     if extra:
         parts.append(f"{_quote_numbers(extra, segment.target)} in the target but not the source")
     return ["; ".join(parts)] if parts else []
+
+
+@lru_cache(maxsize=_CACHED)
+def _pinned_numbers(text: str) -> frozenset[str]:
+    return frozenset(numbers(text))
 
 
 def numbers(text: str) -> Counter[str]:
@@ -422,7 +490,11 @@ def _quotes(segment: Segment) -> list[str]:
     compares the counts, once every style of quotation mark is written '"' on both sides."""
     from translate.filters.checks import FilterFailure
 
+    if not (_QUOTE_MARK.search(segment.source) or _QUOTE_MARK.search(segment.target)):
+        return []  # no quotation mark on either side
     source, target = _plain_quotes(segment.source), _plain_quotes(segment.target)
+    if '"' not in source and '"' not in target:
+        return []  # apostrophes only
     try:
         _quote_checker().doublequoting(source, target)
         return []
@@ -456,8 +528,17 @@ def _quote_checker() -> StandardChecker:
 def _repeated_words(target: str) -> list[str]:
     """A word or short word sequence repeated MIN_REPEATS times in a row: the "word salad" an
     engine produces when decoding loops."""
+    words = [token.casefold() for token in _TOKEN.findall(target)]
+    if not words or max(Counter(words).values()) < MIN_REPEATS:
+        return []  # a sequence repeated repeats its first word
+    for size in range(1, MAX_REPEATED_TOKENS + 1):
+        # three in a row: word i equals word i + size, and word i + size word i + 2 × size
+        same = list(map(eq, words, words[size:]))
+        if any(map(and_, same, same[size:])):
+            break
+    else:
+        return []
     tokens = list(_TOKEN.finditer(target))
-    words = [token.group().casefold() for token in tokens]
     found, index = [], 0
     while index < len(words):
         for size in range(1, min(MAX_REPEATED_TOKENS, len(words) - index) + 1):
@@ -495,68 +576,103 @@ def usual_length(segments: Sequence[Segment], source_lang: str,
               if segment.kind == "body" and segment.target.strip()
               and len(segment.source.strip()) >= MIN_RATIO_LENGTH]
     if len(ratios) < MIN_LEARNED:
-        return USUAL_LENGTH.get((base_language(source_lang), base_language(target_lang)))
+        return USUAL_LENGTH.get((_code(source_lang), _code(target_lang)))
     return (statistics.median(c_t / c_s for c_s, c_t, _, _ in ratios),
             statistics.median(w_t / w_s for _, _, w_s, w_t in ratios))
 
 
-def omission_findings(segment: Segment, source_lang: str, target_lang: str,
-                      usual: tuple[float, float] | None) -> list[str]:
-    """A target that lost part of its source: far shorter than the engine usually writes
-    (`usual`: characters, and words for the message), or without a name of the source.
-    Names are capitalised words inside a sentence that the source language's word list lacks
-    ("Hongzhong"; "Telegram" is not one, and acronyms, often translated, "UN" → "ONU", are
-    left out) and no word of the target resembles; pinned terms are left to the pin checks."""
-    if len(segment.source.strip()) < MIN_RATIO_LENGTH:
-        return []
+def _omission_message(lengths: tuple[int, int, int, int], usual: tuple[float, float] | None,
+                      missing: Sequence[str]) -> str | None:
+    """The omission finding: a target that lost part of its source, far shorter than the engine
+    usually writes (`lengths` from `_lengths` against `usual`: characters, and words for the
+    message), or without names of the source (`missing`, `_names_missing`); None where there
+    is none."""
     parts = []
     if usual is not None:
-        chars_s, chars_t, words_s, words_t = _lengths(segment)
+        chars_s, chars_t, words_s, words_t = lengths
         share_chars = chars_t / chars_s / usual[0]
         share_words = words_t / words_s / usual[1]
         if share_chars < SHORT_SHARE:
             parts.append(f"{chars_t} characters and {words_t} words for {chars_s} and "
                          f"{words_s} in the source, {share_chars:.0%} and {share_words:.0%} "
                          f"of the usual length")
-    missing = _names_missing(segment, source_lang)
     if missing:
         parts.append(f"{', '.join(_quote(name) for name in missing)} of the source not found")
     if not parts:
-        return []
-    return ["part of the source may be missing: " + "; ".join(parts)]
+        return None
+    return "part of the source may be missing: " + "; ".join(parts)
 
 
 def _lengths(segment: Segment) -> tuple[int, int, int, int]:
     """Characters and words of the source and of the target."""
-    source, target = " ".join(segment.source.split()), " ".join(segment.target.split())
+    return _text_lengths(segment.source, segment.target)
+
+
+@lru_cache(maxsize=1024)  # an article's, read by `usual_length` and again by its checks
+def _text_lengths(source: str, target: str) -> tuple[int, int, int, int]:
+    source, target = " ".join(source.split()), " ".join(target.split())
     return (max(len(source), 1), len(target),
             max(len(_TOKEN.findall(source)), 1), len(_TOKEN.findall(target)))
 
 
-def _names_missing(segment: Segment, source_lang: str) -> list[str]:
-    source_words = word_list(source_lang)
-    if source_words is None or not _latin(segment.target):
-        return []  # a name in another script ("Shoigu", "绍伊古") cannot be compared
-    source = _without(segment.source, [pin.source_text for pin in segment.pins])
-    names = [name for name, start in ((re.sub(r"['’]s$", "", match.group()), match.start())
-                                      for match in _WORD.finditer(source))
-             if name[0].isupper() and not name.isupper() and len(name) > 2
-             and not grammar.opens_sentence(source, start)
-             and not _AFTER_STOP.search(source, 0, start)
-             and _word_key(name) not in source_words and not _common_word(name, source_lang)]
-    if not names:
+def _names_missing(segment: Segment, source_lang: str, unpinned: str) -> list[str]:
+    """The names of the source (`unpinned`: without its pinned terms, left to the pin checks)
+    that the target lacks. Names are capitalised words inside a sentence that the source
+    language's word list lacks ("Hongzhong"; "Telegram" is not one, and acronyms, often
+    translated, "UN" → "ONU", are left out) and no word of the target resembles."""
+    if word_list(source_lang) is None:
         return []
-    target_words = [_word_key(word) for word in _WORD.findall(segment.target)]
-    return [name for name in dict.fromkeys(names) if not any(
-        word[:4] == _word_key(name)[:4]
-        or SequenceMatcher(None, word, _word_key(name)).ratio() >= NAME_LIKENESS
-        for word in target_words)]
+    names = []
+    for match in _WORD.finditer(unpinned):
+        name = match.group()
+        if not name[0].isupper():
+            continue
+        name = _without_possessive(name)
+        start = match.start()
+        if (not name.isupper() and len(name) > 2 and not grammar.opens_sentence(unpinned, start)
+                and not unpinned[:start].rstrip().endswith(_STOPS)
+                and not _known_word(name, source_lang)):
+            names.append(name)
+    if not names or not _latin(segment.target):
+        return []  # a name in another script ("Shoigu", "绍伊古") cannot be compared
+    target_words = list(dict.fromkeys(word.replace("’", "'").casefold()  # `_word_key`
+                                      for word in _WORD.findall(segment.target)))
+    missing = []
+    for name in dict.fromkeys(names):
+        key = _word_key(name)
+        matcher = SequenceMatcher(None, "", key)
+        if not any(_resembles(word, key, matcher) for word in target_words):
+            missing.append(name)
+    return missing
+
+
+def _without_possessive(word: str) -> str:
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+@lru_cache(maxsize=_CACHED)
+def _known_word(word: str, language: str) -> bool:
+    """A word of the language's word list, or common in its text: no name."""
+    return _word_key(word) in (word_list(language) or ()) or _common_word(word, language)
+
+
+def _resembles(word: str, key: str, matcher: SequenceMatcher[str]) -> bool:
+    """The target word `word` is the rendering of the name `key` (both `_word_key`): the same
+    first four letters, or NAME_LIKENESS alike (`matcher` holds `key` as its second sequence)."""
+    if word[:4] == key[:4]:
+        return True
+    # difflib's ratio is 2 × matches / both lengths, and matches ≤ the shorter length: a bound
+    # that decides most pairs without matching, computed as difflib computes the ratio.
+    if 2.0 * min(len(word), len(key)) / (len(word) + len(key)) < NAME_LIKENESS:
+        return False
+    matcher.set_seq1(word)
+    return matcher.quick_ratio() >= NAME_LIKENESS and matcher.ratio() >= NAME_LIKENESS
 
 
 def _common_word(word: str, language: str) -> bool:
     """A word wordfreq finds at least once in 10,000 words of the language's text: a word the
     spelling list lacks in another spelling ("Defence", "Labour"), not a name."""
-    code = base_language(language)
+    code = _code(language)
     if not _in_wordfreq(code):
         return False
     return _zipf(word, code) >= COMMON_WORD_ZIPF
@@ -564,6 +680,8 @@ def _common_word(word: str, language: str) -> bool:
 
 def _latin(text: str) -> bool:
     """Most of the letters of `text` are Latin ones."""
+    if not _PAST_LATIN.search(text):
+        return True
     letters = [char for char in text if char.isalpha()]
     latin = sum(char < "\u0250" for char in letters)  # Basic Latin to Latin Extended-B
     return latin * 2 >= len(letters)
@@ -571,8 +689,8 @@ def _latin(text: str) -> bool:
 
 def ratio_band(source_lang: str, target_lang: str) -> tuple[float, float]:
     """Expected target/source length ratio in characters for a language pair."""
-    source_cjk = base_language(source_lang) in CJK_LANGUAGES
-    target_cjk = base_language(target_lang) in CJK_LANGUAGES
+    source_cjk = _code(source_lang) in CJK_LANGUAGES
+    target_cjk = _code(target_lang) in CJK_LANGUAGES
     if target_cjk and not source_cjk:
         return RATIO_BAND_TO_CJK
     if source_cjk and not target_cjk:
