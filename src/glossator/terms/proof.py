@@ -32,13 +32,14 @@ def form_pattern(form: str) -> str:
 
 def count_form(text: str, form: str) -> int:
     """Occurrences of `form` in `text` as whole words."""
-    if not form:
+    if not form or form not in text:
         return 0
-    return len(_compiled(form).findall(text))
+    return len(form_regex(form).findall(text))
 
 
 @functools.lru_cache(maxsize=8192)
-def _compiled(form: str) -> re.Pattern[str]:
+def form_regex(form: str) -> re.Pattern[str]:
+    """`form_pattern(form)` compiled."""
     return re.compile(form_pattern(form))
 
 

@@ -17,16 +17,16 @@ import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
-from operator import and_, attrgetter, eq
+from operator import and_, eq
 from typing import TYPE_CHECKING
 
 from glossator.glossary import grammar
 from glossator.languages import base_language, display_name
-from glossator.model import INFO_NOTE, Document, Pin, Segment, tag_names
-from glossator.terms.proof import deprecated_used, form_pattern, missing_pins
+from glossator.model import INFO_NOTE, Document, Pin, Segment, content_key, tag_names
+from glossator.terms.proof import deprecated_used, form_regex, missing_pins
 from glossator.terms.wordlist import (
     FrequencyList,
     WordList,
@@ -116,15 +116,8 @@ def check_document(document: Document, checked: CheckedSegments | None = None) -
     return findings
 
 
-_PIN_FIELDS = attrgetter(*(field.name for field in fields(Pin)))
-
-
-def _content_key(segment: Segment) -> tuple:
-    """What the checks read of a segment (its id only names the findings) as one hashable
-    value: source, target, kind, pins (as tuples of their fields) and markup. Cheaper than
-    `repr`, which the pins' dataclass repr makes slow."""
-    return (segment.source, segment.target, segment.kind,
-            tuple(_PIN_FIELDS(pin) for pin in segment.pins), tuple(segment.markup))
+# What the checks read of a segment (its id only names the findings).
+_SEGMENT_CHECKED = ("source", "target", "kind", "pins", "markup")
 
 
 class CheckedSegments:
@@ -140,7 +133,7 @@ class CheckedSegments:
     def findings(self, segment: Segment, source_lang: str, target_lang: str, *,
                  usual: tuple[float, float] | None = None) -> list[Finding]:
         """`check_segment`'s findings."""
-        key = (source_lang, target_lang, _content_key(segment))
+        key = (source_lang, target_lang, content_key(segment, _SEGMENT_CHECKED))
         checks = self._checked.get(key)
         if checks is None:
             checks = segment_checks(segment, source_lang, target_lang)
@@ -259,16 +252,11 @@ def agreement_findings(segment: Segment, target_lang: str) -> list[str]:
         if (pin.gender, pin.number, pin.article) == (None, None, None):
             continue
         spans = [match.span() for form in pin.preferred_forms if form and form in segment.target
-                 for match in _form_regex(form).finditer(segment.target)]
+                 for match in form_regex(form).finditer(segment.target)]
         messages += grammar.disagreements(segment.target, spans, target_lang,
                                           gender=pin.gender, number=pin.number,
                                           article=pin.article, headline=segment.kind != "body")
     return list(dict.fromkeys(messages))
-
-
-@lru_cache(maxsize=_CACHED)
-def _form_regex(form: str) -> re.Pattern[str]:
-    return re.compile(form_pattern(form))
 
 
 def missing_pin_message(pin: Pin) -> str:
