@@ -20,9 +20,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def _word_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache folder with QA's word lists built once for the session (they depend on nothing
-    a test changes; building one takes a second)."""
+    """A cache folder with QA's word lists and CLDR's date names built once for the session
+    (they depend on nothing a test changes; building them takes seconds)."""
     from glossator.terms.wordlist import load_word_list
+    from glossator.text.dates import DATELINE_LANGUAGES, cldr_date_names
 
     folder = tmp_path_factory.mktemp("word-lists")
     saved = os.environ["GLOSSATOR_CACHE"]  # set by pytest_configure
@@ -30,6 +31,8 @@ def _word_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         for code in ("pt", "en", "de"):
             load_word_list(code)
+        for code in DATELINE_LANGUAGES:  # what every run with a dateline reads
+            cldr_date_names(code)
     finally:
         os.environ["GLOSSATOR_CACHE"] = saved
     return folder
@@ -40,7 +43,7 @@ def cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
                  _word_lists: Path) -> Path:
     """Every test (and the processes it starts) caches into a folder of its own, never the
     user's: what one test's engine taught the cache cannot reach another test. The session's
-    word lists are linked in."""
+    word lists and date names are linked in."""
     folder = tmp_path_factory.mktemp("cache")
     for entry in _word_lists.iterdir():
         os.link(entry, folder / entry.name)

@@ -61,3 +61,32 @@ def test_pt_to_en_dateline_is_cldr_english_not_the_engines():
 
 def test_an_english_date_in_a_portuguese_text_is_not_read_as_portuguese():
     assert find_dates("Thursday, September 12, 2024", "pt") == []
+
+
+def test_cldr_names_are_made_once_and_read_back_from_the_cache(monkeypatch, cache_folder):
+    """Reading English's hundred regions of CLDR takes half a second: a run after the first
+    reads the names from the cache, and a damaged entry is made again, never an error."""
+    import babel
+
+    from glossator.io.cache import entry_path
+    from glossator.text import dates
+
+    entry = entry_path("cldr-dates", f"{babel.__version__} pt")
+    assert entry.parent == cache_folder
+    entry.unlink(missing_ok=True)  # the session's, linked in: this test makes its own
+    made = dates.cldr_date_names("pt")
+    assert made is not None and made[0]["setembro"] == 9 and made[1]["quinta-feira"] == 3
+    assert entry.exists()
+
+    def no_cldr():
+        raise AssertionError("CLDR read again")
+
+    cldr = dates.locale_identifiers
+    monkeypatch.setattr(dates, "locale_identifiers", no_cldr)
+    assert dates.cldr_date_names("pt") == made
+    entry.write_bytes(entry.read_bytes()[:-5])  # cut short (a file of its own: written anew)
+    with pytest.raises(AssertionError, match="CLDR read again"):
+        dates.cldr_date_names("pt")
+    monkeypatch.setattr(dates, "locale_identifiers", cldr)
+    assert dates.cldr_date_names("pt") == made
+    assert dates.cldr_date_names("xx-not-a-language") is None

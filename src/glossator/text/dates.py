@@ -12,6 +12,7 @@ contradicts the date, or a day the month does not have, is no date: the model ke
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,8 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.localedata import locale_identifiers
+
+from glossator.io.cache import read_cached, write_cached
 
 # The languages an article's dateline is looked for in when its language is not known (the
 # sources Argos Translate and Bergamot models translate from).
@@ -108,6 +111,37 @@ def _value(match: re.Match[str], reader: _Reader) -> date | None:
 
 @cache
 def _reader(language: str) -> _Reader | None:
+    names = cldr_date_names(language)
+    if names is None:
+        return None
+    months, weekdays, shapes = names
+    month_names = _alternatives(months)
+    weekday_names = _alternatives(weekdays)
+    patterns = []
+    for shape in shapes:
+        regex = _compile(shape, month_names, weekday_names)
+        if regex is not None:
+            patterns.append(regex)
+    # the longer shapes first: a full date is found whole before its long part
+    patterns.sort(key=lambda p: -len(p.pattern))
+    return _Reader(tuple(patterns), months, weekdays)
+
+
+def cldr_date_names(language: str) -> tuple[dict[str, int], dict[str, int], list[str]] | None:
+    """The month and weekday names (casefolded → number) and the full and long date shapes of
+    `language` in every region's CLDR data; None for a language babel does not know. Read
+    from the disk cache: CLDR's data for English's hundred regions takes half a second to
+    load, once per babel version."""
+    import babel
+
+    key = f"{babel.__version__} {language}"
+    cached = read_cached(_NAMES_KIND, key)
+    if cached is not None:
+        try:
+            months, weekdays, shapes = json.loads(cached)
+            return months, weekdays, shapes
+        except ValueError:
+            pass  # a cache written by another layout: made again
     try:
         locales = [Locale.parse(language)]
     except (UnknownLocaleError, ValueError):
@@ -125,16 +159,12 @@ def _reader(language: str) -> _Reader | None:
                 weekdays.setdefault(name.casefold(), number)
         for length in ("full", "long"):
             shapes.setdefault(locale.date_formats[length].pattern)
-    month_names = _alternatives(months)
-    weekday_names = _alternatives(weekdays)
-    patterns = []
-    for shape in shapes:
-        regex = _compile(shape, month_names, weekday_names)
-        if regex is not None:
-            patterns.append(regex)
-    # the longer shapes first: a full date is found whole before its long part
-    patterns.sort(key=lambda p: -len(p.pattern))
-    return _Reader(tuple(patterns), months, weekdays)
+    write_cached(_NAMES_KIND, key, json.dumps([months, weekdays, list(shapes)],
+                                              ensure_ascii=False).encode("utf-8"))
+    return months, weekdays, list(shapes)
+
+
+_NAMES_KIND = "cldr-dates"
 
 
 def _alternatives(names: dict[str, int]) -> str:
