@@ -247,13 +247,14 @@ def measure_no_repeats(corpus: Path, out: Path) -> dict[str, float]:
 # Where the driver's time goes: the store's stages (`run/store.py`), and within them what
 # could run beside the engine (pins, QA) and what needs the output folder (merge, write).
 DRIVER_PARTS = {
-    "prepare: read, segment, merge": "run/store.py:prepare",
-    "  of it, pins (attach_pins)": "terms/pinning.py:attach_pins",
-    "pins placed and agreed (work_chunk)": "run/executors.py:work_chunk",
-    "write: proof, markup, QA, render, write": "run/store.py:write",
+    "beside the engine (work_chunk, a Ray actor's)": "run/executors.py:work_chunk",
+    "  of it, QA (check_beside)": "terms/qa.py:check_beside",
+    "prepare: read, segment, pins, merge": "run/store.py:prepare",
+    "  of it, pins found (attach_pins)": "terms/pinning.py:attach_pins",
+    "write: proof, markup, QA memo, render": "run/store.py:write",
     "  of it, QA (check_document)": "terms/qa.py:check_document",
     "  of it, render (every format)": "run/store.py:_render",
-    "  of it, atomic writes (fsync)": "io/files.py:write_all",
+    "atomic writes, in a thread (write_all)": "io/files.py:write_all",
 }
 
 

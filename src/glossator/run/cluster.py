@@ -106,7 +106,8 @@ class _Joining:
         parts = [part for part in self.parts if part is not None]
         return Chunk(self.chunk.id, self.chunk.target,
                      segments=[s for part in parts for s in part.segments],
-                     probe=[p for part in parts for p in part.probe])
+                     probe=[p for part in parts for p in part.probe],
+                     checked=[c for part in parts for c in part.checked])
 
 
 class RayExecutor:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from glossator.engines.base import Engine
 from glossator.languages import base_language
@@ -32,16 +33,20 @@ class Chunk:
     target: str  # target language code, as in `RunContext.targets`
     segments: list[Segment] = field(default_factory=list)
     probe: list[Pin] = field(default_factory=list)
+    # What QA found on the translated segments (`terms.qa.check_beside`), for the driver.
+    checked: list[tuple[tuple, Any]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.segments)
 
 
 def work_chunk(engine: Engine, chunk: Chunk, context: RunContext) -> Chunk:
-    """Translate a chunk with its pins enforced and its probe pins' grammar filled in; the
-    same chunk comes back, its segments carrying their targets and pins."""
+    """Translate a chunk with its pins enforced and its probe pins' grammar filled in, and
+    check what the engine wrote; the same chunk comes back, its segments carrying their
+    targets and pins, and `checked` what QA found."""
     from glossator.run.termcache import keep_terms, recall_terms
     from glossator.terms.pinning import probe_grammar, translate_segments
+    from glossator.terms.qa import check_beside
 
     source, target = base_language(context.source), base_language(chunk.target)
     recall_terms(engine, context, source, target)
@@ -50,6 +55,7 @@ def work_chunk(engine: Engine, chunk: Chunk, context: RunContext) -> Chunk:
     if chunk.segments:
         translate_segments(engine, chunk.segments, context.source, chunk.target,
                            always_mask=context.always_mask)
+        chunk.checked = check_beside(chunk.segments, context.source, chunk.target)
     keep_terms(engine, context, source, target)
     return chunk
 

@@ -126,6 +126,7 @@ def _translate_language(store: Store, code: str, todo: list[Item], executor: Exe
                 CLUSTER_CHUNK_SEGMENTS if context.cluster else None)
             limit = min(context.chunk_segments, wanted or context.chunk_segments)
             for chunk in executor.run(scheduler.chunks(documents, limit, flush)):
+                store.checked.learn(chunk.checked)
                 scheduler.receive(chunk)
                 flush()
             flush()

@@ -143,6 +143,35 @@ class CheckedSegments:
         return checks.findings(segment.id, usual)
 
 
+    def learn(self, checked: Sequence[tuple[tuple, SegmentChecks]]) -> None:
+        """Take what `check_beside` found where the segments were translated."""
+        for key, checks in checked:
+            if key not in self._checked:
+                if len(self._checked) >= self.limit:
+                    del self._checked[next(iter(self._checked))]
+                self._checked[key] = checks
+
+
+def check_beside(segments: Sequence[Segment], source_lang: str, target_lang: str
+                 ) -> list[tuple[tuple, SegmentChecks]]:
+    """QA of segments fresh from the engine, made where they were translated (beside the
+    engine, on a Ray actor too) so that the driver does not: each segment checked as the
+    driver will check it, its pins proved and its markup placed (on a copy: the driver does
+    both on the segment itself), keyed as `CheckedSegments` keys it, for its `learn`."""
+    from glossator.terms.markup import place_markup
+    from glossator.terms.proof import verify
+
+    checked = []
+    for segment in segments:
+        final = replace(segment, pins=[pin.copied() for pin in segment.pins],
+                        notes=list(segment.notes))
+        verify(final)
+        place_markup([final])
+        key = (source_lang, target_lang, content_key(final, _SEGMENT_CHECKED))
+        checked.append((key, segment_checks(final, source_lang, target_lang)))
+    return checked
+
+
 def recheck(segments: Sequence[Segment], source_lang: str, target_lang: str) -> None:
     """Pins verified and QA run again on segments whose text a person changed, as a run
     would: the notes of missed pins and the QA lines are replaced, informational notes kept."""
