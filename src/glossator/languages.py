@@ -39,6 +39,7 @@ def tag_language(code: str) -> str:
     return code.replace("_", "-")
 
 
+@cache
 def display_name(code: str) -> str:
     """English name with the native one in brackets: "Portuguese (português)"."""
     try:

@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -77,6 +77,7 @@ def find_dates(text: str, language: str = "en") -> list[DateMatch]:
     return chosen
 
 
+@lru_cache(maxsize=4096)  # an archive's articles of one day share their dateline
 def find_dateline(text: str) -> date | None:
     """The date `text` is, whole, in any of `DATELINE_LANGUAGES`; None where it is no date."""
     if len(text) > _LONGEST_DATELINE or not _DAY_AND_YEAR.search(text):
