@@ -9,24 +9,23 @@ from __future__ import annotations
 
 import copy
 import io
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
 from glossator.errors import FormatError
 from glossator.model import Tag
-from glossator.text.docx import Flat, open_docx, read_paragraph, story_paragraphs, w
+from glossator.text.docx import Flat, read_paragraph, read_story, w
 from glossator.text.layout import Layout
 from glossator.text.runs import Marked, lay_out
 
 
 def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None]) -> bytes:
-    from pathlib import Path
-
     source = layout.source
     assert isinstance(source, bytes)
-    document = open_docx(source, Path(f"source.{layout.extension}"))
-    # Collected first: rewriting a paragraph moves its elements.
-    elements = [element for element, _ in story_paragraphs(document)]
+    story = read_story(source)
+    elements = story.paragraphs  # collected first: rewriting a paragraph moves its elements
+    changed: set[Any] = set()
     for block, paragraph in zip(layout.blocks, paragraphs):
         if paragraph is None:
             continue
@@ -34,10 +33,36 @@ def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None
         assert isinstance(index, int)
         if index > len(elements):
             raise FormatError("the DOCX changed since it was read")
-        _rewrite(elements[index - 1], *read_paragraph(elements[index - 1]), *paragraph)
+        element = elements[index - 1]
+        _rewrite(element, *read_paragraph(element), *paragraph)
+        changed.add(element.getroottree().getroot())
+    return _repacked(source, {name: root for name, root in story.roots.items()
+                              if root in changed})
+
+
+def _repacked(source: bytes, changed: dict[str, Any]) -> bytes:
+    """The package `source` with the members named in `changed` written from those root
+    elements (as python-docx writes a part), every other member as the source has it, under
+    the source's names, dates and compression."""
+    from docx.opc.oxml import serialize_part_xml
+
     out = io.BytesIO()
-    document.save(out)
+    with zipfile.ZipFile(io.BytesIO(source)) as package, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as written:
+        for member in package.infolist():
+            if package.getinfo(member.filename) is not member:
+                continue  # a name the zip holds twice: the last one, as zipfile reads it
+            root = changed.get(member.filename)
+            data = serialize_part_xml(root) if root is not None else package.read(member)
+            written.writestr(_copied(member), data)
     return out.getvalue()
+
+
+def _copied(member: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(member.filename, member.date_time)
+    info.compress_type = member.compress_type
+    info.external_attr = member.external_attr
+    return info
 
 
 def _rewrite(element: Any, flat: Flat, marked: Marked, text: str, tags: list[Tag]) -> None:

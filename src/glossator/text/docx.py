@@ -189,17 +189,22 @@ def read_paragraph(paragraph: Any) -> tuple[Flat, Marked]:
     return flat, mark(flat.pieces, lambda key: properties.get(key, frozenset()))
 
 
+def _register_notes() -> None:
+    """Footnotes and endnotes as XML parts (python-docx keeps them as bytes otherwise), so
+    their paragraphs are read and written as the body's are."""
+    from docx.opc.constants import CONTENT_TYPE
+    from docx.opc.part import PartFactory, XmlPart
+
+    for content_type in (CONTENT_TYPE.WML_FOOTNOTES, CONTENT_TYPE.WML_ENDNOTES):
+        PartFactory.part_type_for.setdefault(content_type, XmlPart)
+
+
 def open_docx(data: bytes, path: Path) -> Any:
     """The python-docx Document of a .docx's bytes, checked first (`io.packages`)."""
     check_package(data, path, "DOCX", "word/document.xml")
     import docx
-    from docx.opc.constants import CONTENT_TYPE
-    from docx.opc.part import PartFactory, XmlPart
 
-    # Footnotes and endnotes as XML parts (python-docx keeps them as bytes otherwise), so
-    # their paragraphs are read and written as the body's are.
-    for content_type in (CONTENT_TYPE.WML_FOOTNOTES, CONTENT_TYPE.WML_ENDNOTES):
-        PartFactory.part_type_for.setdefault(content_type, XmlPart)
+    _register_notes()
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as problem:  # python-docx raises KeyError, ValueError, XMLSyntaxError ...
@@ -211,30 +216,90 @@ def open_docx(data: bytes, path: Path) -> Any:
         raise InputError(f"is not a readable DOCX ({detail[:200]})", path=path) from None
 
 
-def story_paragraphs(document: Any) -> Iterator[tuple[Any, str]]:
-    """Each `w:p` of the document with its kind ("title", "body"), in the article's order."""
+
+def _story_rels() -> tuple[str, ...]:
+    """The relationships to the parts whose paragraphs follow the body's, in this order."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    names = _style_names(document)
-    for paragraph in _paragraphs(document.element.body):
+    return (RT.FOOTNOTES, RT.ENDNOTES, RT.HEADER, RT.FOOTER)
+
+
+def story_paragraphs(document: Any) -> Iterator[tuple[Any, str]]:
+    """Each `w:p` of a python-docx Document with its kind ("title", "body"), in the article's
+    order."""
+    parts = [(rel.reltype, str(rel.target_part.partname), getattr(rel.target_part, "element",
+                                                                  None))
+             for rel in document.part.rels.values() if not rel.is_external]
+    return _story(document.element, _style_names(document), parts)
+
+
+@dataclass
+class Story:
+    """The parts of a .docx that hold the article's paragraphs, as the writer needs them:
+    each one's root element by its zip member name (the main document's first), and every
+    `w:p` of the article in order."""
+
+    roots: dict[str, Any]
+    paragraphs: list[Any]
+
+
+def read_story(data: bytes) -> Story:
+    """The story of a .docx `open_docx` read before: python-docx's package reader walks its
+    relationships, and only the main document, notes, headers and footers are parsed (not
+    the styles, theme and settings python-docx would parse too: most of the time it takes)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import PartFactory, XmlPart
+    from docx.opc.pkgreader import PackageReader
+    from docx.oxml.parser import parse_xml
+
+    _register_notes()
+    package = PackageReader.from_file(io.BytesIO(data))
+    kinds = {str(name): (content_type, blob)
+             for name, content_type, _, blob in package.iter_sparts()}
+
+    def parsed(name: str) -> Any:
+        content_type, blob = kinds[name]
+        kind = PartFactory.part_type_for.get(content_type, PartFactory.default_part_type)
+        return parse_xml(blob) if issubclass(kind, XmlPart) else None
+
+    main = next(str(rel.target_partname) for source, rel in package.iter_srels()
+                if str(source) == "/" and rel.reltype == RT.OFFICE_DOCUMENT
+                and not rel.is_external)
+    roots = {main: parsed(main)}
+    order = _story_rels()
+    for source, rel in package.iter_srels():
+        name = str(rel.target_partname) if not rel.is_external else ""
+        if str(source) == main and rel.reltype in order and name not in roots:
+            roots[name] = parsed(name)
+    relations = [(rel.reltype, str(rel.target_partname), roots.get(str(rel.target_partname)))
+                 for source, rel in package.iter_srels()
+                 if str(source) == main and not rel.is_external]
+    paragraphs = [element for element, _ in _story(roots[main], {}, relations)]
+    roots = {name.lstrip("/"): root for name, root in roots.items() if root is not None}
+    return Story(roots, paragraphs)
+
+
+def _story(main: Any, names: dict[str, str],
+           relations: list[tuple[str, str, Any]]) -> Iterator[tuple[Any, str]]:
+    """The paragraphs of the main document's root `main`, then those of the XML parts it
+    relates to as (relationship type, part name, root element or None) that are notes,
+    headers or footers, in `_story_rels`' order, each part once."""
+    body = main.find(w("body"))
+    for paragraph in _paragraphs(body) if body is not None else ():
         properties = paragraph.find(w("pPr"))
         style = properties.find(w("pStyle")) if properties is not None else None
         name = names.get(style.get(w("val")), "") if style is not None else ""
         level = properties.find(w("outlineLvl")) if properties is not None else None
         heading = _HEADING.match(name) or (level is not None and level.get(w("val")) != "9")
         yield paragraph, "title" if heading else "body"
-    order = (RT.FOOTNOTES, RT.ENDNOTES, RT.HEADER, RT.FOOTER)
-    parts = sorted(((order.index(rel.reltype), str(rel.target_part.partname), rel.target_part)
-                    for rel in document.part.rels.values()
-                    if not rel.is_external and rel.reltype in order),
-                   key=lambda item: item[:2])
-    seen: set[int] = set()
-    for _, _, part in parts:
-        if id(part) in seen or not hasattr(part, "element"):
-            continue
-        seen.add(id(part))
-        for paragraph in _paragraphs(part.element):
-            yield paragraph, "body"
+    order = _story_rels()
+    parts = sorted(((order.index(reltype), name, root) for reltype, name, root in relations
+                    if reltype in order and root is not None), key=lambda part: part[:2])
+    seen: set[str] = set()
+    for _, name, root in parts:
+        if name not in seen:
+            seen.add(name)
+            yield from ((paragraph, "body") for paragraph in _paragraphs(root))
 
 
 def _style_names(document: Any) -> dict[str, str]:
