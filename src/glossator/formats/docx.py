@@ -1,9 +1,11 @@
-"""Write a translated Word document (`text.docx` read it): the source opened again with
-python-docx, each translated paragraph's runs replaced by runs of its translation, each with
-the properties (`w:rPr`) of the run its words came from (`text.runs.lay_out`), a link's words
-in a copy of its `w:hyperlink`, every point (image, field, footnote reference) the source's own
-element at its place; a paragraph's properties, every untranslated paragraph and every other
-part of the package (styles, numbering, pictures, settings) as python-docx read them."""
+"""Write a translated Word document (`text.docx` read it): the source's story parts (main
+document, notes, headers, footers) parsed again, each translated paragraph's runs replaced by
+runs of its translation, each with the properties (`w:rPr`) of the run its words came from
+(`text.runs.lay_out`), a link's words in a copy of its `w:hyperlink`, every point (image,
+field, footnote reference) the source's own element at its place; a paragraph's properties and
+every untranslated paragraph as they were. A part with a paragraph rewritten is written as
+python-docx writes a part; every other member of the package (styles, numbering, pictures,
+settings) is the source's own bytes, under its name and date."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import copy
 import io
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from glossator.errors import FormatError
@@ -23,8 +26,9 @@ from glossator.text.runs import Marked, lay_out
 def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None]) -> bytes:
     source = layout.source
     assert isinstance(source, bytes)
-    story = read_story(source)
-    elements = story.paragraphs  # collected first: rewriting a paragraph moves its elements
+    story = read_story(source, Path(f"source.{layout.extension}"), check=False)
+    # Collected first: rewriting a paragraph moves its elements.
+    elements = [element for element, _ in story.paragraphs]
     changed: set[Any] = set()
     for block, paragraph in zip(layout.blocks, paragraphs):
         if paragraph is None:
@@ -37,13 +41,13 @@ def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None
         _rewrite(element, *read_paragraph(element), *paragraph)
         changed.add(element.getroottree().getroot())
     return _repacked(source, {name: root for name, root in story.roots.items()
-                              if root in changed})
+                              if root in changed}, story.blobs)
 
 
-def _repacked(source: bytes, changed: dict[str, Any]) -> bytes:
+def _repacked(source: bytes, changed: dict[str, Any], blobs: dict[str, bytes]) -> bytes:
     """The package `source` with the members named in `changed` written from those root
-    elements (as python-docx writes a part), every other member as the source has it, under
-    the source's names, dates and compression."""
+    elements (as python-docx writes a part), every other member as the source has it (from
+    `blobs` where they were read already), under the source's names, dates and compression."""
     from docx.opc.oxml import serialize_part_xml
 
     out = io.BytesIO()
@@ -53,7 +57,8 @@ def _repacked(source: bytes, changed: dict[str, Any]) -> bytes:
             if package.getinfo(member.filename) is not member:
                 continue  # a name the zip holds twice: the last one, as zipfile reads it
             root = changed.get(member.filename)
-            data = serialize_part_xml(root) if root is not None else package.read(member)
+            data = (serialize_part_xml(root) if root is not None
+                    else blobs.get(member.filename) or package.read(member))
             written.writestr(_copied(member), data)
     return out.getvalue()
 
