@@ -195,7 +195,7 @@ def test_translate_a_fragment_in_place_and_build(cli, tmp_path):
      "web page with no article in it"),
     ("body.html", b"<p>Bad \x00 byte.</p>", "NUL byte"),
     ("body.htm", b"<div><script>track()</script></div>", "HTML with no text to translate"),
-    ("body.html", b"<p>caf\xe9</p>", "invalid UTF-8"),
+    ("body.html", b"<p>caf\xe9</p>", "not UTF-8 (byte 0xe9 at offset 6) and no charset"),
 ])
 def test_bad_html_is_one_line_exit_3_and_nothing_written(cli, tmp_path, name, content,
                                                          message):
