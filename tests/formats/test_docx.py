@@ -119,6 +119,24 @@ def test_one_article_written_in_two_languages_each_from_the_source(tmp_path):
     assert members(written["fr"]).keys() == first.keys()
 
 
+def test_a_member_deflating_does_not_shrink_is_copied_stored(tmp_path):
+    """A photo (here random bytes, as incompressible as a JPEG) is not deflated again."""
+    import os
+
+    source = make_docx(tmp_path / "story.docx")
+    with zipfile.ZipFile(source, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/media/photo.jpeg", os.urandom(64 * 1024))
+    document = build_document(parse_source(source.read_bytes(), source), "en")
+    document.segments[0].target = "Seul e Washington realizam exercícios"
+    out = tmp_path / "pt.docx"
+    out.write_bytes(render_document(document))
+    with zipfile.ZipFile(out) as package:
+        kinds = {info.filename: info.compress_type for info in package.infolist()}
+    assert kinds["word/media/photo.jpeg"] == zipfile.ZIP_STORED
+    assert kinds["word/document.xml"] == kinds["word/styles.xml"] == zipfile.ZIP_DEFLATED
+    assert members(out)["word/media/photo.jpeg"] == members(source)["word/media/photo.jpeg"]
+
+
 def test_a_tag_the_paragraph_does_not_have_is_text_or_dropped_its_words_kept(tmp_path):
     import docx
 

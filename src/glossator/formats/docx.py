@@ -47,7 +47,7 @@ def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None
 def _repacked(source: bytes, changed: dict[str, Any], blobs: dict[str, bytes]) -> bytes:
     """The package `source` with the members named in `changed` written from those root
     elements (as python-docx writes a part), every other member as the source has it (from
-    `blobs` where they were read already), under the source's names, dates and compression."""
+    `blobs` where they were read already), under the source's names and dates."""
     from docx.opc.oxml import serialize_part_xml
 
     out = io.BytesIO()
@@ -59,14 +59,18 @@ def _repacked(source: bytes, changed: dict[str, Any], blobs: dict[str, bytes]) -
             root = changed.get(member.filename)
             data = (serialize_part_xml(root) if root is not None
                     else blobs.get(member.filename) or package.read(member))
-            written.writestr(_copied(member), data)
+            written.writestr(_copied(member, rewritten=root is not None), data)
     return out.getvalue()
 
 
-def _copied(member: zipfile.ZipInfo) -> zipfile.ZipInfo:
+def _copied(member: zipfile.ZipInfo, rewritten: bool) -> zipfile.ZipInfo:
+    """Where `member` goes in the written package: its name, date and attributes; deflated,
+    unless it is the source's own and deflating it gained next to nothing (a photo, already
+    compressed: deflating a megabyte again costs ~30 ms for no gain), then stored."""
     info = zipfile.ZipInfo(member.filename, member.date_time)
-    info.compress_type = member.compress_type
     info.external_attr = member.external_attr
+    stored = not rewritten and member.compress_size >= 0.95 * member.file_size
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     return info
 
 
