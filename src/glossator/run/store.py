@@ -72,7 +72,7 @@ class Store:
         self.memory_changed: dict[str, bool] = {}
         self.memory_indexes: dict[str, FuzzyIndex] = {}  # language → the memory, indexed
         # Articles `plan` parsed, by path, with their bytes' digest: `prepare` takes each once
-        # instead of parsing it again (a DOCX costs ~20 ms), within ARTICLES_KEPT_BYTES.
+        # instead of parsing it again (an ODT costs ~20 ms, a DOCX ~4), within ARTICLES_KEPT_BYTES.
         self.planned: dict[Path, tuple[str, Article, int]] = {}
         self.planned_bytes = 0
         self.terms: dict[str, TermReport] = {}
