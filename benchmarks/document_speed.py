@@ -27,6 +27,19 @@ profile of one docx folder run the difference to text is the writer (python-docx
 package again and saving it: ~32 ms a document of the 250 ms a document takes); the wall
 ratio stays just under the target.
 
+2026-12-07, 22:20-22:25 UTC, load average 1.1-3.0 (2 cores shared with two other sessions),
+after the DOCX reader and writer stopped making python-docx Documents (`text.docx.read_story`:
+python-docx's package reader and parser, only the parts python-docx would parse, styles.xml's
+names kept per distinct styles.xml; the writer parses only the main document, notes, headers
+and footers and copies every other member of the source zip): reading a DOCX 7.7-8.0 ->
+4.4-4.5 ms, writing one 16.6-17.0 -> 8.4-9.3 ms (15 documents, read and written in a loop).
+`--rounds 3`, three runs: docx 0.90x / 0.93x / 0.83x wall and 0.95x / 0.96x / 0.85x CPU (load
+1.1, 1.4, 3.0); the code before, run between them: docx 0.77x wall, 0.83x CPU (load 1.6), and
+0.86x CPU in a run whose text round took 4.1 s under load (wall 1.40x, meaningless). odt
+0.85x-1.01x wall. What is left of a DOCX's own cost is mostly deflating the copied members
+again (~4.5 ms: python-docx's template holds 800 KB of styles XML); a lower deflate level
+would save ~2.5 ms for files ~40% bigger, and was left.
+
 Wall time swings with the machine's load (the text run itself took 5.2 s, then 2.5 s); CPU
 time is the steadier measure and meets the target for both. A document's own work: python-docx
 opens the package about 20 ms (the default template's styles), the writer opens it again and

@@ -92,6 +92,51 @@ def test_the_writer_puts_each_translation_into_runs_of_the_same_properties(tmp_p
     assert b"According to state media." in members(tmp_path / "pt.docx")["word/footnotes.xml"]
 
 
+def test_one_article_written_in_two_languages_each_from_the_source(tmp_path):
+    """The writer reads the source's bytes again for each document it writes, so a second
+    language's document holds none of the first's words; every member with no paragraph
+    rewritten is the source's own bytes (styles, settings, the picture)."""
+    import docx
+
+    source = make_docx(tmp_path / "story.docx")
+    article = parse_source(source.read_bytes(), source)
+    written = {}
+    for code, words in (("pt", "Seul e Washington realizam exercícios"),
+                        ("fr", "Séoul et Washington tiennent des exercices")):
+        document = build_document(article, "en")
+        document.target_lang = code
+        document.segments[0].target = words
+        written[code] = tmp_path / f"{code}.docx"
+        written[code].write_bytes(render_document(document))
+    pt, fr = (docx.Document(written[code]) for code in ("pt", "fr"))
+    assert pt.paragraphs[0].text == "Seul e Washington realizam exercícios"
+    assert fr.paragraphs[0].text == "Séoul et Washington tiennent des exercices"
+    assert pt.paragraphs[1].text == fr.paragraphs[1].text == article.paragraphs[1].text
+    original, first = members(source), members(written["pt"])
+    assert set(first) == set(original)
+    changed = {name for name in original if first[name] != original[name]}
+    assert changed == {"word/document.xml"}, changed
+    assert members(written["fr"]).keys() == first.keys()
+
+
+def test_a_member_deflating_does_not_shrink_is_copied_stored(tmp_path):
+    """A photo (here random bytes, as incompressible as a JPEG) is not deflated again."""
+    import os
+
+    source = make_docx(tmp_path / "story.docx")
+    with zipfile.ZipFile(source, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/media/photo.jpeg", os.urandom(64 * 1024))
+    document = build_document(parse_source(source.read_bytes(), source), "en")
+    document.segments[0].target = "Seul e Washington realizam exercícios"
+    out = tmp_path / "pt.docx"
+    out.write_bytes(render_document(document))
+    with zipfile.ZipFile(out) as package:
+        kinds = {info.filename: info.compress_type for info in package.infolist()}
+    assert kinds["word/media/photo.jpeg"] == zipfile.ZIP_STORED
+    assert kinds["word/document.xml"] == kinds["word/styles.xml"] == zipfile.ZIP_DEFLATED
+    assert members(out)["word/media/photo.jpeg"] == members(source)["word/media/photo.jpeg"]
+
+
 def test_a_tag_the_paragraph_does_not_have_is_text_or_dropped_its_words_kept(tmp_path):
     import docx
 

@@ -195,7 +195,7 @@ def test_translate_a_fragment_in_place_and_build(cli, tmp_path):
      "web page with no article in it"),
     ("body.html", b"<p>Bad \x00 byte.</p>", "NUL byte"),
     ("body.htm", b"<div><script>track()</script></div>", "HTML with no text to translate"),
-    ("body.html", b"<p>caf\xe9</p>", "invalid UTF-8"),
+    ("body.html", b"<p>caf\xe9</p>", "not UTF-8 (byte 0xe9 at offset 6) and no charset"),
 ])
 def test_bad_html_is_one_line_exit_3_and_nothing_written(cli, tmp_path, name, content,
                                                          message):
@@ -205,3 +205,50 @@ def test_bad_html_is_one_line_exit_3_and_nothing_written(cli, tmp_path, name, co
     assert result.returncode == 3
     assert result.stderr.count("\n") == 1 and message in result.stderr and name in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# Pages of older sites in other encodings (issue 18) -------------------------------------------
+
+_ENCODED = {  # file → (declaration, words put in a paragraph, encoding of the bytes)
+    "w1252.html": ('<meta charset="windows-1252">', "“Café Müller”", "cp1252"),
+    "latin1.html": ('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">',
+                    "São Paulo", "cp1252"),
+    "sjis.html": ('<meta charset="Shift_JIS">', "東京", "cp932"),
+    "koi8.html": ('<meta http-equiv="content-type" content="text/html; charset=koi8-r">',
+                  "Шойгу", "koi8_r"),
+    "utf16.html": ("", "Zürich 東京", "utf-16"),  # a byte-order mark, no <meta>
+}
+
+
+@needs_bergamot
+def test_pages_in_other_encodings_are_read_as_declared_and_written_in_utf_8(cli, tmp_path):
+    from glossator.text.charsets import declared_charset
+
+    for name, (meta, words, encoding) in _ENCODED.items():
+        page = NEWS_PAGE.replace('<meta charset="utf-8">', meta).replace(
+            "reported on Tuesday.", f"reported on Tuesday from {words}.")
+        (tmp_path / name).write_bytes(page.encode(encoding, "xmlcharrefreplace"))
+    fragment = '<meta charset="windows-1252">\n' + FRAGMENT.replace(
+        "declined\nto comment.", "declined\nto comment at the Café Müller.")
+    (tmp_path / "body.html").write_bytes(fragment.encode("cp1252"))
+    result = cli("translate", ".", "--to", "pt", "--engine", "bergamot", "--no-glossary",
+                 "--out", "out", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out" / "pt"
+    for name, (_meta, words, _encoding) in [*_ENCODED.items(),
+                                            ("body.html", ("", "Café Müller", ""))]:
+        msgids = " ".join(entry.msgid for entry in polib.pofile(str(out / name).replace(
+            ".html", ".po")))
+        assert words in msgids, (name, msgids)
+        written = (out / name).read_bytes()
+        text = written.decode("utf-8")  # UTF-8 bytes ...
+        assert declared_charset(written) == "utf-8", name  # ... that say they are
+        assert "windows-1252" not in text and "koi8" not in text.lower(), name
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    for name in ("sjis.html", "w1252.html"):
+        dom = dump_dom(tmp_path / name.replace(".html", ""), out / name)
+        ours = lxml.html.document_fromstring((out / name).read_bytes().decode("utf-8"))
+        shown = " ".join(dom.find("body").text_content().split())
+        assert shown == " ".join(ours.find("body").text_content().split()) != ""

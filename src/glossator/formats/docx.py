@@ -1,32 +1,35 @@
-"""Write a translated Word document (`text.docx` read it): the source opened again with
-python-docx, each translated paragraph's runs replaced by runs of its translation, each with
-the properties (`w:rPr`) of the run its words came from (`text.runs.lay_out`), a link's words
-in a copy of its `w:hyperlink`, every point (image, field, footnote reference) the source's own
-element at its place; a paragraph's properties, every untranslated paragraph and every other
-part of the package (styles, numbering, pictures, settings) as python-docx read them."""
+"""Write a translated Word document (`text.docx` read it): the source's story parts (main
+document, notes, headers, footers) parsed again, each translated paragraph's runs replaced by
+runs of its translation, each with the properties (`w:rPr`) of the run its words came from
+(`text.runs.lay_out`), a link's words in a copy of its `w:hyperlink`, every point (image,
+field, footnote reference) the source's own element at its place; a paragraph's properties and
+every untranslated paragraph as they were. A part with a paragraph rewritten is written as
+python-docx writes a part; every other member of the package (styles, numbering, pictures,
+settings) is the source's own bytes, under its name and date."""
 
 from __future__ import annotations
 
 import copy
 import io
+import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from glossator.errors import FormatError
 from glossator.model import Tag
-from glossator.text.docx import Flat, open_docx, read_paragraph, story_paragraphs, w
+from glossator.text.docx import Flat, read_paragraph, read_story, w
 from glossator.text.layout import Layout
 from glossator.text.runs import Marked, lay_out
 
 
 def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None]) -> bytes:
-    from pathlib import Path
-
     source = layout.source
     assert isinstance(source, bytes)
-    document = open_docx(source, Path(f"source.{layout.extension}"))
+    story = read_story(source, Path(f"source.{layout.extension}"), check=False)
     # Collected first: rewriting a paragraph moves its elements.
-    elements = [element for element, _ in story_paragraphs(document)]
+    elements = [element for element, _ in story.paragraphs]
+    changed: set[Any] = set()
     for block, paragraph in zip(layout.blocks, paragraphs):
         if paragraph is None:
             continue
@@ -34,10 +37,41 @@ def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None
         assert isinstance(index, int)
         if index > len(elements):
             raise FormatError("the DOCX changed since it was read")
-        _rewrite(elements[index - 1], *read_paragraph(elements[index - 1]), *paragraph)
+        element = elements[index - 1]
+        _rewrite(element, *read_paragraph(element), *paragraph)
+        changed.add(element.getroottree().getroot())
+    return _repacked(source, {name: root for name, root in story.roots.items()
+                              if root in changed}, story.blobs)
+
+
+def _repacked(source: bytes, changed: dict[str, Any], blobs: dict[str, bytes]) -> bytes:
+    """The package `source` with the members named in `changed` written from those root
+    elements (as python-docx writes a part), every other member as the source has it (from
+    `blobs` where they were read already), under the source's names and dates."""
+    from docx.opc.oxml import serialize_part_xml
+
     out = io.BytesIO()
-    document.save(out)
+    with zipfile.ZipFile(io.BytesIO(source)) as package, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as written:
+        for member in package.infolist():
+            if package.getinfo(member.filename) is not member:
+                continue  # a name the zip holds twice: the last one, as zipfile reads it
+            root = changed.get(member.filename)
+            data = (serialize_part_xml(root) if root is not None
+                    else blobs.get(member.filename) or package.read(member))
+            written.writestr(_copied(member, rewritten=root is not None), data)
     return out.getvalue()
+
+
+def _copied(member: zipfile.ZipInfo, rewritten: bool) -> zipfile.ZipInfo:
+    """Where `member` goes in the written package: its name, date and attributes; deflated,
+    unless it is the source's own and deflating it gained next to nothing (a photo, already
+    compressed: deflating a megabyte again costs ~30 ms for no gain), then stored."""
+    info = zipfile.ZipInfo(member.filename, member.date_time)
+    info.external_attr = member.external_attr
+    stored = not rewritten and member.compress_size >= 0.95 * member.file_size
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    return info
 
 
 def _rewrite(element: Any, flat: Flat, marked: Marked, text: str, tags: list[Tag]) -> None:

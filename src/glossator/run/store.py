@@ -72,8 +72,8 @@ class Store:
         self.memory_changed: dict[str, bool] = {}
         self.memory_indexes: dict[str, FuzzyIndex] = {}  # language → the memory, indexed
         # Articles `plan` parsed, by path, with their bytes' digest and size: `prepare` takes
-        # each as read then, neither read nor parsed again (a DOCX costs ~20 ms), within
-        # ARTICLES_KEPT_BYTES.
+        # each as read then, neither read nor parsed again (an ODT costs ~20 ms, a DOCX ~4),
+        # within ARTICLES_KEPT_BYTES.
         self.planned: dict[Path, tuple[str, Article, int]] = {}
         self.planned_bytes = 0
         self.terms: dict[str, TermReport] = {}

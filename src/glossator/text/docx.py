@@ -189,65 +189,130 @@ def read_paragraph(paragraph: Any) -> tuple[Flat, Marked]:
     return flat, mark(flat.pieces, lambda key: properties.get(key, frozenset()))
 
 
-def open_docx(data: bytes, path: Path) -> Any:
-    """The python-docx Document of a .docx's bytes, checked first (`io.packages`)."""
-    check_package(data, path, "DOCX", "word/document.xml")
-    import docx
-    from docx.opc.constants import CONTENT_TYPE
-    from docx.opc.part import PartFactory, XmlPart
+@dataclass
+class Story:
+    """The parts of a .docx that hold the article's paragraphs: each one's root element by
+    its zip member name (the main document's first), and every `w:p` of the article in order
+    with its kind ("title", "body"); and the bytes of every part, by member name."""
 
-    # Footnotes and endnotes as XML parts (python-docx keeps them as bytes otherwise), so
-    # their paragraphs are read and written as the body's are.
-    for content_type in (CONTENT_TYPE.WML_FOOTNOTES, CONTENT_TYPE.WML_ENDNOTES):
-        PartFactory.part_type_for.setdefault(content_type, XmlPart)
+    roots: dict[str, Any]
+    paragraphs: list[tuple[Any, str]]
+    blobs: dict[str, bytes]
+
+
+def read_story(data: bytes, path: Path, check: bool = True) -> Story:
+    """The story of a .docx's bytes; InputError (one line) for a package that is no sound
+    DOCX. python-docx's package reader walks the relationships, and its parser reads every
+    part python-docx would read as XML, so a document it would refuse is refused; but no
+    python-docx Document is made (it costs twice as long), and styles.xml, most of a
+    document's XML (Word's template: 350 KB), is parsed once per distinct styles.xml.
+    Without `check` (the writer, on bytes read before), only the story's parts are parsed."""
+    if check:
+        check_package(data, path, "DOCX", "word/document.xml")
     try:
-        return docx.Document(io.BytesIO(data))
+        return _read_story(data, check)
+    except InputError as problem:
+        raise InputError(problem.message, path=path) from None
     except Exception as problem:  # python-docx raises KeyError, ValueError, XMLSyntaxError ...
         detail = str(problem).splitlines()[0] if str(problem) else type(problem).__name__
-        kind = re.search(r"content type is '([^']*)'", detail)
-        if kind:
-            raise InputError(f"is not a Word document but {kind[1]} (a macro-enabled document "
-                             "or a template renamed .docx?)", path=path) from None
         raise InputError(f"is not a readable DOCX ({detail[:200]})", path=path) from None
 
 
-def story_paragraphs(document: Any) -> Iterator[tuple[Any, str]]:
-    """Each `w:p` of the document with its kind ("title", "body"), in the article's order."""
+def _read_story(data: bytes, check: bool) -> Story:
+    import docx  # noqa: F401  (registers python-docx's part classes)
+    from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import PartFactory, XmlPart
+    from docx.opc.pkgreader import PackageReader
+    from docx.oxml.parser import parse_xml
 
-    names = _style_names(document)
-    for paragraph in _paragraphs(document.element.body):
+    package = PackageReader.from_file(io.BytesIO(data))
+    parts = {str(name): (content_type, blob)
+             for name, content_type, _, blob in package.iter_sparts()}
+    relations: dict[str, list[tuple[str, str]]] = {}  # part name → (relationship, target)
+    for source, rel in package.iter_srels():
+        if not rel.is_external:
+            relations.setdefault(str(source), []).append((rel.reltype, str(rel.target_partname)))
+    main = next((target for reltype, target in relations.get("/", [])
+                 if reltype == RT.OFFICE_DOCUMENT), None)
+    if main is None:
+        raise InputError("is not a readable DOCX (no main document)")
+    if parts[main][0] != CT.WML_DOCUMENT_MAIN:
+        raise InputError(f"is not a Word document but {parts[main][0]} (a macro-enabled "
+                         "document or a template renamed .docx?)")
+    related = relations.get(main, [])
+    story = {main} | {target for reltype, target in related if reltype in _STORY_RELS}
+    styles = next((target for reltype, target in related if reltype == RT.STYLES), None)
+    roots: dict[str, Any] = {}
+    for name, (content_type, blob) in parts.items():
+        kind = PartFactory.part_type_for.get(content_type, PartFactory.default_part_type)
+        xml = issubclass(kind, XmlPart) or content_type in (CT.WML_FOOTNOTES, CT.WML_ENDNOTES)
+        if xml and (name in story or (check and name != styles)):
+            roots[name] = parse_xml(blob)
+    names: dict[str, str] = {}
+    if check:  # python-docx's own styles where the document has none
+        from docx.parts.styles import StylesPart
+
+        names = _style_names(parts[styles][1] if styles in parts
+                             else StylesPart._default_styles_xml())
+    paragraphs = list(_story(roots[main], names, [
+        (reltype, target, roots.get(target)) for reltype, target in relations.get(main, [])]))
+    order = [main, *sorted(story - {main})]
+    return Story({name.lstrip("/"): roots[name] for name in order if name in roots},
+                 paragraphs, {name.lstrip("/"): blob for name, (_, blob) in parts.items()})
+
+
+# The relationships to the parts whose paragraphs follow the body's, in this order: footnotes,
+# endnotes, headers, footers.
+_STORY_RELS = tuple(f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}"
+                    for kind in ("footnotes", "endnotes", "header", "footer"))
+
+
+def _story(main: Any, names: dict[str, str],
+           relations: list[tuple[str, str, Any]]) -> Iterator[tuple[Any, str]]:
+    """The paragraphs of the main document's root `main`, then those of the XML parts it
+    relates to as (relationship type, part name, root element or None) that are notes,
+    headers or footers, in `_STORY_RELS`' order (then by name), each part once."""
+    body = main.find(w("body"))
+    for paragraph in _paragraphs(body) if body is not None else ():
         properties = paragraph.find(w("pPr"))
         style = properties.find(w("pStyle")) if properties is not None else None
         name = names.get(style.get(w("val")), "") if style is not None else ""
         level = properties.find(w("outlineLvl")) if properties is not None else None
         heading = _HEADING.match(name) or (level is not None and level.get(w("val")) != "9")
         yield paragraph, "title" if heading else "body"
-    order = (RT.FOOTNOTES, RT.ENDNOTES, RT.HEADER, RT.FOOTER)
-    parts = sorted(((order.index(rel.reltype), str(rel.target_part.partname), rel.target_part)
-                    for rel in document.part.rels.values()
-                    if not rel.is_external and rel.reltype in order),
-                   key=lambda item: item[:2])
-    seen: set[int] = set()
-    for _, _, part in parts:
-        if id(part) in seen or not hasattr(part, "element"):
-            continue
-        seen.add(id(part))
-        for paragraph in _paragraphs(part.element):
-            yield paragraph, "body"
+    parts = sorted(((_STORY_RELS.index(reltype), name, root) for reltype, name, root in relations
+                    if reltype in _STORY_RELS and root is not None), key=lambda part: part[:2])
+    seen: set[str] = set()
+    for _, name, root in parts:
+        if name not in seen:
+            seen.add(name)
+            yield from ((paragraph, "body") for paragraph in _paragraphs(root))
 
 
-def _style_names(document: Any) -> dict[str, str]:
-    """Style id → name as python-docx gives it (Word's built-in names in their UI spelling),
-    read off styles.xml directly: python-docx's objects for every style of Word's template
-    cost a few milliseconds a document, twice (reading, writing)."""
+_STYLE_NAMES: dict[bytes, dict[str, str]] = {}  # styles.xml's digest → its style names
+_STYLE_NAMES_KEPT = 64
+
+
+def _style_names(styles: bytes) -> dict[str, str]:
+    """Style id → name as python-docx gives it (Word's built-in names in their UI spelling)
+    of a styles.xml: parsed once per distinct one (documents of one newsroom share theirs)."""
+    import hashlib
+
+    from docx.oxml.parser import parse_xml
     from docx.styles import BabelFish
 
+    digest = hashlib.blake2b(styles, digest_size=20).digest()
+    if digest in _STYLE_NAMES:
+        return _STYLE_NAMES[digest]
     names = {}
-    for style in document.styles.element.iterchildren(w("style")):
+    for style in parse_xml(styles).iterchildren(w("style")):
         name = style.find(w("name"))
         names[style.get(w("styleId"))] = BabelFish.internal2ui(
             name.get(w("val"), "")) if name is not None else ""
+    if len(_STYLE_NAMES) >= _STYLE_NAMES_KEPT:
+        _STYLE_NAMES.clear()
+    _STYLE_NAMES[digest] = names
     return names
 
 
@@ -261,10 +326,10 @@ def _paragraphs(root: Any) -> Iterator[Any]:
 def parse_docx(data: bytes, path: Path) -> Article:
     """The paragraphs of a .docx with their markup, and the layout its writer needs;
     InputError (one line) for a file that is no sound DOCX or holds no text."""
-    document = open_docx(data, path)
-    layout = Layout("docx", "docx", data, parsed=document)
+    story = read_story(data, path)
+    layout = Layout("docx", "docx", data)
     paragraphs: list[Paragraph] = []
-    for index, (element, kind) in enumerate(story_paragraphs(document), start=1):
+    for index, (element, kind) in enumerate(story.paragraphs, start=1):
         _, marked = read_paragraph(element)
         if not marked.plain.strip():
             continue

@@ -59,7 +59,7 @@ class Layout:
     extension: str
     source: str | bytes
     blocks: list[Block] = field(default_factory=list)
-    parsed: object = None  # the format library's own object (a python-docx Document)
+    parsed: object = None  # the format library's own object (an odfpy document)
 
 
 def paragraph_tags(inlines: list[Inline], tags: list[Tag]) -> list[tuple[Tag, Inline]]:

@@ -29,9 +29,10 @@ def parse_source(data: bytes, path: Path) -> Article:
 
         return parse_markdown(decode_article(data, path), path)
     if kind == "html":
+        from glossator.text.charsets import decode_html
         from glossator.text.html import parse_html_document
 
-        return parse_html_document(decode_article(data, path), path)
+        return parse_html_document(decode_html(data, path), path)
     return parse_article(decode_article(data, path), path)
 
 
