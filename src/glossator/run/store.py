@@ -44,6 +44,9 @@ ARTICLES_KEPT_BYTES = 64 * 1024 * 1024  # planned articles kept parsed for `prep
 PINS_REMEMBERED = 50_000  # source texts whose pins a run remembers per language, at most
 MEMORY_ORIGIN = "memory"  # a match's origin, as XLIFF's <alt-trans origin> names it
 MATCHES = 5  # fuzzy matches written per segment, best first
+# Finished articles rendered and handed to the writer together: small enough that writing
+# starts while the run renders the next ones, large enough that their fsyncs share commits.
+WRITE_BATCH = 16
 
 
 @dataclass
@@ -278,10 +281,14 @@ class Store:
         return self.terms.setdefault(code, TermReport(code))
 
     def write(self, code: str, finished: list[Pending]) -> None:
-        """Check, render and write finished documents (and the memory, if it grew) in one
-        all-or-nothing write, done beside the run (`close` waits for it)."""
-        if not finished:
-            return
+        """Check, render and write finished documents (and the memory, if it grew), each
+        `WRITE_BATCH` of them in one all-or-nothing write (the memory with the last), done
+        beside the run (`close` waits for it)."""
+        for start in range(0, len(finished), WRITE_BATCH):
+            self._write_batch(code, finished[start:start + WRITE_BATCH],
+                              last=start + WRITE_BATCH >= len(finished))
+
+    def _write_batch(self, code: str, finished: list[Pending], *, last: bool) -> None:
         from glossator.formats.tmx import write_memory
         from glossator.terms.qa import check_document
 
@@ -309,7 +316,7 @@ class Store:
                     if code in self.memory_indexes:  # a pair it replaces is left out by lookups
                         self.memory_indexes[code].add(Unit(text, target, MEMORY_ORIGIN))
             segments += len(document.segments)
-        if self.memory_changed.get(code):
+        if last and self.memory_changed.get(code):
             files[self.out / code / MEMORY_FILE] = write_memory(
                 sorted(memory.items()), self.context.source, code)
             self.memory_changed[code] = False
