@@ -541,3 +541,38 @@ def test_killing_a_run_at_any_moment_leaves_only_whole_outputs(tmp_path, article
     for out in left[:1]:  # the next run cleans a killed run's temporaries
         assert translate(article, out, "--formats", ALL_FORMATS).returncode == 0
         assert sorted(os.listdir(out / "pt")) == sorted(os.listdir(reference / "pt"))
+
+
+def test_a_run_cut_off_between_renames_is_not_taken_as_up_to_date(tmp_path, monkeypatch):
+    """An article's PO, sealed for resuming, is renamed into place after its other outputs:
+    a run cut off between two renames leaves an older PO, and the next run translates the
+    article again instead of keeping a new PO beside an old page."""
+    from glossator.run.pipeline import translate_articles
+
+    article = tmp_path / "story.txt"
+    article.write_text("Story.\n\nIt rained for three days.\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    def run(**options):
+        return translate_articles([article], ["pt"], engine_name="bergamot", out=out,
+                                  report=lambda _line: None, **options)
+
+    run()
+    article.write_text("Story.\n\nIt rained for four days.\n", encoding="utf-8")
+    real_replace, renamed = os.replace, []
+
+    def dying(source, target):
+        if renamed:
+            raise OSError(errno.EIO, "EIO")
+        renamed.append(Path(target).name)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", dying)
+    with pytest.raises(FormatError, match="cannot replace"):
+        run()
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert renamed and not renamed[0].endswith(".po")
+    again = run()
+    assert again.translated == 1 and again.skipped == 0
+    assert "four" in (out / "pt" / "story.txt").read_text(encoding="utf-8") or \
+        "quatro" in (out / "pt" / "story.txt").read_text(encoding="utf-8")

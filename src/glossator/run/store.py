@@ -349,18 +349,21 @@ class Store:
                 f"{_segmenter_id()} | glossary {self.context.glossary_signature}")
 
     def _render(self, code: str, pending: Pending) -> dict[Path, str | bytes]:
-        """Every output of a finished document; the PO file sealed for resuming."""
-        document, files = pending.document, {}
+        """Every output of a finished document; the PO file sealed for resuming, and last:
+        files are renamed into place in this order, and a run cut off between two renames
+        must not leave a sealed PO beside an older output, which resuming would take as up to
+        date."""
+        document, files, sealed = pending.document, {}, {}
         paths = self.outputs(code, pending.item.source)
         for fmt in self.formats:
             if fmt.name == "po":
                 print_ = self.fingerprint(code, pending.item.source, pending.digest)
                 document.header_notes.append(header_note(print_))
-                files[paths[fmt.name]] = seal(fmt.render(document), print_)
+                sealed[paths[fmt.name]] = seal(fmt.render(document), print_)
                 document.header_notes.pop()
             else:
                 files[paths[fmt.name]] = fmt.render(document)
-        return files
+        return files | sealed
 
     def _count(self, code: str, report: TermReport) -> None:
         terms = self.term_report(code)
