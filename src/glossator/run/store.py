@@ -293,6 +293,7 @@ class Store:
         from glossator.terms.qa import check_document
 
         files: dict[Path, str | bytes] = {}
+        written: list[Path] = []
         memory = self.memories[code]
         segments = 0
         for pending in finished:
@@ -309,6 +310,7 @@ class Store:
             self.result.qa_findings += len(findings)
             self._attach_matches(code, document)
             files.update(self._render(code, pending))
+            written.extend(self.outputs(code, pending.item.source).values())  # formats' order
             for text, target in reviewed_pairs([document]).items():
                 if memory.get(text) != target:
                     memory[text] = target
@@ -319,8 +321,10 @@ class Store:
         if last and self.memory_changed.get(code):
             files[self.out / code / MEMORY_FILE] = write_memory(
                 sorted(memory.items()), self.context.source, code)
+            written.append(self.out / code / MEMORY_FILE)
             self.memory_changed[code] = False
-        self.result.paths.extend(self.writer.write(files))
+        self.writer.write(files)
+        self.result.paths.extend(written)
         self.result.translated += len(finished)
         self.progress.update(articles=len(finished), segments=segments)
 
