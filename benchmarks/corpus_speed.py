@@ -71,6 +71,24 @@ against the distinct-segment limit swung from 0.53x to 1.09x between runs (the e
 speed moves that much on this machine; the run also makes the pins' fallback engine calls).
 No repeats: 0.88x, 0.79x (1.00x before, same noise). Ray local, 1 / 2 / 4 actors: 2.45 /
 3.82 / 2.65 articles/s (4 actors on 2 cores compete).
+
+Measured 2026-12-07 late evening, machine otherwise idle (load 1-1.8, the benchmark's own),
+`--rows driver,norepeat`: at the session's start (4de449f) driver alone 4.9 ms/article,
+repetitive 0.69x, no repeats 0.89x. After the writing in a thread of its own
+(`io.files.BackgroundWriter`), QA's article-free checks once per distinct segment and 2.3x
+cheaper, QA beside the engine (`terms.qa.check_beside`, in `work_chunk`), PO entries made once
+per distinct segment, CLDR names cached, planned articles not read again, six runs as the work
+went in: driver alone 2.7 / 2.9 / 3.6 / 3.8 / 3.1 / 3.1 ms/article; repetitive 0.79x / 0.84x /
+0.82x / 0.79x / 0.80x / 0.76x; no repeats 0.90x / 0.93x / 0.94x / 0.93x / 0.89x / 0.99x (the raw
+engine itself ran at 80-101 segments/s across these runs). Where the driver's time goes now
+(profiled, main thread): render 20-23 %, prepare 14-17 %, beside the engine 9-11 % (of it QA
+7-9 %), QA look-ups 4 %; the main thread waits about 0.9 s of 1,000 articles for the writer,
+whose fsyncs (3,000 files) are now the replayed run's limit. Ray local, 1 / 2 / 4 actors:
+3.62 / 6.68 / 5.88 articles/s (1.85x with 2 actors on 2 cores).
+Tried and left out: the engine in a thread of its own beside the driver (0.71x: bergamot hands
+out one sentence at a time, and each hand-out waited for the GIL the driver held); writing a
+batch's files one after the other (less CPU, but the replayed run took 10-20 % longer); 16 or
+32 writer threads instead of 4 (the same wall time, more CPU).
 """
 
 from __future__ import annotations
