@@ -554,10 +554,12 @@ def test_omission_leaves_common_words_in_another_spelling():
                           "encontro oficial.") == []
 
 
-def test_a_run_checks_each_distinct_segment_once(monkeypatch):
+@pytest.fixture
+def checked_ids(monkeypatch) -> list[str]:
+    """The ids of the segments QA checks (`qa.segment_checks`), in order."""
     from glossator.terms import qa
 
-    seen = []
+    seen: list[str] = []
     checking = qa.segment_checks
 
     def counting(segment, source_lang, target_lang):
@@ -565,6 +567,13 @@ def test_a_run_checks_each_distinct_segment_once(monkeypatch):
         return checking(segment, source_lang, target_lang)
 
     monkeypatch.setattr(qa, "segment_checks", counting)
+    return seen
+
+
+def test_a_run_checks_each_distinct_segment_once(checked_ids):
+    from glossator.terms import qa
+
+    seen = checked_ids
 
     def document(target: str) -> Document:
         return Document(name="a", source_lang="en", target_lang="pt", segments=[
@@ -586,20 +595,13 @@ def test_a_run_checks_each_distinct_segment_once(monkeypatch):
     assert check_document(document("Shoigu reuniu-se com Kim."), None) == first
 
 
-def test_a_segment_met_again_is_measured_against_each_articles_usual_length(monkeypatch):
+def test_a_segment_met_again_is_measured_against_each_articles_usual_length(checked_ids):
     """The memo checks a segment once, but its length against the usual lengths of each
     article it is in: short for an article whose engine writes long, not for one whose
     engine writes short."""
     from glossator.terms import qa
 
-    seen = []
-    checking = qa.segment_checks
-
-    def counting(segment, source_lang, target_lang):
-        seen.append(segment.id)
-        return checking(segment, source_lang, target_lang)
-
-    monkeypatch.setattr(qa, "segment_checks", counting)
+    seen = checked_ids
     source = LONG_SOURCE  # 141 characters; the target 97, 0.69 of them
     target = ("O líder norte-coreano Kim Jong Un recebeu o ministro da Defesa russo Serguei "
               "Shoigu em Pyongyang.")
