@@ -30,9 +30,9 @@ from typing import Any
 
 from glossator.errors import InputError
 from glossator.io.packages import check_package
-from glossator.text.article import Article, Paragraph
-from glossator.text.layout import Block, Layout
-from glossator.text.runs import Marked, Piece, mark
+from glossator.text.article import Article
+from glossator.text.layout import Layout
+from glossator.text.runs import Marked, Piece, mark, package_article
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -327,15 +327,5 @@ def parse_docx(data: bytes, path: Path) -> Article:
     """The paragraphs of a .docx with their markup, and the layout its writer needs;
     InputError (one line) for a file that is no sound DOCX or holds no text."""
     story = read_story(data, path)
-    layout = Layout("docx", "docx", data)
-    paragraphs: list[Paragraph] = []
-    for index, (element, kind) in enumerate(story.paragraphs, start=1):
-        _, marked = read_paragraph(element)
-        if not marked.plain.strip():
-            continue
-        layout.blocks.append(Block(marked.inlines, index))
-        paragraphs.append(Paragraph(text=marked.plain, kind=kind, line=index,
-                                    tags=marked.tags))
-    if not paragraphs:
-        raise InputError("DOCX with no text to translate", path=path)
-    return Article(path=path, paragraphs=paragraphs, layout=layout)
+    return package_article(path, Layout("docx", "docx", data), story.paragraphs,
+                           lambda element: read_paragraph(element)[1], "DOCX")

@@ -27,9 +27,9 @@ from typing import Any
 
 from glossator.errors import InputError
 from glossator.io.packages import check_package
-from glossator.text.article import Article, Paragraph
-from glossator.text.layout import Block, Layout
-from glossator.text.runs import Marked, Piece, mark
+from glossator.text.article import Article
+from glossator.text.layout import Layout
+from glossator.text.runs import Marked, Piece, mark, package_article
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
@@ -205,15 +205,6 @@ def parse_odt(data: bytes, path: Path) -> Article:
     InputError (one line) for a file that is no sound ODT or holds no text."""
     document = open_odt(data, path)
     styles = SpanStyles(document)
-    layout = Layout("odt", "odt", data, parsed=document)
-    paragraphs: list[Paragraph] = []
-    for index, (element, kind) in enumerate(story_paragraphs(document), start=1):
-        _, marked = read_paragraph(element, styles)
-        if not marked.plain.strip():
-            continue
-        layout.blocks.append(Block(marked.inlines, index))
-        paragraphs.append(Paragraph(text=marked.plain, kind=kind, line=index,
-                                    tags=marked.tags))
-    if not paragraphs:
-        raise InputError("ODT with no text to translate", path=path)
-    return Article(path=path, paragraphs=paragraphs, layout=layout)
+    return package_article(path, Layout("odt", "odt", data, parsed=document),
+                           story_paragraphs(document),
+                           lambda element: read_paragraph(element, styles)[1], "ODT")

@@ -14,11 +14,15 @@ formatting and the link its innermost tags give it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from glossator.errors import InputError
 from glossator.model import Tag, tag_number
-from glossator.text.layout import Inline, tag_list
+from glossator.text.article import Article, Paragraph
+from glossator.text.layout import Block, Inline, Layout, tag_list
 
 # Which formatting names a tag's letter, in this order of preference (model.TAG_LETTERS).
 FORMATTING_LETTERS = ("b", "i", "u", "s")
@@ -183,3 +187,22 @@ def _link_index(tag: Tag | None, inlines: Sequence[Inline]) -> int | None:
     if tag is None:
         return None
     return inlines[tag_number(tag.name)].data[0]  # type: ignore[index]
+
+
+def package_article(path: Path, layout: Layout, story: Iterable[tuple[Any, str]],
+                    read: Callable[[Any], Marked], what: str) -> Article:
+    """The article of a word processor's document (DOCX, ODT): each paragraph of its `story`
+    (element, kind) read into plain text and tags (`read`), numbered by its place in the
+    story, which `layout` keeps for the writer; empty paragraphs left out. InputError where
+    none holds text (`what` names the format)."""
+    paragraphs: list[Paragraph] = []
+    for index, (element, kind) in enumerate(story, start=1):
+        marked = read(element)
+        if not marked.plain.strip():
+            continue
+        layout.blocks.append(Block(marked.inlines, index))
+        paragraphs.append(Paragraph(text=marked.plain, kind=kind, line=index,
+                                    tags=marked.tags))
+    if not paragraphs:
+        raise InputError(f"{what} with no text to translate", path=path)
+    return Article(path=path, paragraphs=paragraphs, layout=layout)
