@@ -11,8 +11,8 @@ import errno
 import fcntl
 import os
 import queue
+import random
 import re
-import secrets
 import stat
 import tempfile
 import threading
@@ -188,7 +188,7 @@ def _write_temporary(path: Path, text: str | bytes) -> Path:
     data = memoryview(text if isinstance(text, bytes) else text.encode("utf-8"))
     prefix = f"{TEMPORARY_PREFIX}{path.name[:_NAME_IN_TEMPORARY]}.{os.getpid()}."
     while True:
-        temporary = path.parent / f"{prefix}{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
+        temporary = path.parent / f"{prefix}{_NAMES.getrandbits(32):08x}{TEMPORARY_SUFFIX}"
         try:
             fd = os.open(temporary, _CREATE, 0o666)
             break
@@ -208,6 +208,8 @@ def _write_temporary(path: Path, text: str | bytes) -> Path:
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+# Temporaries' names need only not to collide (O_EXCL makes sure): no system call for each.
+_NAMES = random.Random(os.urandom(16))
 
 
 def _replace_all(staged: list[tuple[Path, Path]], *, sync: bool = True) -> None:
