@@ -516,7 +516,7 @@ def test_a_repeated_segment_is_rendered_once_and_reads_as_itself(name, module, m
     from glossator.formats import html, po
 
     monkeypatch.setattr(html, "_ROWS", {})  # what earlier tests rendered
-    monkeypatch.setattr(po, "_COMMENTS", {})
+    monkeypatch.setattr(po, "_ENTRIES", {})
     calls = []
     real = getattr(target, made)
     monkeypatch.setattr(target, made, lambda segment, *rest: calls.append(segment.id)

@@ -120,8 +120,10 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
 
 # An entry's text as polib writes it, by everything of the segment but where it is, cut where
 # its occurrence ("#: ") and its context (msgctxt) lines go: before the lines of the first part
-# and of the second.
+# and of the second. Archives repeat datelines, boilerplate and wire copy: each is made once.
 _ENTRIES: dict[tuple, tuple[str, str, str]] = {}
+ENTRIES_REMEMBERED = 20_000
+_SEGMENT_RECORDED = segment_fields("id", "paragraph")
 
 
 def _entry_text(segment: Segment, source_name: str, occurrence: str, obsolete: bool) -> str:
@@ -142,12 +144,12 @@ def _entry_text(segment: Segment, source_name: str, occurrence: str, obsolete: b
         lines = entry.__unicode__(0).split("\n")
         comments = next(index for index, line in enumerate(lines)
                         if not line.startswith(("# ", "#. ")))
-        msgid = lines.index(next(line for line in lines[comments:]
-                                 if line.startswith(("msgid ", "#~ msgid "))), comments)
+        msgid = next(index for index in range(comments, len(lines))
+                     if lines[index].startswith(("msgid ", "#~ msgid ")))
         parts = ("".join(line + "\n" for line in lines[:comments]),
                  "".join(line + "\n" for line in lines[comments:msgid]),
                  "\n".join(lines[msgid:]))
-        if len(_ENTRIES) >= COMMENTS_REMEMBERED:
+        if len(_ENTRIES) >= ENTRIES_REMEMBERED:
             _ENTRIES = {}  # a new one, not cleared: safe where threads write at once
         _ENTRIES[key] = parts
     before, middle, after = parts
@@ -156,23 +158,9 @@ def _entry_text(segment: Segment, source_name: str, occurrence: str, obsolete: b
     return before + where + middle + context + after
 
 
-# A segment's facts as its `#.` comment, by everything of the segment but where it is: archives
-# repeat datelines, boilerplate and wire copy, and each is written once.
-_COMMENTS: dict[tuple, str] = {}
-COMMENTS_REMEMBERED = 20_000
-_SEGMENT_RECORDED = segment_fields("id", "paragraph")
-
-
 def _facts_comment(segment: Segment) -> str:
-    global _COMMENTS
-    key = content_key(segment, _SEGMENT_RECORDED)
-    comment = _COMMENTS.get(key)
-    if comment is None:
-        comment = "\n".join(to_lines(segment))
-        if len(_COMMENTS) >= COMMENTS_REMEMBERED:
-            _COMMENTS = {}  # a new one, not cleared: safe where threads write at once
-        _COMMENTS[key] = comment
-    return comment
+    """A segment's facts as its `#.` comment (`comments.to_lines`)."""
+    return "\n".join(to_lines(segment))
 
 
 def _occurrence_name(name: str) -> str:

@@ -80,14 +80,8 @@ def write_all(files: Mapping[Path, str | bytes], writers: ThreadPoolExecutor | N
                 writers = stack.enter_context(
                     ThreadPoolExecutor(max_workers=min(len(files), _WRITERS)))
             for path, text in files.items():
-                if writers is None:
-                    written[path] = Future()
-                    try:
-                        written[path].set_result(_write_temporary(path, text))
-                    except OSError as error:
-                        written[path].set_exception(error)
-                else:
-                    written[path] = writers.submit(_write_temporary, path, text)
+                written[path] = (writers.submit(_write_temporary, path, text) if writers
+                                 else _written_now(path, text))
         staged = []
         for path, future in written.items():
             try:
@@ -104,6 +98,16 @@ def write_all(files: Mapping[Path, str | bytes], writers: ThreadPoolExecutor | N
             with suppress(Exception):  # one still running is waited for, then its file removed
                 _unlink_quietly(future.result())  # gone already where the rename succeeded
     return list(files)
+
+
+def _written_now(path: Path, text: str | bytes) -> Future[Path]:
+    """`_write_temporary` in this thread (one file: no thread to start), as a done future."""
+    future: Future[Path] = Future()
+    try:
+        future.set_result(_write_temporary(path, text))
+    except OSError as error:
+        future.set_exception(error)
+    return future
 
 
 class BackgroundWriter:
@@ -126,15 +130,14 @@ class BackgroundWriter:
         self._writers = ThreadPoolExecutor(max_workers=self.WRITERS)
         self._folders: set[Path] = set()  # written to: synced by `close`
 
-    def write(self, files: Mapping[Path, str | bytes]) -> list[Path]:
-        """Queue `files` to be written as `write_all` writes them; their paths."""
+    def write(self, files: Mapping[Path, str | bytes]) -> None:
+        """Queue `files` to be written as `write_all` writes them."""
         self._raise()
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name="glossator-writer",
                                             daemon=True)
             self._thread.start()
         self._batches.put(dict(files))
-        return list(files)
 
     def close(self) -> None:
         """Write what is queued, then stop; raise the error of a batch that failed."""

@@ -137,19 +137,19 @@ class CheckedSegments:
         checks = self._checked.get(key)
         if checks is None:
             checks = segment_checks(segment, source_lang, target_lang)
-            if len(self._checked) >= self.limit:
-                del self._checked[next(iter(self._checked))]
-            self._checked[key] = checks
+            self._keep(key, checks)
         return checks.findings(segment.id, usual)
-
 
     def learn(self, checked: Sequence[tuple[tuple, SegmentChecks]]) -> None:
         """Take what `check_beside` found where the segments were translated."""
         for key, checks in checked:
             if key not in self._checked:
-                if len(self._checked) >= self.limit:
-                    del self._checked[next(iter(self._checked))]
-                self._checked[key] = checks
+                self._keep(key, checks)
+
+    def _keep(self, key: tuple, checks: SegmentChecks) -> None:
+        if len(self._checked) >= self.limit:
+            del self._checked[next(iter(self._checked))]
+        self._checked[key] = checks
 
 
 def check_beside(segments: Sequence[Segment], source_lang: str, target_lang: str
@@ -670,7 +670,7 @@ def _without_possessive(word: str) -> str:
 @lru_cache(maxsize=_CACHED)
 def _known_word(word: str, language: str) -> bool:
     """A word of the language's word list, or common in its text: no name."""
-    return _word_key(word) in (word_list(language) or ()) or _common_word(word, language)
+    return _listed(_word_key(word), _code(language)) or _common_word(word, language)
 
 
 def _resembles(word: str, key: str, matcher: SequenceMatcher[str]) -> bool:
