@@ -13,6 +13,8 @@ import copy
 import io
 import zipfile
 from collections.abc import Sequence
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -82,27 +84,22 @@ def _rewrite(element: Any, flat: Flat, marked: Marked, text: str, tags: list[Tag
             element.remove(child)
     for marker in flat.openers:
         element.append(marker)
-    link_index: int | None = None
-    link_element: Any = None
-    for out in lay_out(text, tags, marked):
-        if out.link != link_index:
-            link_index = out.link
-            link_element = None
-            if out.link is not None:
-                source_link = flat.links[out.link]
-                link_element = OxmlElement("w:hyperlink")
-                for name, value in source_link.attrib.items():
-                    link_element.set(name, value)
-                element.append(link_element)
-        container = link_element if link_element is not None else element
-        if out.point is not None:
-            for in_run, properties, part in flat.points[out.point]:
-                container.append(_run(properties, part) if in_run else part)
-            continue
-        text_element = OxmlElement("w:t")
-        text_element.text = out.text
-        text_element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        container.append(_run(flat.properties.get(out.style), text_element))
+    for link, outs in groupby(lay_out(text, tags, marked), key=attrgetter("link")):
+        container = element
+        if link is not None:  # the words of one link go in a copy of its w:hyperlink
+            container = OxmlElement("w:hyperlink")
+            for name, value in flat.links[link].attrib.items():
+                container.set(name, value)
+            element.append(container)
+        for out in outs:
+            if out.point is not None:
+                for in_run, properties, part in flat.points[out.point]:
+                    container.append(_run(properties, part) if in_run else part)
+                continue
+            text_element = OxmlElement("w:t")
+            text_element.text = out.text
+            text_element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            container.append(_run(flat.properties.get(out.style), text_element))
     for marker in flat.closers:
         element.append(marker)
 

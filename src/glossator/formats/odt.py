@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -48,24 +50,21 @@ def _rewrite(element: Any, flat: Flat, marked: Marked, text: str, tags: list[Tag
         _detach(element, child)
     for marker in flat.markers:
         element.appendChild(marker)
-    link_index: int | None = None
-    link_element: Any = None
-    for out in lay_out(text, tags, marked):
-        if out.link != link_index:
-            link_index = out.link
-            link_element = None
-            if out.link is not None:
-                link_element = _shell(flat.links[out.link])
-                element.appendChild(link_element)
-        container = link_element if link_element is not None else element
-        if out.point is not None:
-            container.appendChild(flat.points[out.point])
-            continue
-        for span in flat.spans.get(out.style, []):
-            inner = _shell(span)
-            container.appendChild(inner)
-            container = inner
-        _add_text(container, out.text)
+    for link, outs in groupby(lay_out(text, tags, marked), key=attrgetter("link")):
+        linked = element
+        if link is not None:  # the words of one link go in a copy of its text:a
+            linked = _shell(flat.links[link])
+            element.appendChild(linked)
+        for out in outs:
+            if out.point is not None:
+                linked.appendChild(flat.points[out.point])
+                continue
+            container = linked
+            for span in flat.spans.get(out.style, []):
+                inner = _shell(span)
+                container.appendChild(inner)
+                container = inner
+            _add_text(container, out.text)
 
 
 def _detach(parent: Any, child: Any) -> None:
