@@ -9,6 +9,7 @@ import os
 import shutil
 import struct
 import subprocess
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -204,3 +205,32 @@ def convert(paths: list[Path], kind: str, out: Path) -> list[Path]:
                    env={**os.environ, "HOME": str(out)})
     extension = kind.split(":")[0]
     return [out / f"{path.stem}.{extension}" for path in paths]
+
+
+def members(path: Path) -> dict[str, bytes]:
+    """Every member of a zip package, by name."""
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def tagged_segments(path: Path) -> list[tuple[str, str]]:
+    """Each segment of a document as glossator reads it: its kind and its tagged source."""
+    from glossator.text.document import build_document
+    from glossator.text.sources import parse_source
+
+    document = build_document(parse_source(path.read_bytes(), path), "en")
+    return [(s.kind, s.tagged_source) for s in document.segments]
+
+
+def translated_by_hand(source: Path, targets: dict[str, str], out: Path) -> Path:
+    """`source` with a translation typed in (no engine): `targets` by segment id, every other
+    segment empty (kept as the source), written by the document's writer to `out`."""
+    from glossator.formats.documents import render_document
+    from glossator.text.document import build_document
+    from glossator.text.sources import parse_source
+
+    document = build_document(parse_source(source.read_bytes(), source), "en")
+    for segment in document.segments:
+        segment.target = targets.get(segment.id, "")
+    out.write_bytes(render_document(document))
+    return out

@@ -14,7 +14,16 @@ from glossator.formats.documents import render_document
 from glossator.formats.po import POFormat, read_po
 from glossator.text.document import build_document
 from glossator.text.sources import parse_source
-from officedocs import GLOSSARY, URL, convert, make_docx, make_odt, soffice
+from officedocs import (
+    GLOSSARY,
+    URL,
+    convert,
+    make_docx,
+    make_odt,
+    members,
+    soffice,
+    translated_by_hand,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -40,32 +49,20 @@ def runs(paragraph) -> list[tuple[str, bool, bool, bool]]:
     return out
 
 
-def members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as package:
-        return {name: package.read(name) for name in package.namelist()}
-
-
-def translated_by_hand(tmp_path: Path) -> Path:
+def docx_by_hand(tmp_path: Path) -> Path:
     """The test document with a translation typed in (no engine), written by the writer."""
-    source = make_docx(tmp_path / "story.docx")
-    document = build_document(parse_source(source.read_bytes(), source), "en")
-    targets = {
+    return translated_by_hand(make_docx(tmp_path / "story.docx"), {
         "1.1": "Seul e Washington realizam exercícios",
         "2.1": f"A <b0>{PINNED}</b0> disse na segunda-feira que os exercícios começam em breve.",
         "2.2": "Em <a1>Seul</a1>, as autoridades não comentaram.<n2/>",
         "4.1": "Os exercícios são <i0>defensivos</i0>, disse um porta-voz.",
-        "12.1": "Página<x0/>"}
-    for segment in document.segments:
-        segment.target = targets.get(segment.id, "")
-    out = tmp_path / "pt.docx"
-    out.write_bytes(render_document(document))
-    return out
+        "12.1": "Página<x0/>"}, tmp_path / "pt.docx")
 
 
 def test_the_writer_puts_each_translation_into_runs_of_the_same_properties(tmp_path):
     import docx
 
-    written = docx.Document(translated_by_hand(tmp_path))
+    written = docx.Document(docx_by_hand(tmp_path))
     heading, lead, bullet, quote = written.paragraphs[:4]
     assert (heading.style.name, heading.text) == ("Heading 1",
                                                   "Seul e Washington realizam exercícios")
@@ -213,7 +210,7 @@ def test_translate_a_docx_end_to_end_then_build(cli, tmp_path):
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_the_translated_docx(tmp_path):
-    written = translated_by_hand(tmp_path)
+    written = docx_by_hand(tmp_path)
     pdf, = convert([written], "pdf", tmp_path / "pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
     text, = convert([written], "txt:Text", tmp_path / "txt")

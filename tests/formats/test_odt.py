@@ -4,17 +4,21 @@ untranslated one; opened in LibreOffice where it is installed."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import polib
 import pytest
 
-from glossator.formats.documents import render_document
 from glossator.formats.po import POFormat, read_po
-from glossator.text.document import build_document
-from glossator.text.sources import parse_source
-from officedocs import GLOSSARY, URL, convert, make_odt, soffice
+from officedocs import (
+    GLOSSARY,
+    URL,
+    convert,
+    make_odt,
+    members,
+    soffice,
+    translated_by_hand,
+)
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -72,31 +76,20 @@ def text_of(paragraph) -> str:
     return "".join(text for text, *_ in parts(paragraph) if not text.startswith("<"))
 
 
-def members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as package:
-        return {name: package.read(name) for name in package.namelist()}
-
-
-def translated_by_hand(tmp_path: Path) -> Path:
-    source = make_odt(tmp_path / "story.odt")
-    document = build_document(parse_source(source.read_bytes(), source), "en")
-    targets = {
+def odt_by_hand(tmp_path: Path) -> Path:
+    """The test document with a translation typed in (no engine), written by the writer."""
+    return translated_by_hand(make_odt(tmp_path / "story.odt"), {
         "1.1": "Seul e Washington realizam exercícios",
         "2.1": f"A <b0>{PINNED}</b0> disse na segunda-feira que os exercícios começam em breve.",
         "2.2": "Em <a1>Seul</a1>, as autoridades não comentaram.<n2/>",
         "3.1": "Segundo a mídia estatal.",
-        "11.1": "Seul  <b0>insiste</b0> que a página <x1/> é final."}
-    for segment in document.segments:
-        segment.target = targets.get(segment.id, "")
-    out = tmp_path / "pt.odt"
-    out.write_bytes(render_document(document))
-    return out
+        "11.1": "Seul  <b0>insiste</b0> que a página <x1/> é final."}, tmp_path / "pt.odt")
 
 
 def test_the_writer_puts_each_translation_into_spans_of_the_same_style(tmp_path):
     from odf.text import H
 
-    written = load(translated_by_hand(tmp_path))
+    written = load(odt_by_hand(tmp_path))
     heading = written.getElementsByType(H)[0]
     assert heading.getAttrNS(TEXT, "outline-level") == "1"
     assert text_of(heading) == "Seul e Washington realizam exercícios"
@@ -162,7 +155,7 @@ def test_translate_an_odt_end_to_end_then_build(cli, tmp_path):
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_the_translated_odt(tmp_path):
-    written = translated_by_hand(tmp_path)
+    written = odt_by_hand(tmp_path)
     pdf, = convert([written], "pdf", tmp_path / "pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
     text, = convert([written], "txt:Text", tmp_path / "txt")

@@ -6,24 +6,17 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from glossator.errors import InputError
 from glossator.io.packages import MAX_PACKAGE_BYTES, MAX_PACKAGE_MEMBERS
-from glossator.text.document import build_document
 from glossator.text.sources import parse_source
-from officedocs import make_docx
-
-
-def segments(path: Path) -> list[tuple[str, str]]:
-    document = build_document(parse_source(path.read_bytes(), path), "en")
-    return [(s.kind, s.tagged_source) for s in document.segments]
+from officedocs import make_docx, tagged_segments
 
 
 def test_paragraphs_headings_lists_tables_notes_headers_and_footers(tmp_path):
-    assert segments(make_docx(tmp_path / "story.docx")) == [
+    assert tagged_segments(make_docx(tmp_path / "story.docx")) == [
         ("title", "Seoul and Washington hold drills"),
         # three bold runs (rsids, a proofErr, a language mark between) are one tag
         ("body", "The <b0>Korean Central News Agency</b0> said on Monday that joint drills "
@@ -56,7 +49,7 @@ def test_runs_of_one_formatting_are_one_tag_and_other_formatting_is_named(tmp_pa
     coloured.font.color.rgb = docx.shared.RGBColor(0xFF, 0, 0)
     coloured._parent.add_run(" word.")
     document.save(tmp_path / "runs.docx")
-    assert [text for _, text in segments(tmp_path / "runs.docx")] == [
+    assert [text for _, text in tagged_segments(tmp_path / "runs.docx")] == [
         "Plain <b0>bold</b0> and <b1>both</b1> then <u2>under</u2> words.",
         "A <g0>red</g0> word."]
 
@@ -67,7 +60,7 @@ def test_a_paragraph_all_in_one_formatting_has_no_tag(tmp_path):
     document = docx.Document()
     document.add_paragraph().add_run("All of it bold.").bold = True
     document.save(tmp_path / "bold.docx")
-    assert segments(tmp_path / "bold.docx") == [("body", "All of it bold.")]
+    assert tagged_segments(tmp_path / "bold.docx") == [("body", "All of it bold.")]
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

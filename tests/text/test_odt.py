@@ -5,26 +5,19 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from glossator.errors import InputError
 from glossator.io.packages import MAX_PACKAGE_BYTES
-from glossator.text.document import build_document
 from glossator.text.sources import parse_source
-from officedocs import make_odt
+from officedocs import make_odt, tagged_segments
 
 MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
-def segments(path: Path) -> list[tuple[str, str]]:
-    document = build_document(parse_source(path.read_bytes(), path), "en")
-    return [(s.kind, s.tagged_source) for s in document.segments]
-
-
 def test_headings_spans_links_notes_lists_tables_frames_fields_and_headers(tmp_path):
-    assert segments(make_odt(tmp_path / "story.odt")) == [
+    assert tagged_segments(make_odt(tmp_path / "story.odt")) == [
         ("title", "Seoul and Washington hold drills"),
         # two spans of one style side by side are one tag
         ("body", "The <b0>Korean Central News Agency</b0> said on Monday that joint drills "
