@@ -4,7 +4,8 @@ paragraph is to stay as the source has it (untranslated, or translated into itse
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from glossator.errors import FormatError
 from glossator.model import Document, Tag, untagged
@@ -55,6 +56,21 @@ def _joined(tags: list[Tag]) -> list[Tag]:
         else:
             joined.append(tag)
     return joined
+
+
+def placed(layout: Layout, paragraphs: Sequence[Paragraph], elements: Sequence[Any],
+           what: str) -> Iterator[tuple[Any, str, list[Tag]]]:
+    """For a word processor's document (DOCX, ODT), each paragraph to write: its element of
+    `elements` (the story's paragraphs in order, as the reader numbered them, `Block.where`),
+    its translated text and tags; FormatError where the document (`what`) no longer has it."""
+    for block, paragraph in zip(layout.blocks, paragraphs):
+        if paragraph is None:
+            continue
+        index = block.where
+        assert isinstance(index, int)
+        if index > len(elements):
+            raise FormatError(f"the {what} changed since it was read")
+        yield elements[index - 1], *paragraph
 
 
 def write_document(layout: Layout, paragraphs: Sequence[Paragraph],

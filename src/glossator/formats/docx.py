@@ -18,7 +18,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from glossator.errors import FormatError
+from glossator.formats.documents import placed
 from glossator.model import Tag
 from glossator.text.docx import Flat, read_paragraph, read_story, w
 from glossator.text.layout import Layout
@@ -32,15 +32,8 @@ def write_docx(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None
     # Collected first: rewriting a paragraph moves its elements.
     elements = [element for element, _ in story.paragraphs]
     changed: set[Any] = set()
-    for block, paragraph in zip(layout.blocks, paragraphs):
-        if paragraph is None:
-            continue
-        index = block.where
-        assert isinstance(index, int)
-        if index > len(elements):
-            raise FormatError("the DOCX changed since it was read")
-        element = elements[index - 1]
-        _rewrite(element, *read_paragraph(element), *paragraph)
+    for element, text, tags in placed(layout, paragraphs, elements, "DOCX"):
+        _rewrite(element, *read_paragraph(element), text, tags)
         changed.add(element.getroottree().getroot())
     return _repacked(source, {name: root for name, root in story.roots.items()
                               if root in changed}, story.blobs)

@@ -15,7 +15,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from glossator.errors import FormatError
+from glossator.formats.documents import placed
 from glossator.model import Tag
 from glossator.text.layout import Layout
 from glossator.text.odt import TEXT, Flat, SpanStyles, open_odt, read_paragraph, story_paragraphs
@@ -31,15 +31,8 @@ def write_odt(layout: Layout, paragraphs: Sequence[tuple[str, list[Tag]] | None]
     styles = SpanStyles(document)
     # Collected first: rewriting a paragraph moves its elements (a note's paragraphs with it).
     elements = [element for element, _ in story_paragraphs(document)]
-    for block, paragraph in zip(layout.blocks, paragraphs):
-        if paragraph is None:
-            continue
-        index = block.where
-        assert isinstance(index, int)
-        if index > len(elements):
-            raise FormatError("the ODT changed since it was read")
-        element = elements[index - 1]
-        _rewrite(element, *read_paragraph(element, styles), *paragraph)
+    for element, text, tags in placed(layout, paragraphs, elements, "ODT"):
+        _rewrite(element, *read_paragraph(element, styles), text, tags)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
