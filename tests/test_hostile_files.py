@@ -415,6 +415,81 @@ def test_a_run_whose_writes_fail_says_so_and_leaves_no_half_written_article(tmp_
     assert not any(name.startswith("story1.") for name in written)
 
 
+def many_outputs(folder: Path, count: int = 12) -> dict[Path, bytes]:
+    """Old outputs, enough of them for `write_all` to sync them as one batch."""
+    folder.mkdir(parents=True)
+    files = {folder / f"s{number:02}.{ext}": f"old {number} {ext}\n".encode()
+             for number in range(count // 3) for ext in ("po", "html", "txt")}
+    for path, data in files.items():
+        path.write_bytes(data)
+    return files
+
+
+def test_a_batch_is_synced_with_one_syncfs_not_a_fsync_each(tmp_path, monkeypatch):
+    """Where the system can (Linux 5.8 and later), a batch's files are synced together: no
+    fsync per file, one syncfs for the file system, and every file in place afterwards."""
+    from glossator.io import files as io_files
+
+    real_syncfs = io_files._syncfs()
+    if real_syncfs is None:
+        pytest.skip("no syncfs that reports errors here (Linux 5.8 or later needed)")
+    fsynced, syncfs_calls = [], []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (fsynced.append(os.readlink(
+        f"/proc/self/fd/{fd}")), real_fsync(fd))[-1])
+    monkeypatch.setattr(io_files, "_syncfs",
+                        lambda: lambda fd: (syncfs_calls.append(fd), real_syncfs(fd))[-1])
+    old = many_outputs(tmp_path / "pt")
+    write_all({path: f"new {path.name}\n" for path in old})
+    assert len(syncfs_calls) == 1
+    assert [name for name in fsynced if ".glossator-" in name] == []
+    assert fsynced == [str(tmp_path / "pt")]  # the folder, for its renames
+    assert {path: path.read_text() for path in old} == {path: f"new {path.name}\n"
+                                                       for path in old}
+
+
+def test_a_batch_whose_sync_fails_changes_no_output(tmp_path, monkeypatch):
+    """syncfs failing (a disk's write-back error) is said of the folder, and no output
+    changes: the files were written, not yet renamed."""
+    import ctypes
+
+    from glossator.io import files as io_files
+
+    def failing_syncfs(fd):
+        ctypes.set_errno(errno.EIO)
+        return -1
+
+    monkeypatch.setattr(io_files, "_syncfs", lambda: failing_syncfs)
+    old = many_outputs(tmp_path / "pt")
+    with pytest.raises(FormatError) as caught:
+        write_all({path: "new\n" for path in old})
+    assert str(caught.value) == (f"{tmp_path / 'pt'}: cannot write the files of this folder: "
+                                 "Input/output error; no output was changed")
+    assert {path: path.read_bytes() for path in (tmp_path / "pt").iterdir()} == old
+
+
+def test_a_batch_that_cannot_be_written_changes_no_output(tmp_path, monkeypatch):
+    """A write failing midway through a batch synced together (a full disk says so at
+    write(2)) names its file; the temporaries written before it are removed."""
+    from glossator.io import files as io_files
+
+    monkeypatch.setattr(io_files, "_syncfs", lambda: lambda fd: 0)
+    old = many_outputs(tmp_path / "pt")
+    real_write = os.write
+
+    def write(fd, data):
+        if ".glossator-s02.html." in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    with pytest.raises(FormatError) as caught:
+        write_all({path: "new\n" for path in old})
+    assert str(caught.value) == (f"{tmp_path / 'pt' / 's02.html'}: cannot write: No space "
+                                 "left on device; no output was changed")
+    assert {path: path.read_bytes() for path in (tmp_path / "pt").iterdir()} == old
+
+
 @pytest.fixture
 def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A 256 KiB tmpfs, to be filled up; skipped where mounting is not allowed."""
@@ -466,6 +541,20 @@ def test_full_disk_changes_no_output(small_tmpfs, article):
     assert translate(article, out).returncode == 0
     assert "Moscow on Friday" in (folder / "short.po").read_text(encoding="utf-8")
     assert sorted(path.name for path in folder.iterdir()) == sorted(p.name for p in before)
+
+
+def test_full_disk_in_a_batch_changes_no_output(small_tmpfs):
+    """A batch synced together on a real file system that fills up: the file that did not fit
+    is named, and every output is as it was, with no temporary left."""
+    folder = small_tmpfs / "pt"
+    old = many_outputs(folder, 12)
+    filler = small_tmpfs / "filler"
+    filler.write_bytes(b"\0" * (free_bytes(small_tmpfs) - 8 * os.statvfs(small_tmpfs).f_frsize))
+    page = b"x" * os.statvfs(small_tmpfs).f_frsize
+    with pytest.raises(FormatError, match=r"s\d\d\.\w+: cannot write: No space left on device; "
+                                          "no output was changed"):
+        write_all({path: page for path in old})
+    assert {path: path.read_bytes() for path in folder.iterdir()} == old
 
 
 # -- killed mid-run ----------------------------------------------------------------------------

@@ -31,9 +31,28 @@ _FIELD_LINE = re.compile(rb'^"' + ARTICLE_FIELD.encode() + rb': ([^"\\]*)\\n"\r?
 _HEADER_BYTES = 64 * 1024  # the field is in the header entry, at the top
 
 
-def article_key(article: Path, out: Path) -> str:
-    """What a PO's header records of `article`: its real path relative to the real `out`."""
-    return quote_path(os.path.relpath(os.path.realpath(article), os.path.realpath(out)))
+def article_key(article: Path, out: Path, real_folders: dict[str, str] | None = None) -> str:
+    """What a PO's header records of `article`: its real path relative to the real `out`.
+    `real_folders` (a folder → its real path, kept by the caller for a run) spares resolving
+    each folder of an archive again for every article in it."""
+    if real_folders is None:
+        return quote_path(os.path.relpath(os.path.realpath(article), os.path.realpath(out)))
+    return quote_path(os.path.relpath(_real_path(str(article), real_folders),
+                                      _real_folder(str(out), real_folders)))
+
+
+def _real_path(path: str, real_folders: dict[str, str]) -> str:
+    folder, name = os.path.split(path)  # not normalised: ".." after a linked folder is its
+    if name in ("", ".", "..") or os.path.islink(path):  # target's parent, as realpath has it
+        return os.path.realpath(path)
+    return os.path.join(_real_folder(folder, real_folders), name)
+
+
+def _real_folder(folder: str, real_folders: dict[str, str]) -> str:
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = os.path.realpath(folder)
+    return real
 
 
 def key_path(key: str, out: Path) -> Path:

@@ -10,6 +10,7 @@ is finished when nothing it waits for is out; at most `OPEN_DOCUMENTS` are held 
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -84,7 +85,7 @@ class Scheduler:
             pending.waiting = 1  # held until every segment of it is accounted for
             outgoing.articles.add(id(pending))
             for segment in pending.to_translate:
-                key = (segment.source, *(pin.line() for pin in segment.pins))
+                key = (segment.source, *map(_ASKED, segment.pins))
                 if key in self.done:
                     self.done.move_to_end(key)
                     _copy_translation(self.done[key], segment)
@@ -181,6 +182,12 @@ class Scheduler:
         pending.waiting -= 1
         if pending.waiting == 0:
             self.ready.append(pending)
+
+
+# What a segment's pin asks of the engine, the fields `Pin.line` writes: with the source, the
+# key under which a translation is shared (the tuple is cheaper than the line).
+_ASKED = operator.attrgetter("source_text", "target_text", "gender", "number", "article",
+                             "admitted", "inflected", "deprecated")
 
 
 def _copy_translation(translated: Segment | _Translation, segment: Segment) -> None:

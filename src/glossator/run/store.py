@@ -18,7 +18,7 @@ from glossator.errors import FormatError, GlossatorError, InputError, display_pa
 from glossator.formats import Format
 from glossator.formats.tmx import reviewed_pairs
 from glossator.glossary.matcher import TermMatcher
-from glossator.io.files import BackgroundWriter
+from glossator.io.files import BackgroundWriter, Content
 from glossator.io.names import text_name
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.model import Document, Pin
@@ -83,16 +83,20 @@ class Store:
         self.result = RunResult([], [], 0)
         self.stems: dict[tuple[str, Path], PurePath] = {}  # (language, article) → output stem
         self._keys: dict[Path, str] = {}
+        self._real_folders: dict[str, str] = {}  # folder → its real path (`article_key`)
         self._outputs: dict[tuple[str, Path, PurePath], dict[str, Path]] = {}
         self.checked = CheckedSegments()  # QA's findings, once per distinct segment
         self.pins_found: dict[str, dict[str, tuple[Pin, ...]]] = {}  # language → text → pins
         self.writer = BackgroundWriter()  # files are synced while the run goes on
+        # Whether `plan` found a previous PO for (language, article): `prepare` does not ask
+        # the file system again (a call that gives up the GIL to the writer's threads).
+        self.previous_found: dict[tuple[str, Path], bool] = {}
 
     def key(self, article: Path) -> str:
         """The article's key (`placement.article_key`), worked out once per run: placing,
         resuming, checking and writing all ask for it."""
         if article not in self._keys:
-            self._keys[article] = article_key(article, self.out)
+            self._keys[article] = article_key(article, self.out, self._real_folders)
         return self._keys[article]
 
     # Before anything is written ---------------------------------------------------------------
@@ -221,7 +225,8 @@ class Store:
         from glossator.formats.po import read_po
 
         path = self.previous_path(code, item)
-        if path.exists():
+        self.previous_found[(code, item.path)] = found = path.exists()
+        if found:
             stub = Document(name=text_name(item.stem.name), source_lang=self.context.source,
                             article=text_name(item.path.name),
                             source_key=self.key(item.path))
@@ -246,7 +251,10 @@ class Store:
                 data = _article_bytes(path)
                 digest, article = source_digest(data), parse_source(data, path)
             previous_path = self.previous_path(code, item.source)
-            previous = read_po(previous_path) if previous_path.exists() else None
+            found = self.previous_found.pop((code, path), None)
+            if found is None:
+                found = previous_path.exists()
+            previous = read_po(previous_path) if found else None
             document = build_document(article, self.context.source, self.protect)
             document.name = text_name(self.stem(code, item.source).name)
             document.source_key = self.key(path)
@@ -292,7 +300,7 @@ class Store:
         from glossator.formats.tmx import write_memory
         from glossator.terms.qa import check_document
 
-        files: dict[Path, str | bytes] = {}
+        files: dict[Path, Content] = {}
         written: list[Path] = []
         memory = self.memories[code]
         segments = 0
@@ -352,18 +360,18 @@ class Store:
         return (f"glossator {__version__} | engine {self.models[code]} | segmenter "
                 f"{_segmenter_id()} | glossary {self.context.glossary_signature}")
 
-    def _render(self, code: str, pending: Pending) -> dict[Path, str | bytes]:
-        """Every output of a finished document; the PO file sealed for resuming, and last:
-        files are renamed into place in this order, and a run cut off between two renames
-        must not leave a sealed PO beside an older output, which resuming would take as up to
-        date."""
+    def _render(self, code: str, pending: Pending) -> dict[Path, Content]:
+        """Every output of a finished document; the PO file sealed for resuming (by the
+        writer: hashing gives up the GIL), and last: files are renamed into place in this
+        order, and a run cut off between two renames must not leave a sealed PO beside an
+        older output, which resuming would take as up to date."""
         document, files, sealed = pending.document, {}, {}
         paths = self.outputs(code, pending.item.source)
         for fmt in self.formats:
             if fmt.name == "po":
                 print_ = self.fingerprint(code, pending.item.source, pending.digest)
                 document.header_notes.append(header_note(print_))
-                sealed[paths[fmt.name]] = seal(fmt.render(document), print_)
+                sealed[paths[fmt.name]] = functools.partial(seal, fmt.render(document), print_)
                 document.header_notes.pop()
             else:
                 files[paths[fmt.name]] = fmt.render(document)

@@ -310,9 +310,18 @@ def segment_paragraph(
     kept whole, as a title or dateline is), and each sentence over `MAX_SEGMENT_CHARS` into
     pieces at clause boundaries, none cut inside a `protected` span. Ids are
     "PARAGRAPH.SENTENCE", numbered on from `first`, as the notes on split pieces name them."""
+    return list(_pieces(text, base_language(lang), tuple(protected), paragraph, first,
+                        sentences))
+
+
+# Archives repeat paragraphs (datelines, boilerplate, wire copy), often in the same place of
+# an article: each is cut, and its pieces made, once.
+@functools.lru_cache(maxsize=4096)
+def _pieces(text: str, lang: str, protected: tuple[tuple[int, int], ...], paragraph: int,
+            first: int, sentences: bool) -> tuple[SegmentPiece, ...]:
     pieces: list[SegmentPiece] = []
     number = first
-    for start, end, clauses in _cuts(text, base_language(lang), tuple(protected), sentences):
+    for start, end, clauses in _cuts(text, lang, protected, sentences):
         ids = [f"{paragraph}.{number + offset}" for offset in range(len(clauses))]
         notes = ((split_note(ids[0], ids[-1], end - start, MAX_SEGMENT_CHARS),)
                  if len(clauses) > 1 else ())
@@ -320,10 +329,9 @@ def segment_paragraph(
                                    piece_end, notes)
                       for piece_id, (piece_start, piece_end) in zip(ids, clauses))
         number += len(clauses)
-    return pieces
+    return tuple(pieces)
 
 
-# Archives repeat paragraphs (datelines, boilerplate, wire copy): each is cut once.
 @functools.lru_cache(maxsize=4096)
 def _cuts(text: str, lang: str, protected: tuple[tuple[int, int], ...], sentences: bool
           ) -> tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]:
