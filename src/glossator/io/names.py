@@ -27,6 +27,8 @@ def text_name(name: str) -> str:
 
 def quote_path(path: str) -> str:
     """`path` (as os.fsdecode gives it) as printable text without `"` or `\\`."""
+    if path.isprintable() and not any(char in path for char in ' %"\\'):
+        return path  # nothing to quote (`isprintable` is False for the rest of white space)
     return "".join(_quoted(char) for char in path)
 
 

@@ -5,6 +5,7 @@ Reading them is `glossator.io.reading`'s."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 import glob as globmod
 import os
 import re
@@ -32,7 +33,7 @@ class Source:
     path: Path
     relative: PurePath
 
-    @property
+    @functools.cached_property
     def stem(self) -> PurePath:
         """The output path of this article without extension, relative to `<out>/<lang>/`."""
         return self.relative.with_suffix("") if self.relative.suffix else self.relative

@@ -109,7 +109,8 @@ class Store:
 
     def stem(self, code: str, item: Source) -> PurePath:
         """Where `item`'s outputs in language `code` go, below `OUT/LANG/`, without extension."""
-        return self.stems.get((code, item.path), item.stem)
+        stem = self.stems.get((code, item.path))
+        return item.stem if stem is None else stem
 
     def outputs(self, code: str, item: Source) -> dict[str, Path]:
         """Format name → output path of `item` in language `code`."""
