@@ -318,7 +318,7 @@ def content_key(segment: Segment, names: tuple[str, ...]) -> tuple:
     getter, pins, lists = reader
     values = list(getter(segment)) if len(names) > 1 else [getter(segment)]
     if pins >= 0:
-        values[pins] = tuple(_PIN_FIELDS(pin) for pin in values[pins])
+        values[pins] = tuple(map(_PIN_FIELDS, values[pins]))
     for index in lists:  # of strings and frozen dataclasses (Tag, Match)
         values[index] = tuple(values[index])
     return tuple(values)

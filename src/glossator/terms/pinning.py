@@ -607,6 +607,8 @@ def term_report(language: str, segments: Sequence[Segment]) -> TermReport:
     """Count verified pins of `segments` (after `verify`)."""
     report = TermReport(language=language)
     for segment in segments:
+        if not segment.pins:
+            continue
         report.found += len(segment.pins)
         report.preferred += sum(in_preferred_form(segment.pins, segment.target))
         for pin in segment.pins:

@@ -71,6 +71,8 @@ def pinned_in(pins: Sequence[Pin], text: str) -> list[bool]:
 
 def verify(segment: Segment) -> list[Pin]:
     """Mark each pin of `segment` pinned or not (`Pin.pinned`); return the missed ones."""
+    if not segment.pins:
+        return []
     # A document's target holds its markup (model.tagged): a term's words are read without it.
     for pin, ok in zip(segment.pins, pinned_in(segment.pins, segment.target_plain()[0])):
         pin.pinned = ok
