@@ -51,8 +51,9 @@ def display_name(code: str) -> str:
     return english if native in ("", english) else f"{english} ({native})"
 
 
+@cache
 def plural_forms(code: str) -> str:
-    """The gettext Plural-Forms header for a language, from CLDR."""
+    """The gettext Plural-Forms header for a language, from CLDR (asked for every PO file)."""
     return str(get_plural(Locale.parse(code)))
 
 

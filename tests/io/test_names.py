@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from glossator.io import names
 from glossator.io.names import quote_path, unquote_path
 
-# Names as Linux allows them: any character, bytes that are not UTF-8 (as os.fsdecode gives
-# them), the characters quoting is about made likely.
-_PATHS = st.text(st.one_of(st.characters(), st.sampled_from(' %"\\\t\n\u00a0\u2028/é'),
+# Names as os.fsdecode gives them: any character but surrogates, bytes that are not UTF-8 as
+# U+DC80-U+DCFF, and the characters quoting is about made likely.
+_PATHS = st.text(st.one_of(st.characters(exclude_categories=("Cs",)),
+                           st.sampled_from(' %"\\\t\n\u00a0\u2028/é'),
                            st.sampled_from([chr(0xDC80 + byte) for byte in (0, 0x3F, 0x7F)])))
 
 
