@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from importlib import resources
 from pathlib import PurePath
@@ -305,19 +305,19 @@ def _terms(document: Document) -> str:
     terms: dict[tuple[str, str], list[Pin]] = {}
     for segment in document.segments:
         for pin in segment.pins:
-            terms.setdefault((pin.concept or pin.source_text, pin.target_text), []).append(pin)
+            key = (pin.concept or pin.source_text, pin.target_text)
+            pins = terms.get(key)
+            if pins is None:
+                terms[key] = [pin]
+            else:
+                pins.append(pin)
     if not terms:
         return ""
-    rows = []
-    for (concept, target), pins in terms.items():
-        accepted = sorted({form for pin in pins for form in pin.admitted})
-        note = next((pin.note for pin in pins if pin.note), "")
-        missed = sum(pin.pinned is False for pin in pins)
-        rows.append(
-            f'<tr class="{"missed" if missed else ""}"><th scope="row">{escape(concept)}</th>'
-            f'<td><mark class="pin">{escape(target)}</mark></td>'
-            f"<td>{escape(', '.join(accepted))}</td><td>{escape(note)}</td>"
-            f'<td class="num">{len(pins)}</td><td class="num">{missed}</td></tr>')
+    rows = [_term_row(concept, target, tuple(sorted({form for pin in pins
+                                                        for form in pin.admitted})),
+                      next((pin.note for pin in pins if pin.note), ""), len(pins),
+                      sum(pin.pinned is False for pin in pins))
+            for (concept, target), pins in terms.items()]
     return "\n".join([
         '<section class="terms" aria-labelledby="terms-title">',
         '<h2 id="terms-title">Pinned terms</h2>',
@@ -326,6 +326,15 @@ def _terms(document: Document) -> str:
         f"<tbody>{''.join(rows)}</tbody></table>",
         "</section>",
     ])
+
+
+@lru_cache(maxsize=4096)  # the same terms, found as often, recur from article to article
+def _term_row(concept: str, target: str, accepted: tuple[str, ...], note: str, found: int,
+              missed: int) -> str:
+    return (f'<tr class="{"missed" if missed else ""}"><th scope="row">{escape(concept)}</th>'
+            f'<td><mark class="pin">{escape(target)}</mark></td>'
+            f"<td>{escape(', '.join(accepted))}</td><td>{escape(note)}</td>"
+            f'<td class="num">{found}</td><td class="num">{missed}</td></tr>')
 
 
 def _footer(document: Document) -> str:

@@ -59,7 +59,8 @@ def open_regular(path: str | Path, error: type[GlossatorError], *, what: str = "
     """Open `path` to read bytes; `error` (naming the file) when it cannot be opened, is not a
     regular file, or is larger than `limit` bytes. `what` names the file in messages
     ("article", "glossary file")."""
-    path = Path(path)
+    if not isinstance(path, Path):
+        path = Path(path)
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as problem:

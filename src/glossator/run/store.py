@@ -85,6 +85,7 @@ class Store:
         self._keys: dict[Path, str] = {}
         self._real_folders: dict[str, str] = {}  # folder → its real path (`article_key`)
         self._outputs: dict[tuple[str, Path, PurePath], dict[str, Path]] = {}
+        self._previous_paths: dict[tuple[str, PurePath], Path] = {}
         self.checked = CheckedSegments()  # QA's findings, once per distinct segment
         self.pins_found: dict[str, dict[str, tuple[Pin, ...]]] = {}  # language → text → pins
         self.writer = BackgroundWriter()  # files are synced while the run goes on
@@ -127,7 +128,11 @@ class Store:
 
     def previous_path(self, code: str, item: Source) -> Path:
         stem = self.stem(code, item)
-        return self.out / code / stem.parent / f"{stem.name}.po"
+        path = self._previous_paths.get((code, stem))
+        if path is None:
+            path = self._previous_paths[(code, stem)] = (self.out / code / stem.parent
+                                                         / f"{stem.name}.po")
+        return path
 
     def place(self, sources: Sequence[Source]) -> list[Source]:
         """Decide where each article's outputs go in each language (see `placement`): the PO
@@ -137,7 +142,7 @@ class Store:
         placed = list(sources)
         for code in self.context.targets:
             index = OutputIndex(self.out / code)
-            owners: dict[PurePath, Source] = {}
+            owners: dict[str, Source] = {}
             for item in list(placed):
                 try:
                     self._place(code, item, index, owners)
@@ -149,7 +154,7 @@ class Store:
         return placed
 
     def _place(self, code: str, item: Source, index: OutputIndex,
-               owners: dict[PurePath, Source]) -> None:
+               owners: dict[str, Source]) -> None:
         key = self.key(item.path)
         stem = index.stem_of(key, item.stem)
         if stem is None:
@@ -164,8 +169,8 @@ class Store:
         self.stems[(code, item.path)] = stem
         folder = self.out / code
         for fmt, name in self.outputs(code, item).items():
-            relative = PurePath(os.path.relpath(name, folder))
-            if relative == PurePath(MEMORY_FILE):
+            relative = os.path.relpath(name, folder)  # normalised: compared as it is
+            if relative == MEMORY_FILE:
                 raise InputError(f"its {fmt} output would be {display_path(name)}, the "
                                  "translation memory; rename the article", path=item.path)
             first = owners.setdefault(relative, item)
