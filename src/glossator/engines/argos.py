@@ -106,7 +106,14 @@ class _Model:
     def _encode_with_spans(self, texts: list[str]
                            ) -> list[tuple[list[str], tuple[tuple[int, int], ...]]]:
         """The pieces of each text, as `encode(out_type=str)` gives them, with their character
-        spans in the text (found through the normaliser by SentencePiece itself)."""
+        spans in the text (found through the normaliser by SentencePiece itself). Encoded
+        `_ENCODED_AT_ONCE` texts at a time: SentencePiece's own output for a whole chunk is
+        several times the size of what is kept."""
+        return [encoded for start in range(0, len(texts), _ENCODED_AT_ONCE)
+                for encoded in self._encode_part(texts[start:start + _ENCODED_AT_ONCE])]
+
+    def _encode_part(self, texts: list[str]
+                     ) -> list[tuple[list[str], tuple[tuple[int, int], ...]]]:
         if self.offset_mapping:  # newer sentencepiece: character offsets, computed natively
             encoded = [(text, mapping["pieces"], mapping["offsets"]) for text, mapping in zip(
                 texts, self.tokenizer.encode(texts, out_type="offset_mapping"), strict=True)]
@@ -154,6 +161,9 @@ class _Model:
                           for (start, end), row in zip(target_spans, weights, strict=True))
             results[i] = Aligned(translation, source_spans, target_spans, links)
         return results
+
+
+_ENCODED_AT_ONCE = 256
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
