@@ -60,6 +60,12 @@ class _Model:
                               path=spm_path) from None
         # Offsets of pieces come natively from newer sentencepiece, else from its protobuf.
         self.offset_mapping = hasattr(self.tokenizer, "encode_as_offset_mapping")
+        # One string object per piece of the vocabulary, shared by every text that has it:
+        # SentencePiece gives each occurrence a string of its own, ~60 bytes a token where a
+        # chunk's tokens are held through its decoding (pieces out of the vocabulary, the text
+        # of unknown characters, stay as given).
+        self.shared = {piece: piece for piece in map(self.tokenizer.id_to_piece,
+                                                     range(self.tokenizer.get_piece_size()))}
 
     def _decode(self, tokens: list[list[str]], count: int, *, beam_size: int,
                 max_batch_size: int, max_decoding_length: int,
@@ -88,7 +94,9 @@ class _Model:
         todo = [i for i, text in enumerate(texts) if text.strip()]
         if not todo:
             return results
-        tokens = self.tokenizer.encode([texts[i] for i in todo], out_type=str)
+        tokens = [self._shared(pieces) for start in range(0, len(todo), _ENCODED_AT_ONCE)
+                  for pieces in self.tokenizer.encode(
+                      [texts[i] for i in todo[start:start + _ENCODED_AT_ONCE]], out_type=str)]
         prefix = self.package.target_prefix
         decoded = self._decode(tokens, count, beam_size=beam_size, max_batch_size=max_batch_size,
                                max_decoding_length=max_decoding_length)
@@ -120,8 +128,12 @@ class _Model:
         else:
             encoded = [(text, *_from_proto(raw)[1:]) for text, raw in zip(
                 texts, self.tokenizer.encode(texts, out_type="serialized_proto"), strict=True)]
-        return [(list(pieces), _narrow(text, spans, 0, len(text)))
+        return [(self._shared(pieces), _narrow(text, spans, 0, len(text)))
                 for text, pieces, spans in encoded]
+
+    def _shared(self, pieces: list[str]) -> list[str]:
+        shared = self.shared
+        return [shared.get(piece, piece) for piece in pieces]
 
     def _decode_with_spans(self, pieces: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
         """`decode_pieces(pieces).strip()`, and the character span of each piece in it."""
