@@ -93,6 +93,21 @@ now, 260 / 424 MiB (1.63x) at 4de449f; both over the 1.5x target. The Python obj
 the end of the 1,000-article run come to 71 MiB (tracemalloc), and capping the render and QA
 memos at 4,096 entries changed the peak by 3 MiB: the growth is below Python's objects (the
 allocator, native memory), still to be found.
+Found and mended 2026-12-08 00:50: 167 / 237 MiB (1.42x; RSS at the end the same), against
+177 / 310-324 MiB (1.75-1.83x) for c8947ee measured beside it, outputs byte for byte the same.
+The RSS logged at each chunk and engine call showed it: the 100 articles are one chunk of 917
+segments, the 1,000 chunks of 2,000, and what an engine call holds grows with its segments.
+SentencePiece's offset mappings for a whole chunk in `aligned` (+55 MiB at once, now encoded
+256 texts at a time: 311 -> 269 MiB); a str per token held through the decoding (now one per
+vocabulary piece: -7 MiB); the run's memos (HTML rows, PO entries, QA checks, term matches,
+pins: 20,000-100,000 entries, ~2 KiB a row with this model's long outputs; now 1,024-4,096:
+-30 MiB). What stays: CTranslate2's own first call (+45 MiB whatever its size, and ~23 MiB
+more a 1,000 segments of a call, all results of a call being held until it returns;
+`translate_batch` in slices of 256 texts took the 1,000-article peak to 237 MiB alone, but
+changes the batches, hence some of the random model's outputs: left out). glibc arenas are
+not it: MALLOC_ARENA_MAX=1 or 2 lowers both runs alike (149 / 237, 1.59x, before the memos),
+and neither the planned articles (ARTICLES_KEPT_BYTES = 0: the same peak) nor MKL's buffers
+(MKL_DISABLE_FAST_MM=1) moved it. The 100-article peak varies by +-8 MiB from run to run.
 Tried and left out: the engine in a thread of its own beside the driver (0.71x: bergamot hands
 out one sentence at a time, and each hand-out waited for the GIL the driver held); writing a
 batch's files one after the other (less CPU, but the replayed run took 10-20 % longer); 16 or

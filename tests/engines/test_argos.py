@@ -369,6 +369,26 @@ def test_aligned_is_translate_with_links(pivot_root: Path, spy):
     assert (0, 1) in aligned[3].source_spans  # "ﬁ", read as "f" "i" by the model
 
 
+def test_texts_encoded_in_parts_go_out_as_one_call_with_shared_pieces(pivot_root: Path, spy,
+                                                                     monkeypatch):
+    engine = ArgosEngine()
+    texts = [TEXTS[0], "", *ODD_TEXTS, "   ", *TEXTS[1:]]
+    whole_plain = engine.translate(texts, "en", "es")
+    whole_aligned = engine.aligned(texts, "en", "es")
+    monkeypatch.setattr(argos_module, "_ENCODED_AT_ONCE", 2)
+    assert engine.translate(texts, "en", "es") == whole_plain
+    assert engine.aligned(texts, "en", "es") == whole_aligned
+    assert len(spy.calls) == 4  # still one translate_batch a call, parts or not
+    model = engine._model(engine.route("en", "es")[0])
+    expected = model.tokenizer.encode([t for t in texts if t.strip()], out_type=str)
+    for source, _options in spy.calls:
+        assert source == expected
+    # A piece of the vocabulary is one string object wherever it occurs.
+    pieces = [piece for source, _ in spy.calls[2:] for text in source for piece in text]
+    assert all(piece is model.shared[piece] for piece in pieces if piece in model.shared)
+    assert len({id(piece) for piece in pieces}) < len(pieces) / 2
+
+
 def test_aligned_spans_give_word_spans(pivot_root: Path):
     engine = ArgosEngine()
     found = 0

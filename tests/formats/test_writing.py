@@ -536,3 +536,25 @@ def test_a_repeated_segment_is_rendered_once_and_reads_as_itself(name, module, m
         assert [row.get("id") for row in page.find_class("seg")] == ["s1.1", "s2.1", "s3.1",
                                                                     "s4.1"]
         assert len(page.find_class("has-qa")) == 3
+
+
+@pytest.mark.parametrize("name", ["html", "po"])
+def test_what_a_render_remembers_stays_bounded(name, monkeypatch):
+    """The memo of rows or entries keeps at most its limit, and the limit is a few MiB of long
+    segments: a run over a large archive must not keep every segment's rendering."""
+    from glossator.formats import html, po
+
+    module, memo_name, limit = ((html, "_ROWS", html.ROWS_REMEMBERED) if name == "html"
+                                else (po, "_ENTRIES", po.ENTRIES_REMEMBERED))
+    monkeypatch.setattr(module, memo_name, {})
+    long = "Kim met Shoigu in Pyongyang on Tuesday. " * 50  # 2,000 characters
+    segments = [Segment(f"{n}.1", f"{n} {long}", n, target=f"{n} {long}")
+                for n in range(1, limit + 101)]
+    rendered = get_format(name).render(Document(name="long", source_lang="en",
+                                                target_lang="pt", segments=segments))
+    assert rendered.count(long) == 2 * len(segments)
+    kept = getattr(module, memo_name)
+    assert 0 < len(kept) <= limit
+    held = sum(len(part) for parts in kept.values() for part in parts)
+    assert held < 8 * 2**20
+

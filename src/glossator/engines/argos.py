@@ -60,6 +60,12 @@ class _Model:
                               path=spm_path) from None
         # Offsets of pieces come natively from newer sentencepiece, else from its protobuf.
         self.offset_mapping = hasattr(self.tokenizer, "encode_as_offset_mapping")
+        # One string object per piece of the vocabulary, shared by every text that has it:
+        # SentencePiece gives each occurrence a string of its own, ~60 bytes a token where a
+        # chunk's tokens are held through its decoding (pieces out of the vocabulary, the text
+        # of unknown characters, stay as given).
+        self.shared = {piece: piece for piece in map(self.tokenizer.id_to_piece,
+                                                     range(self.tokenizer.get_piece_size()))}
 
     def _decode(self, tokens: list[list[str]], count: int, *, beam_size: int,
                 max_batch_size: int, max_decoding_length: int,
@@ -88,7 +94,9 @@ class _Model:
         todo = [i for i, text in enumerate(texts) if text.strip()]
         if not todo:
             return results
-        tokens = self.tokenizer.encode([texts[i] for i in todo], out_type=str)
+        tokens = [self._shared(pieces) for start in range(0, len(todo), _ENCODED_AT_ONCE)
+                  for pieces in self.tokenizer.encode(
+                      [texts[i] for i in todo[start:start + _ENCODED_AT_ONCE]], out_type=str)]
         prefix = self.package.target_prefix
         decoded = self._decode(tokens, count, beam_size=beam_size, max_batch_size=max_batch_size,
                                max_decoding_length=max_decoding_length)
@@ -106,15 +114,26 @@ class _Model:
     def _encode_with_spans(self, texts: list[str]
                            ) -> list[tuple[list[str], tuple[tuple[int, int], ...]]]:
         """The pieces of each text, as `encode(out_type=str)` gives them, with their character
-        spans in the text (found through the normaliser by SentencePiece itself)."""
+        spans in the text (found through the normaliser by SentencePiece itself). Encoded
+        `_ENCODED_AT_ONCE` texts at a time: SentencePiece's own output for a whole chunk is
+        several times the size of what is kept."""
+        return [encoded for start in range(0, len(texts), _ENCODED_AT_ONCE)
+                for encoded in self._encode_part(texts[start:start + _ENCODED_AT_ONCE])]
+
+    def _encode_part(self, texts: list[str]
+                     ) -> list[tuple[list[str], tuple[tuple[int, int], ...]]]:
         if self.offset_mapping:  # newer sentencepiece: character offsets, computed natively
             encoded = [(text, mapping["pieces"], mapping["offsets"]) for text, mapping in zip(
                 texts, self.tokenizer.encode(texts, out_type="offset_mapping"), strict=True)]
         else:
             encoded = [(text, *_from_proto(raw)[1:]) for text, raw in zip(
                 texts, self.tokenizer.encode(texts, out_type="serialized_proto"), strict=True)]
-        return [(list(pieces), _narrow(text, spans, 0, len(text)))
+        return [(self._shared(pieces), _narrow(text, spans, 0, len(text)))
                 for text, pieces, spans in encoded]
+
+    def _shared(self, pieces: list[str]) -> list[str]:
+        shared = self.shared
+        return [shared.get(piece, piece) for piece in pieces]
 
     def _decode_with_spans(self, pieces: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
         """`decode_pieces(pieces).strip()`, and the character span of each piece in it."""
@@ -154,6 +173,9 @@ class _Model:
                           for (start, end), row in zip(target_spans, weights, strict=True))
             results[i] = Aligned(translation, source_spans, target_spans, links)
         return results
+
+
+_ENCODED_AT_ONCE = 256
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:

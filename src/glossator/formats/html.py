@@ -165,7 +165,10 @@ def _row(document: Document, segment: Segment) -> str:
 # What a row holds besides its segment's id, by everything else of the segment it is made
 # from: archives repeat datelines, boilerplate and wire copy, and each is rendered once.
 _ROWS: dict[tuple[str, str, tuple], tuple[str, str, str]] = {}
-ROWS_REMEMBERED = 20_000
+# Kept small: a row is as long as its texts (2 KiB a row with the benchmark's tiny model: 20,000
+# rows were 40 MiB that a long run kept), and a repeat more than a thousand distinct segments
+# later costs one more rendering.
+ROWS_REMEMBERED = 1_024
 _SEGMENT_SHOWN = segment_fields("id", "paragraph")
 
 

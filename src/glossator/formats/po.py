@@ -122,7 +122,7 @@ def segment_entry(segment: Segment, source_name: str) -> polib.POEntry:
 # its occurrence ("#: ") and its context (msgctxt) lines go: before the lines of the first part
 # and of the second. Archives repeat datelines, boilerplate and wire copy: each is made once.
 _ENTRIES: dict[tuple, tuple[str, str, str]] = {}
-ENTRIES_REMEMBERED = 20_000
+ENTRIES_REMEMBERED = 1_024  # small, as formats.html.ROWS_REMEMBERED, for a run's peak memory
 _SEGMENT_RECORDED = segment_fields("id", "paragraph")
 
 

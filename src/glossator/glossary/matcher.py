@@ -15,7 +15,7 @@ from glossator.glossary.model import Concept
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
-FOUND_TEXTS = 50_000  # texts whose matches a matcher remembers, at most
+FOUND_TEXTS = 4_096  # texts whose matches a matcher remembers, at most (bounds a run's memory)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from glossator.text.sources import parse_source
 Report = Callable[[str], None]
 MEMORY_FILE = "memory.tmx"
 ARTICLES_KEPT_BYTES = 64 * 1024 * 1024  # planned articles kept parsed for `prepare`, at most
-PINS_REMEMBERED = 50_000  # source texts whose pins a run remembers per language, at most
+PINS_REMEMBERED = 4_096  # source texts whose pins a run remembers per language, at most
 MEMORY_ORIGIN = "memory"  # a match's origin, as XLIFF's <alt-trans origin> names it
 MATCHES = 5  # fuzzy matches written per segment, best first
 # Finished articles rendered and handed to the writer together: small enough that writing

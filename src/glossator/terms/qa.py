@@ -126,7 +126,7 @@ class CheckedSegments:
     once. Only the omission check's test of length, against the usual lengths of each
     article (`usual_length`), is made again for each article."""
 
-    def __init__(self, limit: int = 100_000) -> None:
+    def __init__(self, limit: int = 2_048) -> None:
         self.limit = limit  # segments remembered, at most; the oldest are forgotten
         self._checked: dict[tuple, SegmentChecks] = {}
 
