@@ -108,6 +108,21 @@ changes the batches, hence some of the random model's outputs: left out). glibc 
 not it: MALLOC_ARENA_MAX=1 or 2 lowers both runs alike (149 / 237, 1.59x, before the memos),
 and neither the planned articles (ARTICLES_KEPT_BYTES = 0: the same peak) nor MKL's buffers
 (MKL_DISABLE_FAST_MM=1) moved it. The 100-article peak varies by +-8 MiB from run to run.
+Measured 2026-12-08, machine otherwise idle, two runs of `--rows driver,norepeat` after: a
+batch's files written in the writer's one thread and synced with one syncfs(2) instead of an
+fsync each (Linux 5.8+, where syncfs reports write-back errors), the PO seal hashed in the
+writer's thread (hashing gave up the GIL, and the driver then waited for the writers' threads
+to give it back: 0.7 s of 0.75 s spent sealing was that wait), and the driver's bookkeeping
+done once (the previous PO looked up, each folder resolved, a paragraph's pieces cut, pin
+fields as the scheduler's keys, Plural-Forms, the review page's term rows). Driver alone 1.8 /
+2.0 ms/article (1.7 / 1.9 s CPU for 1,000 articles, the writer's thread included);
+repetitive 0.85x / 0.87x wall, 0.93x / 0.95x CPU; no repeats 0.97x / 0.97x wall, 1.00x /
+0.99x CPU. Peak RSS 168 / 238 MiB (1.42x); resume 0.76 s (1,000) and 2.99 s (10,000). Ray
+local, 1 / 2 / 4 actors: 3.71 / 7.15 / 6.18 articles/s (1.93x with 2 actors on 2 cores).
+What a run spends besides the engine on the repetitive archive is now flat (profiled: render
+28 %, QA beside the engine 12 %, prepare 16 %, GC 0.17 s a run), and on 2 cores the engine
+keeps both busy, so the driver's time adds to the engine's one for one: the distinct-segment
+ratio sits at 0.85-0.87x while the engine makes 90-100 segments/s.
 Tried and left out: the engine in a thread of its own beside the driver (0.71x: bergamot hands
 out one sentence at a time, and each hand-out waited for the GIL the driver held); writing a
 batch's files one after the other (less CPU, but the replayed run took 10-20 % longer); 16 or
