@@ -433,6 +433,10 @@ def test_a_batch_is_synced_with_one_syncfs_not_a_fsync_each(tmp_path, monkeypatc
     real_syncfs = io_files._syncfs()
     if real_syncfs is None:
         pytest.skip("no syncfs that reports errors here (Linux 5.8 or later needed)")
+    if not io_files._synced_together([tmp_path]):
+        kind = io_files._file_system_kinds().get(os.stat(tmp_path).st_dev, "unknown")
+        pytest.skip(f"the temporary folder is on a {kind} file system, not a local one of a "
+                    "known kind")
     fsynced, syncfs_calls = [], []
     real_fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (fsynced.append(os.readlink(
@@ -444,6 +448,27 @@ def test_a_batch_is_synced_with_one_syncfs_not_a_fsync_each(tmp_path, monkeypatc
     assert len(syncfs_calls) == 1
     assert [name for name in fsynced if ".glossator-" in name] == []
     assert fsynced == [str(tmp_path / "pt")]  # the folder, for its renames
+    assert {path: path.read_text() for path in old} == {path: f"new {path.name}\n"
+                                                       for path in old}
+
+
+def test_a_batch_on_a_file_system_of_unknown_kind_is_fsynced_file_by_file(tmp_path,
+                                                                         monkeypatch):
+    """syncfs may stop short of what fsync reaches on FUSE or network file systems: a folder
+    on a file system not known to be local has each file fsynced, as without syncfs."""
+    from glossator.io import files as io_files
+
+    syncfs_calls, fsynced = [], []
+    monkeypatch.setattr(io_files, "_syncfs", lambda: lambda fd: syncfs_calls.append(fd) or 0)
+    monkeypatch.setattr(io_files, "_file_system_kinds", lambda: {
+        os.stat(tmp_path).st_dev: "fuse.sshfs"})
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (fsynced.append(os.readlink(
+        f"/proc/self/fd/{fd}")), real_fsync(fd))[-1])
+    old = many_outputs(tmp_path / "pt")
+    write_all({path: f"new {path.name}\n" for path in old})
+    assert syncfs_calls == []
+    assert len([name for name in fsynced if ".glossator-" in name]) == len(old)
     assert {path: path.read_text() for path in old} == {path: f"new {path.name}\n"
                                                        for path in old}
 

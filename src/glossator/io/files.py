@@ -34,9 +34,10 @@ LOCK_NAME = ".glossator.lock"
 # Temporaries written and fsynced at once: the file system commits their syncs together, so a
 # batch of 300 small files takes a few of one file's fsync instead of 300 of them.
 _WRITERS = 16
-# Files in one `write_all` from which, where the system can (`_syncfs`), the batch is written
-# in one thread and synced with one syncfs(2) instead of an fsync(2) per file: on 2 cores that
-# halved the kernel's time for a run's 3,000 files and took the writer's threads off the GIL.
+# Files in one `write_all` from which, where the system can (`_synced_together`), the batch is
+# written in one thread and synced with one syncfs(2) instead of an fsync(2) per file: on 2
+# cores that halved the kernel's time for a run's 3,000 files and took the writer's threads off
+# the GIL.
 _SYNCED_TOGETHER = 8
 
 
@@ -62,12 +63,12 @@ def write_all(files: Mapping[Path, str | bytes], writers: ThreadPoolExecutor | N
 
     Every file is first written completely (and fsynced) to a temporary file beside it, several
     at once (on `writers`, else threads of this call's own), or, for `_SYNCED_TOGETHER` files
-    or more where the system has syncfs, one after the other and then synced with one call;
-    only when all are written and synced are they renamed over the outputs, one after the
-    other. A failure while writing (a full disk)
-    changes no output. A rename failing midway (rare: the checks before rule out a folder in
-    the way and a name too long) says which outputs were replaced and which were not.
-    Temporary files never outlive a failure.
+    or more on a local file system where the system has syncfs, one after the other and then
+    synced with one call; only when all are written and synced are they renamed over the
+    outputs, one after the other. A failure while writing (a full disk) changes no output. A
+    rename failing midway (rare: the checks before rule out a folder in the way and a name too
+    long) says which outputs were replaced and which were not. Temporary files never outlive a
+    failure.
 
     The folders are fsynced after the renames, so that those survive a power cut, unless
     `synced_later` (a writer of many batches: `BackgroundWriter`) takes them to sync once at
@@ -82,7 +83,7 @@ def write_all(files: Mapping[Path, str | bytes], writers: ThreadPoolExecutor | N
         _check_target(path, longest[path.parent])
     written: dict[Path, Future[Path]] = {}
     replaced = False
-    together = len(files) >= _SYNCED_TOGETHER and _syncfs() is not None
+    together = len(files) >= _SYNCED_TOGETHER and _synced_together(longest)
     try:
         with ExitStack() as stack:
             if together:
@@ -281,6 +282,41 @@ def _syncfs() -> Callable[[int], int] | None:
     return function
 
 
+# Local file systems whose syncfs writes what an fsync of each file would. On others (FUSE,
+# network file systems) syncfs may stop short of the daemon or server an fsync reaches.
+_LOCAL_FILE_SYSTEMS = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "tmpfs"})
+
+
+def _synced_together(directories: Iterable[Path]) -> bool:
+    """Whether files written in `directories` can be synced with one syncfs: Linux 5.8 or
+    later, and each folder on a local file system of a known kind."""
+    if _syncfs() is None:
+        return False
+    kinds = _file_system_kinds()
+    try:
+        return all(kinds.get(os.stat(directory).st_dev) in _LOCAL_FILE_SYSTEMS
+                   for directory in directories)
+    except OSError:
+        return False
+
+
+def _file_system_kinds() -> dict[int, str]:
+    """Device → the kind of file system mounted from it, from /proc/self/mountinfo (read
+    again each time: a long-running service sees mounts come and go)."""
+    kinds: dict[int, str] = {}
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+            for line in mounts:
+                fields = line.split()
+                if "-" not in fields[6:]:
+                    continue
+                major, _, minor = fields[2].partition(":")
+                kinds[os.makedev(int(major), int(minor))] = fields[fields.index("-", 6) + 1]
+    except (OSError, ValueError, IndexError):
+        return {}
+    return kinds
+
+
 def _open_file_systems(directories: Iterable[Path], stack: ExitStack) -> dict[Path, int]:
     """A descriptor on each file system the `directories` are on, by the first of them on it
     (closed with `stack`)."""
@@ -317,7 +353,7 @@ def _sync_file_systems(systems: dict[Path, int]) -> None:
 def _sync_folders(folders: set[Path]) -> None:
     """Make the renames in `folders` survive a power cut: one syncfs per file system where
     the system has it (a run writes into hundreds of folders), else an fsync of each."""
-    if len(folders) > 1 and _syncfs() is not None:
+    if len(folders) > 1 and _synced_together(folders):
         with ExitStack() as stack, suppress(GlossatorError):  # a folder gone: nothing to sync
             _sync_file_systems(_open_file_systems(folders, stack))
             return
