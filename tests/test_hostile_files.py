@@ -284,6 +284,16 @@ def previous_outputs(folder: Path) -> dict[Path, bytes]:
     return files
 
 
+def many_outputs(folder: Path, count: int = 12) -> dict[Path, bytes]:
+    """Old outputs, enough of them for `write_all` to sync them as one batch."""
+    folder.mkdir(parents=True)
+    files = {folder / f"s{number:02}.{ext}": f"old {number} {ext}\n".encode()
+             for number in range(count // 3) for ext in ("po", "html", "txt")}
+    for path, data in files.items():
+        path.write_bytes(data)
+    return files
+
+
 def failing_on_call(function, number: int, error: OSError):
     calls = []
 
@@ -296,20 +306,29 @@ def failing_on_call(function, number: int, error: OSError):
     return wrapper
 
 
-def test_write_all_changes_nothing_when_a_file_cannot_be_written(tmp_path, monkeypatch):
-    old = previous_outputs(tmp_path / "pt")
-    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    real_fsync = os.fsync
+@pytest.mark.parametrize("failing, batch", [("fsync", False), ("write", True)])
+def test_write_all_changes_nothing_when_a_file_cannot_be_written(tmp_path, monkeypatch,
+                                                                 failing, batch):
+    """A full disk, said by the fsync of one of three files (written several at once) or by
+    the write(2) of one of a batch synced together: that file is named, no output changes,
+    and the temporaries written before it are removed."""
+    from glossator.io import files as io_files
 
-    def fsync(fd):  # temporaries are written several at once: the one of a.html fails
-        if ".glossator-a.html." in os.readlink(f"/proc/self/fd/{fd}"):
-            raise full
-        real_fsync(fd)
+    if batch:
+        monkeypatch.setattr(io_files, "_syncfs", lambda: lambda fd: 0)
+    old = many_outputs(tmp_path / "pt") if batch else previous_outputs(tmp_path / "pt")
+    name = "s02.html" if batch else "a.html"
+    real = getattr(os, failing)
 
-    monkeypatch.setattr(os, "fsync", fsync)
+    def fail_on_its_file(fd, *rest):
+        if f".glossator-{name}." in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd, *rest)
+
+    monkeypatch.setattr(os, failing, fail_on_its_file)
     with pytest.raises(FormatError) as caught:
         write_all({path: "new\n" for path in old})
-    assert str(caught.value) == (f"{tmp_path / 'pt' / 'a.html'}: cannot write: No space left "
+    assert str(caught.value) == (f"{tmp_path / 'pt' / name}: cannot write: No space left "
                                  "on device; no output was changed")
     assert {path: path.read_bytes() for path in (tmp_path / "pt").iterdir()} == old
 
@@ -415,16 +434,6 @@ def test_a_run_whose_writes_fail_says_so_and_leaves_no_half_written_article(tmp_
     assert not any(name.startswith("story1.") for name in written)
 
 
-def many_outputs(folder: Path, count: int = 12) -> dict[Path, bytes]:
-    """Old outputs, enough of them for `write_all` to sync them as one batch."""
-    folder.mkdir(parents=True)
-    files = {folder / f"s{number:02}.{ext}": f"old {number} {ext}\n".encode()
-             for number in range(count // 3) for ext in ("po", "html", "txt")}
-    for path, data in files.items():
-        path.write_bytes(data)
-    return files
-
-
 def test_a_batch_is_synced_with_one_syncfs_not_a_fsync_each(tmp_path, monkeypatch):
     """Where the system can (Linux 5.8 and later), a batch's files are synced together: no
     fsync per file, one syncfs for the file system, and every file in place afterwards."""
@@ -490,28 +499,6 @@ def test_a_batch_whose_sync_fails_changes_no_output(tmp_path, monkeypatch):
         write_all({path: "new\n" for path in old})
     assert str(caught.value) == (f"{tmp_path / 'pt'}: cannot write the files of this folder: "
                                  "Input/output error; no output was changed")
-    assert {path: path.read_bytes() for path in (tmp_path / "pt").iterdir()} == old
-
-
-def test_a_batch_that_cannot_be_written_changes_no_output(tmp_path, monkeypatch):
-    """A write failing midway through a batch synced together (a full disk says so at
-    write(2)) names its file; the temporaries written before it are removed."""
-    from glossator.io import files as io_files
-
-    monkeypatch.setattr(io_files, "_syncfs", lambda: lambda fd: 0)
-    old = many_outputs(tmp_path / "pt")
-    real_write = os.write
-
-    def write(fd, data):
-        if ".glossator-s02.html." in os.readlink(f"/proc/self/fd/{fd}"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", write)
-    with pytest.raises(FormatError) as caught:
-        write_all({path: "new\n" for path in old})
-    assert str(caught.value) == (f"{tmp_path / 'pt' / 's02.html'}: cannot write: No space "
-                                 "left on device; no output was changed")
     assert {path: path.read_bytes() for path in (tmp_path / "pt").iterdir()} == old
 
 
