@@ -354,7 +354,9 @@ def _sync_folders(folders: set[Path]) -> None:
     """Make the renames in `folders` survive a power cut: one syncfs per file system where
     the system has it (a run writes into hundreds of folders), else an fsync of each."""
     if len(folders) > 1 and _synced_together(folders):
-        with ExitStack() as stack, suppress(GlossatorError):  # a folder gone: nothing to sync
+        # A folder gone or unreadable: each is tried alone below (as `_fsync_directory` does,
+        # quietly: the files themselves were synced before their renames).
+        with ExitStack() as stack, suppress(GlossatorError, OSError):
             _sync_file_systems(_open_file_systems(folders, stack))
             return
     for folder in folders:
