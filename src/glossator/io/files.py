@@ -120,7 +120,8 @@ def write_all(files: Mapping[Path, str | bytes], writers: ThreadPoolExecutor | N
 
 
 def _written_now(path: Path, text: str | bytes, *, sync: bool = True) -> Future[Path]:
-    """`_write_temporary` in this thread (one file: no thread to start), as a done future."""
+    """`_write_temporary` in this thread, as a done future: one file (no thread to start), or
+    each file of a batch synced together (its writing needs no thread of its own)."""
     future: Future[Path] = Future()
     try:
         future.set_result(_write_temporary(path, text, sync=sync))
