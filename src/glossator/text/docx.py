@@ -21,6 +21,7 @@ way and puts each paragraph's translation into runs with the same properties.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 from collections.abc import Hashable, Iterator
@@ -241,7 +242,7 @@ def _read_story(data: bytes, check: bool) -> Story:
         raise InputError(f"is not a Word document but {parts[main][0]} (a macro-enabled "
                          "document or a template renamed .docx?)")
     related = relations.get(main, [])
-    story = {main} | {target for reltype, target in related if reltype in _STORY_RELS}
+    story = {main} | {target for reltype, target in related if reltype in _story_relations()}
     styles = next((target for reltype, target in related if reltype == RT.STYLES), None)
     roots: dict[str, Any] = {}
     for name, (content_type, blob) in parts.items():
@@ -262,17 +263,20 @@ def _read_story(data: bytes, check: bool) -> Story:
                  paragraphs, {name.lstrip("/"): blob for name, (_, blob) in parts.items()})
 
 
-# The relationships to the parts whose paragraphs follow the body's, in this order: footnotes,
-# endnotes, headers, footers.
-_STORY_RELS = tuple(f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}"
-                    for kind in ("footnotes", "endnotes", "header", "footer"))
+@functools.cache
+def _story_relations() -> tuple[str, ...]:
+    """The relationships to the parts whose paragraphs follow the body's, in this order:
+    footnotes, endnotes, headers, footers (python-docx's names, imported when first read)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return (RT.FOOTNOTES, RT.ENDNOTES, RT.HEADER, RT.FOOTER)
 
 
 def _story(main: Any, names: dict[str, str],
            relations: list[tuple[str, str, Any]]) -> Iterator[tuple[Any, str]]:
     """The paragraphs of the main document's root `main`, then those of the XML parts it
     relates to as (relationship type, part name, root element or None) that are notes,
-    headers or footers, in `_STORY_RELS`' order (then by name), each part once."""
+    headers or footers, in `_story_relations`' order (then by name), each part once."""
     body = main.find(w("body"))
     for paragraph in _paragraphs(body) if body is not None else ():
         properties = paragraph.find(w("pPr"))
@@ -281,8 +285,9 @@ def _story(main: Any, names: dict[str, str],
         level = properties.find(w("outlineLvl")) if properties is not None else None
         heading = _HEADING.match(name) or (level is not None and level.get(w("val")) != "9")
         yield paragraph, "title" if heading else "body"
-    parts = sorted(((_STORY_RELS.index(reltype), name, root) for reltype, name, root in relations
-                    if reltype in _STORY_RELS and root is not None), key=lambda part: part[:2])
+    order = _story_relations()
+    parts = sorted(((order.index(reltype), name, root) for reltype, name, root in relations
+                    if reltype in order and root is not None), key=lambda part: part[:2])
     seen: set[str] = set()
     for _, name, root in parts:
         if name not in seen:
