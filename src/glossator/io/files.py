@@ -11,13 +11,12 @@ import errno
 import fcntl
 import functools
 import os
-import queue
 import random
 import re
 import stat
 import sys
 import tempfile
-import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
@@ -74,49 +73,80 @@ def write_all(files: Mapping[Path, str | bytes], writers: ThreadPoolExecutor | N
     `synced_later` (a writer of many batches: `BackgroundWriter`) takes them to sync once at
     its end; a folder already in it is known to be writable.
     """
-    longest: dict[Path, int | None] = {}
-    for directory in dict.fromkeys(path.parent for path in files):
-        if synced_later is None or directory not in synced_later:
-            ensure_writable_dir(directory)
-        longest[directory] = _longest_name(directory)
-    for path in files:
-        _check_target(path, longest[path.parent])
-    written: dict[Path, Future[Path]] = {}
-    replaced = False
-    together = len(files) >= _SYNCED_TOGETHER and _synced_together(longest)
+    batch = _Batch(files, synced_later)
     try:
-        with ExitStack() as stack:
-            if together:
-                # Opened before the files are written: syncfs reports the write-back errors
-                # that happened since its descriptor was opened.
-                systems = _open_file_systems(longest, stack)
-                for path, text in files.items():
-                    written[path] = _written_now(path, text, sync=False)
-            else:
-                if writers is None and len(files) > 1:
-                    writers = stack.enter_context(
-                        ThreadPoolExecutor(max_workers=min(len(files), _WRITERS)))
-                for path, text in files.items():
-                    written[path] = (writers.submit(_write_temporary, path, text) if writers
-                                     else _written_now(path, text))
-            staged = []
-            for path, future in written.items():
-                try:
-                    staged.append((path, future.result()))
-                except OSError as error:
-                    raise FormatError(f"cannot write: {error.strerror or error}; no output "
-                                      "was changed", path=path) from None
-            if together:
-                _sync_file_systems(systems)
-        _replace_all(staged, sync=synced_later is None)
-        replaced = True
-        if synced_later is not None:
-            synced_later.update(longest)
+        batch.write(writers)
+        batch.sync()
+        batch.replace()
     finally:
-        for future in [] if replaced else written.values():
+        batch.close()
+    return list(files)
+
+
+class _Batch:
+    """The files of one `write_all`, checked: `write` puts them in temporaries, `sync` makes
+    those durable, `replace` renames them into place; `close` removes what was not renamed."""
+
+    def __init__(self, files: Mapping[Path, str | bytes], synced_later: set[Path] | None
+                 ) -> None:
+        self.files = files
+        self.synced_later = synced_later
+        self.folders: dict[Path, int | None] = {}  # each with the longest name it takes
+        for directory in dict.fromkeys(path.parent for path in files):
+            if synced_later is None or directory not in synced_later:
+                ensure_writable_dir(directory)
+            self.folders[directory] = _longest_name(directory)
+        for path in files:
+            _check_target(path, self.folders[path.parent])
+        self.together = len(files) >= _SYNCED_TOGETHER and _synced_together(self.folders)
+        self.written: dict[Path, Future[Path]] = {}
+        self.staged: list[tuple[Path, Path]] = []  # (output, its temporary), once synced
+        self.replaced = False
+        self._stack = ExitStack()  # the file systems' descriptors, the writers of this batch
+        self._systems: dict[Path, int] = {}
+
+    def write(self, writers: ThreadPoolExecutor | None = None) -> None:
+        """Every file to a temporary: one after the other where they are synced together,
+        else each fsynced, several at once."""
+        if self.together:
+            # Opened before the files are written: syncfs reports the write-back errors that
+            # happened since its descriptor was opened.
+            self._systems = _open_file_systems(self.folders, self._stack)
+            for path, text in self.files.items():
+                self.written[path] = _written_now(path, text, sync=False)
+            return
+        if writers is None and len(self.files) > 1:
+            writers = self._stack.enter_context(
+                ThreadPoolExecutor(max_workers=min(len(self.files), _WRITERS)))
+        for path, text in self.files.items():
+            self.written[path] = (writers.submit(_write_temporary, path, text) if writers
+                                  else _written_now(path, text))
+
+    def sync(self) -> None:
+        """Wait for every temporary (the first that failed is the error), and sync them
+        where they were written together."""
+        for path, future in self.written.items():
+            try:
+                self.staged.append((path, future.result()))
+            except OSError as error:
+                raise FormatError(f"cannot write: {error.strerror or error}; no output "
+                                  "was changed", path=path) from None
+        if self.together:
+            _sync_file_systems(self._systems)
+
+    def replace(self) -> None:
+        """Rename the synced temporaries over the outputs, in the order given."""
+        self._stack.close()
+        _replace_all(self.staged, sync=self.synced_later is None)
+        self.replaced = True
+        if self.synced_later is not None:
+            self.synced_later.update(self.folders)
+
+    def close(self) -> None:
+        self._stack.close()  # waits for this batch's own writers
+        for future in [] if self.replaced else self.written.values():
             with suppress(Exception):  # one still running is waited for, then its file removed
                 _unlink_quietly(future.result())  # gone already where the rename succeeded
-    return list(files)
 
 
 def _written_now(path: Path, text: str | bytes, *, sync: bool = True) -> Future[Path]:
@@ -130,22 +160,17 @@ def _written_now(path: Path, text: str | bytes, *, sync: bool = True) -> Future[
     return future
 
 
-# A file's text, or what makes it: called in the writer's thread (`BackgroundWriter`).
-Content = str | bytes | Callable[[], str | bytes]
-
-
 class BackgroundWriter:
-    """`write_all` of batch after batch, in the order given, in a thread of its own, so that a
-    run goes on translating and rendering while the file system syncs what it wrote. At most
-    `QUEUED` batches wait (memory stays bounded; the caller waits beyond that). A batch that
-    fails stops the writing: the error is raised by the next `write` or by `close`, and no
-    later batch is written. The folders written to are fsynced once, by `close` (each file is
-    synced before its rename, as `write_all` does).
-
-    A file's content may be given as a function that makes it (hashing a text to seal it, for
-    one): it is called here, before any file of its batch is written, so that the caller's
-    thread does not give up the GIL for it (a thread that gives it up while the writers work
-    waits for it to come back)."""
+    """`write_all` of batch after batch, in the order given, the syncing done in a thread of
+    its own, so that a run goes on translating and rendering while the file system syncs what
+    it wrote. Where a batch is synced together (`_Batch.together`) its temporaries are written
+    and, once synced, renamed by the caller's thread, which leaves the writer's thread one
+    system call a batch: each call a thread makes gives up the GIL, and getting it back beside
+    a busy run costs both threads time. Other batches are written and fsynced file by file on
+    the writer's threads. Batches are renamed into place as the next ones come, at most
+    `QUEUED` waiting (memory stays bounded; the caller waits beyond that). A batch that fails
+    stops the writing: the error is raised by the next `write` or by `close`, and no later
+    batch is renamed. The folders written to are fsynced once, by `close`."""
 
     QUEUED = 4
     # Files of a batch written at once where each is fsynced (no syncfs, or a small batch):
@@ -154,48 +179,60 @@ class BackgroundWriter:
     WRITERS = 4
 
     def __init__(self) -> None:
-        self._batches: queue.Queue[dict[Path, Content] | None] = queue.Queue(self.QUEUED)
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
+        self._syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="glossator-sync")
         self._writers = ThreadPoolExecutor(max_workers=self.WRITERS)
+        self._queued: deque[tuple[_Batch, Future[None]]] = deque()
         self._folders: set[Path] = set()  # written to: synced by `close`
 
-    def write(self, files: Mapping[Path, Content]) -> None:
-        """Queue `files` to be written as `write_all` writes them."""
-        self._raise()
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="glossator-writer",
-                                            daemon=True)
-            self._thread.start()
-        self._batches.put(dict(files))
+    def write(self, files: Mapping[Path, str | bytes]) -> None:
+        """Write `files` as `write_all` writes them, renamed into place by a later call."""
+        self._replace_synced(wait=len(self._queued) >= self.QUEUED)
+        batch = _Batch(files, self._folders)
+        try:
+            if batch.together:
+                batch.write()
+                synced = self._syncer.submit(batch.sync)
+            else:
+                synced = self._syncer.submit(_write_and_sync, batch, self._writers)
+        except BaseException:
+            batch.close()
+            raise
+        self._queued.append((batch, synced))
 
     def close(self) -> None:
         """Write what is queued, then stop; raise the error of a batch that failed."""
         try:
-            if self._thread is not None:
-                self._batches.put(None)
-                self._thread.join()
-                self._thread = None
+            while self._queued:
+                self._replace_synced(wait=True)
         finally:
+            self._syncer.shutdown()
             self._writers.shutdown()
             _sync_folders(self._folders)
             self._folders.clear()
-        self._raise()
 
-    def _work(self) -> None:
-        while (files := self._batches.get()) is not None:
-            if self._error is None:  # after a failure the rest is taken off the queue, unwritten
-                try:
-                    made = {path: content() if callable(content) else content
-                            for path, content in files.items()}
-                    write_all(made, self._writers, synced_later=self._folders)
-                except BaseException as error:  # handed to the caller's thread
-                    self._error = error
+    def _replace_synced(self, *, wait: bool) -> None:
+        """Rename into place the batches synced so far, oldest first, waiting for the oldest
+        if `wait`. A failed batch is raised, and the batches after it are removed unrenamed."""
+        while self._queued and (wait or self._queued[0][1].done()):
+            wait = False
+            batch, synced = self._queued.popleft()
+            try:
+                synced.result()
+                batch.replace()
+            except BaseException:
+                for later, later_synced in self._queued:
+                    with suppress(Exception):
+                        later_synced.result()
+                    later.close()
+                self._queued.clear()
+                raise
+            finally:
+                batch.close()
 
-    def _raise(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+
+def _write_and_sync(batch: _Batch, writers: ThreadPoolExecutor) -> None:
+    batch.write(writers)
+    batch.sync()
 
 
 def _check_target(path: Path, longest: int | None) -> None:

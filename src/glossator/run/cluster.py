@@ -26,12 +26,14 @@ from typing import Any
 
 from glossator.errors import EngineError, GlossatorError, UsageError
 from glossator.run.context import RunContext
-from glossator.run.executors import Chunk, EngineCache, work_chunk
+from glossator.run.executors import Chunk, EngineCache, Wait, work_chunk
 
 LOCAL = "ray"
 RETRIES = 3  # fresh actors a part may be given after the one running it died
 PARTS_IN_FLIGHT = 2  # per actor: one decoding, one waiting, so an actor never idles
 MIN_PART_SEGMENTS = 64  # a smaller chunk is not worth cutting further
+CHUNK_SEGMENTS = 250  # smaller chunks on a cluster: every actor gets some, and a retry after
+# an actor died costs less
 # Variables an actor's engines read, passed on so actors see the driver's settings even on a
 # Ray that was started before they were set.
 FORWARDED_ENV = ("ARGOS_PACKAGES_DIR", "GLOSSATOR_CACHE")  # where set: models, the cache folder
@@ -167,7 +169,10 @@ class RayExecutor:
     def _new_actor(self) -> Any:
         return self._actor_class.remote(self.context, 1)
 
-    def run(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    def chunk_limit(self, target: str) -> int | None:
+        return CHUNK_SEGMENTS
+
+    def run(self, chunks: Iterable[Chunk | Wait]) -> Iterator[Chunk]:
         ray = self._ray
         source = iter(chunks)
         exhausted = False
@@ -182,6 +187,8 @@ class RayExecutor:
                 if chunk is None:
                     exhausted = True
                     break
+                if isinstance(chunk, Wait):
+                    break  # drawn again once a chunk has come back
                 parts = self._cut(chunk)
                 joining[chunk.id] = _Joining(chunk, [None] * len(parts))
                 queue.extend(_Part(chunk.id, i, part) for i, part in enumerate(parts))

@@ -5,18 +5,22 @@ one target language, with their pins attached, plus the pins of segments kept fr
 run whose grammar the engine must still give. `work_chunk` is the whole of a worker's job and
 touches no file; an executor only decides where it runs.
 
-The contract of an executor (`run(chunks) -> results`, `close()`): it draws chunks from the
-iterable lazily and in the calling thread (drawing one may make the driver write finished
-articles), keeps only a few in flight so memory stays bounded, and gives each chunk back
-exactly once, in any order, as a `Chunk` with the same id whose segments and probe pins are in
-the order sent (the driver matches them by position, never by identity, so copies are fine).
+The contract of an executor (`run(chunks) -> results`, `chunk_limit(target)`, `close()`): it
+draws chunks from the iterable lazily and in the calling thread (drawing one may make the
+driver write finished articles), keeps only a few in flight so memory stays bounded, and gives
+each chunk back exactly once, in any order, as a `Chunk` with the same id whose segments and
+probe pins are in the order sent (the driver matches them by position, never by identity, so
+copies are fine). Drawing `WAIT` instead of a chunk, it gives back a chunk in flight before it
+draws again: the driver holds as many articles as it may, all waiting for chunks out.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from glossator.engines.base import Engine
 from glossator.languages import base_language
@@ -40,10 +44,19 @@ class Chunk:
         return len(self.segments)
 
 
-def work_chunk(engine: Engine, chunk: Chunk, context: RunContext) -> Chunk:
+class Wait:
+    """What the scheduler gives an executor instead of a chunk when it must have one back
+    before it can fill another (`WAIT`, the one instance)."""
+
+
+WAIT: Final = Wait()
+
+
+def work_chunk(engine: Engine, chunk: Chunk, context: RunContext, *, check: bool = True
+               ) -> Chunk:
     """Translate a chunk with its pins enforced and its probe pins' grammar filled in, and
-    check what the engine wrote; the same chunk comes back, its segments carrying their
-    targets and pins, and `checked` what QA found."""
+    (with `check`) check what the engine wrote; the same chunk comes back, its segments
+    carrying their targets and pins, and `checked` what QA found."""
     from glossator.run.termcache import keep_terms, recall_terms
     from glossator.terms.pinning import probe_grammar, translate_segments
     from glossator.terms.qa import check_beside
@@ -55,7 +68,8 @@ def work_chunk(engine: Engine, chunk: Chunk, context: RunContext) -> Chunk:
     if chunk.segments:
         translate_segments(engine, chunk.segments, context.source, chunk.target,
                            always_mask=context.always_mask)
-        chunk.checked = check_beside(chunk.segments, context.source, chunk.target)
+        if check:
+            chunk.checked = check_beside(chunk.segments, context.source, chunk.target)
     keep_terms(engine, context, source, target)
     return chunk
 
@@ -92,15 +106,58 @@ class EngineCache:
 
 
 class LocalExecutor:
-    """Translate chunks one after the other in this process."""
+    """Translate chunks in this process, on a thread of the executor's own, one after the
+    other, while the driver's thread prepares the next chunk and writes the articles the last
+    one finished: the engine's calls give up the GIL, and what the driver does beside them
+    costs the run less than half its time alone (2 cores, bergamot busy on both). QA is left
+    to the driver (`work_chunk` without `check`): there it runs beside the next chunk too.
+
+    Where the engine translates each text on its own (`Engine.text_by_text`), chunks hold at
+    most `STREAMED_CHUNK_SEGMENTS`, so that the articles of a large run are written while the
+    engine works and not all after it; elsewhere a chunk's size is the run's, since a batched
+    decoder's output depends on its batch.
+    """
+
+    IN_FLIGHT = 2  # one translating, the next waiting for the engine
+    STREAMED_CHUNK_SEGMENTS = 256
 
     def __init__(self, context: RunContext, engines: EngineCache | None = None) -> None:
         self.context = context
         self.engines = engines or EngineCache(context)
+        self._worker: ThreadPoolExecutor | None = None
 
-    def run(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
-        for chunk in chunks:
-            yield work_chunk(self.engines.get(chunk.target), chunk, self.context)
+    def chunk_limit(self, target: str) -> int | None:
+        return self.STREAMED_CHUNK_SEGMENTS if self.engines.get(target).text_by_text else None
+
+    def run(self, chunks: Iterable[Chunk | Wait]) -> Iterator[Chunk]:
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="glossator-engine")
+        source = iter(chunks)
+        in_flight: deque[Future[Chunk]] = deque()
+        drawing = True
+        try:
+            while True:
+                while drawing and len(in_flight) < self.IN_FLIGHT:
+                    chunk = next(source, None)
+                    if chunk is None:
+                        drawing = False
+                    elif isinstance(chunk, Wait):
+                        break
+                    else:
+                        in_flight.append(self._worker.submit(
+                            work_chunk, self.engines.get(chunk.target), chunk, self.context,
+                            check=False))
+                if not in_flight:
+                    if not drawing:
+                        return
+                    continue  # a `WAIT` with nothing out: the scheduler asks again
+                yield in_flight.popleft().result()
+        finally:
+            for future in in_flight:
+                future.cancel()
 
     def close(self) -> None:
-        pass
+        """Stop the engine's thread (a chunk it is translating is finished first)."""
+        if self._worker is not None:
+            self._worker.shutdown(cancel_futures=True)
+            self._worker = None

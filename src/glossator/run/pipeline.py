@@ -22,15 +22,13 @@ from glossator.io.files import ensure_writable_dir, output_lock
 from glossator.languages import base_language
 from glossator.run.context import RunContext
 from glossator.run.discovery import discover
-from glossator.run.executors import Chunk, EngineCache, LocalExecutor
+from glossator.run.executors import Chunk, EngineCache, LocalExecutor, Wait
 from glossator.run.progress import Progress
 from glossator.run.request import RunResult, TranslateRequest
 from glossator.run.scheduler import Scheduler
 from glossator.run.store import Item, Store
 
 Report = Callable[[str], None]
-CLUSTER_CHUNK_SEGMENTS = 250  # smaller chunks on a cluster: every actor gets some, and a retry
-# after an actor died costs less
 
 
 def translate_articles(articles: Sequence[str | Path], targets: Sequence[str], *,
@@ -122,9 +120,8 @@ def _translate_language(store: Store, code: str, todo: list[Item], executor: Exe
 
         store.progress.begin(code, len(todo))
         try:
-            wanted = getattr(executor, "chunk_limit", None) or (
-                CLUSTER_CHUNK_SEGMENTS if context.cluster else None)
-            limit = min(context.chunk_segments, wanted or context.chunk_segments)
+            limit = min(context.chunk_segments,
+                        executor.chunk_limit(code) or context.chunk_segments)
             for chunk in executor.run(scheduler.chunks(documents, limit, flush)):
                 store.checked.learn(chunk.checked)
                 scheduler.receive(chunk)
@@ -137,10 +134,12 @@ def _translate_language(store: Store, code: str, todo: list[Item], executor: Exe
 
 
 class Executor(Protocol):
-    """See `executors`. An executor may also have `chunk_limit`, the most segments a chunk
-    should hold for it (several workers want several chunks in flight)."""
+    """See `executors`. `chunk_limit`: the most segments a chunk into `target` should hold
+    for it (several workers want several chunks in flight), or None for the run's own."""
 
-    def run(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]: ...
+    def run(self, chunks: Iterable[Chunk | Wait]) -> Iterator[Chunk]: ...
+
+    def chunk_limit(self, target: str) -> int | None: ...
 
     def close(self) -> None: ...
 

@@ -5,7 +5,8 @@ written here: documents come in prepared (`store.Store.prepare`), finished ones 
 Identical segments (same source, same pins) go to an engine once per run: one still in flight
 is waited for, one done is copied from the last `DEDUPE_ENTRIES` translations. Pins of kept
 segments whose grammar only the engine can give are sent as probes, one per concept. A document
-is finished when nothing it waits for is out; at most `OPEN_DOCUMENTS` are held at once.
+is finished when nothing it waits for is out; at most `OPEN_DOCUMENTS` are held at once (the
+executor is given `WAIT` when they all wait for chunks it has out).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from glossator.languages import display_name
 from glossator.model import Document, Pin, Segment
-from glossator.run.executors import Chunk
+from glossator.run.executors import WAIT, Chunk, Wait
 
 DEDUPE_ENTRIES = 100_000  # translations remembered for identical segments later in the run
 OPEN_DOCUMENTS = 256  # documents read but not yet sent or written, at most
@@ -43,7 +44,6 @@ class _Outgoing:
     chunk: Chunk
     keys: list[tuple] = field(default_factory=list)  # per segment sent: its dedupe key
     owners: list[Pending] = field(default_factory=list)  # per probe pin: its document
-    articles: set[int] = field(default_factory=set)  # documents prepared while it filled
     sending: set[int] = field(default_factory=set)  # documents with segments in it
 
 
@@ -73,17 +73,19 @@ class Scheduler:
         self.done: OrderedDict[tuple, _Translation] = OrderedDict()
         self.grammar: dict[str, Pin] = {}
         self.ready: list[Pending] = []
+        self.open = 0  # documents drawn and not yet taken by `take_ready`
 
     def chunks(self, documents: Iterable[Pending], limit: int,
-               flush: Callable[[], None]) -> Iterator[Chunk]:
+               flush: Callable[[], None]) -> Iterator[Chunk | Wait]:
         """Chunks for the executor, made lazily from `documents` (prepared as they are drawn):
-        each holds up to `limit` segments. `flush` is called where too many documents are
-        open and none has anything for an engine: it must take the ready ones away
-        (`take_ready`). Executors draw chunks in the driver's thread."""
+        each holds up to `limit` segments. Where too many documents are open, the chunk being
+        filled goes out; with none, `flush` is called, which must take the ready documents
+        away (`take_ready`), and while those left wait for chunks out, `WAIT` is given.
+        Executors draw chunks in the driver's thread."""
         outgoing = self._outgoing()
         for pending in documents:
+            self.open += 1
             pending.waiting = 1  # held until every segment of it is accounted for
-            outgoing.articles.add(id(pending))
             for segment in pending.to_translate:
                 key = (segment.source, *map(_ASKED, segment.pins))
                 if key in self.done:
@@ -101,18 +103,19 @@ class Scheduler:
                 if len(outgoing.chunk.segments) >= limit:
                     yield self._dispatch(outgoing)
                     outgoing = self._outgoing()
-                    outgoing.articles.add(id(pending))
             for pin in self._probe(pending.document, pending.to_translate):
                 outgoing.chunk.probe.append(pin)
                 outgoing.owners.append(pending)
                 pending.waiting += 1
             self._one_less(pending)
-            if len(outgoing.articles) + len(self.ready) >= OPEN_DOCUMENTS:
+            if self.open >= OPEN_DOCUMENTS:
                 if outgoing.chunk.segments or outgoing.chunk.probe:
                     yield self._dispatch(outgoing)
+                    outgoing = self._outgoing()
                 else:
                     flush()  # nothing for an engine: no chunk sent
-                outgoing = self._outgoing()
+                while self.open >= OPEN_DOCUMENTS and self.sent:
+                    yield WAIT  # the executor gives a chunk back, and the driver flushes
         if outgoing.chunk.segments or outgoing.chunk.probe:
             yield self._dispatch(outgoing)
 
@@ -138,6 +141,7 @@ class Scheduler:
     def take_ready(self) -> list[Pending]:
         """The documents finished since the last call, in the order they finished."""
         ready, self.ready = self.ready, []
+        self.open -= len(ready)
         return ready
 
     def _outgoing(self) -> _Outgoing:

@@ -18,7 +18,7 @@ from glossator.errors import FormatError, GlossatorError, InputError, display_pa
 from glossator.formats import Format
 from glossator.formats.tmx import reviewed_pairs
 from glossator.glossary.matcher import TermMatcher
-from glossator.io.files import BackgroundWriter, Content
+from glossator.io.files import BackgroundWriter
 from glossator.io.names import text_name
 from glossator.io.reading import MAX_ARTICLE_BYTES, read_regular
 from glossator.model import Document, Pin
@@ -306,7 +306,7 @@ class Store:
         from glossator.formats.tmx import write_memory
         from glossator.terms.qa import check_document
 
-        files: dict[Path, Content] = {}
+        files: dict[Path, str | bytes] = {}
         written: list[Path] = []
         memory = self.memories[code]
         segments = 0
@@ -366,18 +366,18 @@ class Store:
         return (f"glossator {__version__} | engine {self.models[code]} | segmenter "
                 f"{_segmenter_id()} | glossary {self.context.glossary_signature}")
 
-    def _render(self, code: str, pending: Pending) -> dict[Path, Content]:
-        """Every output of a finished document; the PO file sealed for resuming (by the
-        writer: hashing gives up the GIL), and last: files are renamed into place in this
-        order, and a run cut off between two renames must not leave a sealed PO beside an
-        older output, which resuming would take as up to date."""
+    def _render(self, code: str, pending: Pending) -> dict[Path, str | bytes]:
+        """Every output of a finished document; the PO file sealed for resuming, and last:
+        files are renamed into place in this order, and a run cut off between two renames
+        must not leave a sealed PO beside an older output, which resuming would take as up to
+        date."""
         document, files, sealed = pending.document, {}, {}
         paths = self.outputs(code, pending.item.source)
         for fmt in self.formats:
             if fmt.name == "po":
                 print_ = self.fingerprint(code, pending.item.source, pending.digest)
                 document.header_notes.append(header_note(print_))
-                sealed[paths[fmt.name]] = functools.partial(seal, fmt.render(document), print_)
+                sealed[paths[fmt.name]] = seal(fmt.render(document), print_)
                 document.header_notes.pop()
             else:
                 files[paths[fmt.name]] = fmt.render(document)
