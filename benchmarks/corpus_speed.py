@@ -129,10 +129,26 @@ actors on 2 cores). What a run spends besides the engine on the repetitive archi
 cores the engine keeps both busy, so the driver's time adds to the engine's one for one: the
 distinct-segment ratio sits at 0.78-0.87x, on either side of its target, as the host's speed
 moves the driver (1.8-2.5 ms/article) and the engine (86-101 segments/s) apart.
-Tried and left out: the engine in a thread of its own beside the driver (0.71x: bergamot hands
-out one sentence at a time, and each hand-out waited for the GIL the driver held); writing a
-batch's files one after the other (less CPU, but the replayed run took 10-20 % longer); 16 or
-32 writer threads instead of 4 (the same wall time, more CPU).
+Tried and left out: writing a batch's files one after the other (less CPU, but the replayed
+run took 10-20 % longer); 16 or 32 writer threads instead of 4 (the same wall time, more CPU).
+Measured 2026-12-08 (morning), machine otherwise idle but the host's speed swinging (the raw
+engine alone took 9.9-11.7 s for the same 917 segments), after: the engine translating on a
+thread of its own while the driver draws the next chunk and writes what the last finished
+(`run.executors.LocalExecutor`; bergamot's chunks at most 256 segments, so that articles are
+written while it works; QA in the driver's thread, beside the engine), and the writer's thread
+left only the syncfs of each batch (the driver writes the temporaries and renames them: each
+system call of another thread had it wait for the GIL). An earlier try of an engine thread
+(0.71x) kept 2,000-segment chunks, which hid nothing, and the writer's four threads. Three runs
+of `--rows driver`: repetitive 0.87x / 0.93x / 0.87x best of each (the rounds' own ratios,
+median: 0.86x / 0.89x / 0.89x), CPU 0.91x / 0.96x / 0.90x; driver alone 2.1 / 1.9 / 2.3
+ms/article; the run less the time in its engine calls, 0.7 / 0.5 / 0.6 ms/article (1.7 before):
+the rest of the driver's work is hidden behind the engine, which it slows instead (engine calls
+10.6-12.6 s against 10.2-11.7 s raw: on 2 cores a busy driver thread takes CPU from bergamot's
+two and makes each of its sentences wait for the GIL; a shorter switch interval, 1 ms, did not
+change the run). The run against the previous executor, interleaved, eight pairs: 0.92x the
+time (median). No repeats 0.98x (median 1.00x); peak RSS 180 / 254 MiB (1.41x); resume 0.46 /
+2.51 s; Ray local, 1 / 2 / 4 actors: 4.59 / 8.07 / 7.60 articles/s; seed article 0.59 s,
+`--help` 0.04 s (`engine_speed.py`). Outputs byte for byte the same (`output_digest.py`).
 """
 
 from __future__ import annotations
