@@ -138,10 +138,10 @@ thread of its own while the driver draws the next chunk and writes what the last
 written while it works; QA in the driver's thread, beside the engine), and the writer's thread
 left only the syncfs of each batch (the driver writes the temporaries and renames them: each
 system call of another thread had it wait for the GIL). An earlier try of an engine thread
-(0.71x) kept 2,000-segment chunks, which hid nothing, and the writer's four threads. Three runs
-of `--rows driver`: repetitive 0.87x / 0.93x / 0.87x best of each (the rounds' own ratios,
-median: 0.86x / 0.89x / 0.89x), CPU 0.91x / 0.96x / 0.90x; driver alone 2.1 / 1.9 / 2.3
-ms/article; the run less the time in its engine calls, 0.7 / 0.5 / 0.6 ms/article (1.7 before):
+(0.71x) kept 2,000-segment chunks, which hid nothing, and the writer's four threads. Five runs
+of `--rows driver`: repetitive 0.87x / 0.93x / 0.87x / 0.91x / 0.87x best of each (the rounds'
+own ratios, median: 0.86x / 0.89x / 0.89x / 0.91x / 0.87x), CPU 0.90x-0.96x; driver alone 2.1 /
+1.9 / 2.3 ms/article; the run less the time in its engine calls, 0.4-0.7 ms/article (1.7 before):
 the rest of the driver's work is hidden behind the engine, which it slows instead (engine calls
 10.6-12.6 s against 10.2-11.7 s raw: on 2 cores a busy driver thread takes CPU from bergamot's
 two and makes each of its sentences wait for the GIL; a shorter switch interval, 1 ms, did not
