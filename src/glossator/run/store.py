@@ -90,7 +90,7 @@ class Store:
         self.pins_found: dict[str, dict[str, tuple[Pin, ...]]] = {}  # language → text → pins
         self.writer = BackgroundWriter()  # files are synced while the run goes on
         # Whether `plan` found a previous PO for (language, article): `prepare` does not ask
-        # the file system again (a call that gives up the GIL to the writer's threads).
+        # the file system again (a call that gives up the GIL to the engine's thread).
         self.previous_found: dict[tuple[str, Path], bool] = {}
 
     def key(self, article: Path) -> str:
